@@ -1,0 +1,136 @@
+//! The unsigned test controls under `/_mock/` (loopback only).
+//!
+//! | method | path | body | effect |
+//! |---|---|---|---|
+//! | POST | `/_mock/setup` | `{"orders":[Order], "faults":[Fault]}` | add orders, queue faults |
+//! | POST | `/_mock/orders` | `Order` | add an order |
+//! | POST | `/_mock/orders/{invoice}/pay` / `expire` / `cancel` | – | change its state |
+//! | GET | `/_mock/orders/{invoice}` | – | the order |
+//! | POST | `/_mock/faults` | `Fault` | queue a fault |
+//! | GET | `/_mock/log` | – | received API requests |
+//! | POST | `/_mock/reset` | – | forget everything |
+//! | POST | `/_mock/notify` | `{"invoice_number","url"}` | send a signed notification |
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::Response;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::state::{Fault, Order, OrderState, State};
+use crate::{Inner, notify, server::json_response};
+
+#[derive(Deserialize)]
+struct Setup {
+    #[serde(default)]
+    orders: Vec<Order>,
+    #[serde(default)]
+    faults: Vec<Fault>,
+}
+
+#[derive(Deserialize)]
+struct Notify {
+    invoice_number: String,
+    url: String,
+}
+
+fn ok(value: serde_json::Value) -> Response<Full<Bytes>> {
+    json_response(200, value.to_string().into_bytes())
+}
+
+fn bad(message: String) -> Response<Full<Bytes>> {
+    json_response(
+        400,
+        json!({ "message": [message] }).to_string().into_bytes(),
+    )
+}
+
+fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, Response<Full<Bytes>>> {
+    serde_json::from_slice(body).map_err(|e| bad(format!("invalid control body: {e}")))
+}
+
+fn apply_setup(state: &mut State, setup: Setup) {
+    for order in setup.orders {
+        state.orders.insert(order.invoice_number.clone(), order);
+    }
+    state.faults.extend(setup.faults);
+}
+
+pub(crate) async fn handle(
+    inner: &Inner,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> Response<Full<Bytes>> {
+    let result = route(inner, method, path, body).await;
+    result.unwrap_or_else(|r| r)
+}
+
+async fn route(
+    inner: &Inner,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> Result<Response<Full<Bytes>>, Response<Full<Bytes>>> {
+    let rest = &path["/_mock/".len()..];
+    match (method, rest) {
+        ("POST", "setup") => {
+            let setup: Setup = parse(body)?;
+            apply_setup(&mut inner.state(), setup);
+            Ok(ok(json!({ "ok": true })))
+        }
+        ("POST", "orders") => {
+            let order: Order = parse(body)?;
+            inner
+                .state()
+                .orders
+                .insert(order.invoice_number.clone(), order);
+            Ok(ok(json!({ "ok": true })))
+        }
+        ("POST", "faults") => {
+            let fault: Fault = parse(body)?;
+            inner.state().faults.push_back(fault);
+            Ok(ok(json!({ "ok": true })))
+        }
+        ("GET", "log") => Ok(ok(
+            serde_json::to_value(&inner.state().log).unwrap_or_default()
+        )),
+        ("POST", "reset") => {
+            *inner.state() = State::default();
+            Ok(ok(json!({ "ok": true })))
+        }
+        ("POST", "notify") => {
+            let n: Notify = parse(body)?;
+            match notify::send(inner, &n.invoice_number, &n.url).await {
+                Ok(status) => Ok(ok(json!({ "status": status }))),
+                Err(e) => Err(bad(e.to_string())),
+            }
+        }
+        (m, r) if r.starts_with("orders/") => {
+            let tail = &r["orders/".len()..];
+            let (invoice, action) = tail
+                .rsplit_once('/')
+                .map_or((tail, None), |(i, a)| (i, Some(a)));
+            let invoice = percent_encoding::percent_decode_str(invoice)
+                .decode_utf8_lossy()
+                .into_owned();
+            let mut state = inner.state();
+            let Some(order) = state.orders.get_mut(&invoice) else {
+                return Err(json_response(
+                    404,
+                    br#"{"message":["ORDER NOT FOUND"]}"#.to_vec(),
+                ));
+            };
+            let new_state = match (m, action) {
+                ("GET", None) => return Ok(ok(serde_json::to_value(&*order).unwrap_or_default())),
+                ("POST", Some("pay")) => OrderState::Paid,
+                ("POST", Some("expire")) => OrderState::Expired,
+                ("POST", Some("cancel")) => OrderState::Cancelled,
+                _ => return Err(bad(format!("unknown control {m} {path}"))),
+            };
+            order.state = new_state;
+            Ok(ok(serde_json::to_value(&*order).unwrap_or_default()))
+        }
+        _ => Err(bad(format!("unknown control {method} {path}"))),
+    }
+}

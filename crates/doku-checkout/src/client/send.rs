@@ -1,0 +1,202 @@
+//! One logical call: sign, send, retry with the same Request-Id, verify, hand back the answer.
+
+use bytes::Bytes;
+
+use super::Client;
+use crate::error::{Error, ErrorCode};
+use crate::headers::ReceivedHeaders;
+use crate::notification::verify_response;
+use crate::operations::{Method, PreparedRequest};
+use crate::request_id::RequestId;
+use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
+
+/// DOKU's final HTTP answer to a call.
+pub(super) struct Reply {
+    pub status: u16,
+    pub body: Bytes,
+}
+
+/// A transport failure of one attempt.
+struct Failure {
+    outcome: AttemptOutcome,
+    detail: String,
+}
+
+struct Answer {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: Bytes,
+}
+
+fn failure(e: &reqwest::Error) -> Failure {
+    let outcome = if e.is_timeout() {
+        AttemptOutcome::TimedOut
+    } else if e.is_connect() {
+        AttemptOutcome::ConnectFailed
+    } else {
+        AttemptOutcome::ConnectionLost
+    };
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        detail.push_str(": ");
+        detail.push_str(&s.to_string());
+        source = s.source();
+    }
+    Failure { outcome, detail }
+}
+
+impl Client {
+    async fn attempt(
+        &self,
+        prepared: &PreparedRequest,
+        body: Option<&Bytes>,
+        request_id: &RequestId,
+    ) -> Result<Answer, Failure> {
+        let inner = &self.inner;
+        let signed = prepared
+            .sign(
+                &inner.client_id,
+                &inner.secret,
+                request_id,
+                inner.clock.now(),
+            )
+            .map_err(|e| Failure {
+                outcome: AttemptOutcome::Status(0),
+                detail: e.message().to_owned(),
+            })?;
+        let url = format!("{}{}", inner.base_url, prepared.path);
+        let method = match prepared.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+        };
+        let mut builder = inner.http.request(method, url).timeout(inner.timeout);
+        for (name, value) in signed.pairs() {
+            builder = builder.header(name, value);
+        }
+        if let Some(body) = body {
+            builder = builder
+                .header("Content-Type", "application/json")
+                .body(body.clone());
+        }
+        let response = builder.send().await.map_err(|e| failure(&e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(|e| failure(&e))?;
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Sends `prepared`, retrying per the policy with the same `request_id` on every attempt.
+    pub(super) async fn send(
+        &self,
+        prepared: PreparedRequest,
+        request_id: &RequestId,
+    ) -> Result<Reply, Error> {
+        let body = prepared.body.clone().map(Bytes::from);
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let (outcome, result) = match self.attempt(&prepared, body.as_ref(), request_id).await {
+                Ok(answer) => (AttemptOutcome::Status(answer.status), Ok(answer)),
+                Err(f) if f.outcome == AttemptOutcome::Status(0) => {
+                    return Err(Error::invalid_input("request", f.detail)
+                        .with_request_id(request_id.as_str()));
+                }
+                Err(f) => (f.outcome, Err(f)),
+            };
+            let retry_after = result
+                .as_ref()
+                .ok()
+                .and_then(|a| a.headers.get("retry-after"))
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after);
+            if let RetryDecision::RetryAfter(wait) =
+                self.inner
+                    .retry
+                    .decide(attempt, outcome, retry_after, fastrand::f64())
+            {
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            return match result {
+                Ok(answer) => self.finish(&prepared, request_id, answer),
+                Err(f) => Err(self.transport_error(f, attempt, request_id)),
+            };
+        }
+    }
+
+    fn finish(
+        &self,
+        prepared: &PreparedRequest,
+        request_id: &RequestId,
+        answer: Answer,
+    ) -> Result<Reply, Error> {
+        let signed_answer = (200..300).contains(&answer.status) || answer.status == 409;
+        if self.inner.verify_response_signatures && signed_answer {
+            let headers = ReceivedHeaders::new(
+                answer
+                    .headers
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?))),
+            );
+            verify_response(
+                &self.inner.secret,
+                self.inner.client_id.as_str(),
+                request_id.as_str(),
+                &prepared.path,
+                &headers,
+                &answer.body,
+                prepared.body.is_some(),
+            )
+            .map_err(|e| {
+                e.with_http(
+                    Some(answer.status),
+                    Vec::new(),
+                    Some(String::from_utf8_lossy(&answer.body).into_owned()),
+                )
+                .with_request_id(request_id.as_str())
+            })?;
+        }
+        Ok(Reply {
+            status: answer.status,
+            body: answer.body,
+        })
+    }
+
+    fn transport_error(&self, f: Failure, attempts: u32, request_id: &RequestId) -> Error {
+        let rid = request_id.as_str();
+        let tries = if attempts == 1 {
+            "1 attempt".to_owned()
+        } else {
+            format!("{attempts} attempts")
+        };
+        let (code, message) = match f.outcome {
+            AttemptOutcome::TimedOut => (
+                ErrorCode::Timeout,
+                format!(
+                    "no answer from DOKU within {:?} per attempt ({tries}); the outcome is unknown: call again with request id {rid}, which is safe because DOKU de-duplicates by request id ({})",
+                    self.inner.timeout, f.detail
+                ),
+            ),
+            AttemptOutcome::ConnectFailed => (
+                ErrorCode::NetworkError,
+                format!(
+                    "could not connect to {} ({tries}); nothing was processed, retry later ({})",
+                    self.inner.base_url, f.detail
+                ),
+            ),
+            _ => (
+                ErrorCode::NetworkError,
+                format!(
+                    "the connection to DOKU broke before an answer arrived ({tries}); DOKU may have processed the request: call again with request id {rid}, which is safe ({})",
+                    f.detail
+                ),
+            ),
+        };
+        Error::new(code, message).with_request_id(rid)
+    }
+}

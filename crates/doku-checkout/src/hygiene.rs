@@ -1,0 +1,98 @@
+//! Input hygiene for everything that ends up in an HTTP header or in the string to sign.
+//!
+//! A value with CR or LF could smuggle an extra header (or an extra line into the signed
+//! string), so such input is refused before any signature is computed.
+
+use crate::error::Error;
+
+/// Checks that `value` is 1..=`max_len` visible ASCII characters (0x21..=0x7E).
+///
+/// Spaces are refused too: none of DOKU's header values (ids, timestamps) contain them.
+pub(crate) fn check_header_value(
+    field: &'static str,
+    value: &str,
+    max_len: usize,
+) -> Result<(), Error> {
+    if value.is_empty() {
+        return Err(Error::invalid_input(
+            field,
+            format!("{field} must not be empty"),
+        ));
+    }
+    if let Some(bad) = value.chars().find(|c| !c.is_ascii_graphic()) {
+        let what = describe_char(bad);
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "{field} contains {what}; only visible ASCII characters may go into a DOKU header"
+            ),
+        ));
+    }
+    if value.len() > max_len {
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "{field} is {} characters long; DOKU allows at most {max_len}",
+                value.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a Request-Target: an ASCII path starting with `/`, no control characters or spaces.
+pub(crate) fn check_request_target(target: &str) -> Result<(), Error> {
+    check_header_value("request_target", target, 2048)?;
+    if !target.starts_with('/') {
+        return Err(Error::invalid_input(
+            "request_target",
+            "request_target must be a path starting with '/', without scheme or host (e.g. /checkout/v3/cancellations)",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses control characters in free text that goes into a JSON body (note, invoice number).
+pub(crate) fn check_no_control_chars(field: &'static str, value: &str) -> Result<(), Error> {
+    if let Some(bad) = value.chars().find(|c| c.is_control()) {
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "{field} contains {}; remove control characters",
+                describe_char(bad)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn describe_char(c: char) -> String {
+    match c {
+        '\r' => "a carriage return (CR)".to_owned(),
+        '\n' => "a line feed (LF)".to_owned(),
+        ' ' => "a space".to_owned(),
+        c if c.is_control() => format!("a control character (U+{:04X})", c as u32),
+        c => format!("a non-ASCII character (U+{:04X})", c as u32),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values() {
+        assert!(check_header_value("f", "abc-123", 10).is_ok());
+        for bad in ["", "a\rb", "a\nb", "a b", "a\tb", "é", "a\u{0}b"] {
+            assert!(check_header_value("f", bad, 10).is_err(), "{bad:?}");
+        }
+        assert!(check_header_value("f", "12345678901", 10).is_err());
+    }
+
+    #[test]
+    fn targets() {
+        assert!(check_request_target("/checkout/v3/cancellations").is_ok());
+        assert!(check_request_target("checkout").is_err());
+        assert!(check_request_target("https://api.doku.com/x").is_err());
+    }
+}

@@ -1,0 +1,39 @@
+#![doc = include_str!("../README.md")]
+
+mod channels;
+mod classify;
+mod credentials;
+mod digest;
+mod error;
+mod headers;
+mod hygiene;
+mod notification;
+pub mod operations;
+mod request_id;
+pub mod retry;
+mod signing;
+mod timestamp;
+mod user_agent;
+
+#[cfg(feature = "client")]
+pub mod blocking;
+#[cfg(feature = "client")]
+mod client;
+
+pub use channels::{CancelSupport, cancel_support};
+pub use classify::{Classified, classify, doku_messages};
+pub use credentials::{ClientId, SecretKey};
+pub use digest::compute_digest;
+pub use error::{Error, ErrorCode};
+pub use headers::ReceivedHeaders;
+pub use notification::{VerifiedNotification, VerifyOptions, verify_notification, verify_response};
+pub use request_id::{MAX_REQUEST_ID_LEN, RequestId, new_request_id};
+pub use signing::{SIGNATURE_PREFIX, SigningInput, sign_request, signing_string};
+pub use timestamp::{Clock, FixedClock, SystemClock, Timestamp, WIB_OFFSET_SECONDS};
+pub use user_agent::UserAgent;
+
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Environment};
+
+/// This crate's version, as sent in the User-Agent.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,258 @@
+//! Verifying DOKU's HTTP Notifications (webhooks) and, opt-in, DOKU's API response signatures.
+//!
+//! A notification is signed like a request: `Client-Id`, `Request-Id`, `Request-Timestamp`
+//! from its headers, `Request-Target` = the path of the merchant's notification URL, and the
+//! `Digest` of the **raw body bytes**. Verify before parsing, and pass the raw bytes: JSON
+//! that was parsed and re-serialised hashes differently.
+//!
+//! Timestamp tolerance is **off by default**: DOKU retries an unacknowledged notification
+//! after 30 minutes, 6 hours and 12 hours with the original timestamp, so a window would
+//! reject legitimate retries. Turn it on only if you understand that trade-off.
+
+use crate::credentials::SecretKey;
+use crate::digest::compute_digest;
+use crate::error::Error;
+use crate::headers::ReceivedHeaders;
+use crate::signing::SigningInput;
+use crate::timestamp::{Clock, SystemClock, Timestamp};
+
+/// Options for [`verify_notification`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct VerifyOptions {
+    /// Maximum distance, in seconds, between the notification's timestamp and now, in either
+    /// direction. `None` (the default) disables the check.
+    pub tolerance_seconds: Option<u64>,
+    /// "Now" for the tolerance check; `None` uses the system clock.
+    pub now: Option<Timestamp>,
+}
+
+/// A notification whose signature verified.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifiedNotification {
+    /// The `Client-Id` header.
+    pub client_id: String,
+    /// DOKU's `Request-Id` for this notification (use it to de-duplicate retries).
+    pub request_id: String,
+    /// The `Request-Timestamp` header.
+    pub timestamp: Timestamp,
+    /// The parsed JSON body.
+    pub body: serde_json::Value,
+}
+
+fn required<'h>(headers: &'h ReceivedHeaders, name: &'static str) -> Result<&'h str, Error> {
+    headers.get(name).map(str::trim).filter(|v| !v.is_empty()).ok_or_else(|| {
+        Error::invalid_signature(
+            "missing_header",
+            format!("the {name} header is missing: pass every header of the received request (names may be in any case, or with _ instead of -)"),
+        )
+    })
+}
+
+fn parse_header_timestamp(name: &'static str, value: &str) -> Result<Timestamp, Error> {
+    Timestamp::parse(value).map_err(|_| {
+        Error::invalid_signature(
+            "invalid_timestamp",
+            format!("the {name} header {value:?} is not UTC in the form YYYY-MM-DDTHH:MM:SSZ"),
+        )
+    })
+}
+
+/// If the sender included a `Digest` header, it must match the body we were given; a mismatch
+/// almost always means the body was re-serialised, so say so.
+fn check_digest_header(headers: &ReceivedHeaders, body: &[u8]) -> Result<(), Error> {
+    if let Some(sent) = headers.get("Digest") {
+        let sent = sent.trim();
+        let sent = sent.strip_prefix("SHA-256=").unwrap_or(sent);
+        if sent != compute_digest(body) {
+            return Err(Error::invalid_signature(
+                "digest_mismatch",
+                "the body's SHA-256 digest does not match the Digest header: the body must be the raw bytes received, not re-serialised JSON",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Verifies a DOKU HTTP Notification and returns its parsed body.
+///
+/// `notification_path` is the path of your notification URL (e.g. `/payments/notifications`),
+/// the same one configured in DOKU Back Office. The JSON body is parsed only after the
+/// signature has verified.
+pub fn verify_notification(
+    secret: &SecretKey,
+    headers: &ReceivedHeaders,
+    body: &[u8],
+    notification_path: &str,
+    options: VerifyOptions,
+) -> Result<VerifiedNotification, Error> {
+    let client_id = required(headers, "Client-Id")?;
+    let request_id = required(headers, "Request-Id")?;
+    let timestamp_text = required(headers, "Request-Timestamp")?;
+    let signature = required(headers, "Signature")?;
+    let timestamp = parse_header_timestamp("Request-Timestamp", timestamp_text)?;
+    let input = SigningInput::new(
+        client_id,
+        request_id,
+        timestamp_text,
+        notification_path,
+        Some(body),
+    )
+    .map_err(|e| {
+        if e.field() == Some("request_target") {
+            e
+        } else {
+            Error::invalid_signature(
+                "malformed_header",
+                format!("a signed header is malformed: {}", e.message()),
+            )
+        }
+    })?;
+    check_digest_header(headers, body)?;
+    input.verify(secret, signature)?;
+    if let Some(tolerance) = options.tolerance_seconds {
+        let now = options.now.unwrap_or_else(|| SystemClock.now());
+        let skew = now.unix().abs_diff(timestamp.unix());
+        if skew > tolerance {
+            let direction = if timestamp > now {
+                "in the future"
+            } else {
+                "old"
+            };
+            return Err(Error::invalid_signature(
+                "timestamp_out_of_tolerance",
+                format!(
+                    "the notification timestamp {timestamp} is {skew} s {direction}, beyond the tolerance of {tolerance} s; check the server clock, or disable the tolerance (DOKU retries notifications for up to 12 hours)"
+                ),
+            ));
+        }
+    }
+    let parsed = serde_json::from_slice(body).map_err(|e| {
+        Error::invalid_response(format!(
+            "the notification verified but its body is not JSON: {e}"
+        ))
+        .with_reason("body_not_json")
+    })?;
+    Ok(VerifiedNotification {
+        client_id: client_id.to_owned(),
+        request_id: request_id.to_owned(),
+        timestamp,
+        body: parsed,
+    })
+}
+
+/// Verifies the signature DOKU puts on an API response (`Response-Timestamp` variant).
+///
+/// `request_target` is the path that was called; `with_digest` is whether the request had a
+/// body (DOKU documents the Digest line "only for POST"). The response's `Client-Id` and
+/// `Request-Id` must echo what was sent. DOKU has published no worked example of this
+/// scheme, so it is opt-in.
+pub fn verify_response(
+    secret: &SecretKey,
+    sent_client_id: &str,
+    sent_request_id: &str,
+    request_target: &str,
+    headers: &ReceivedHeaders,
+    body: &[u8],
+    with_digest: bool,
+) -> Result<(), Error> {
+    let client_id = required(headers, "Client-Id")?;
+    let request_id = required(headers, "Request-Id")?;
+    let timestamp_text = required(headers, "Response-Timestamp")?;
+    let signature = required(headers, "Signature")?;
+    parse_header_timestamp("Response-Timestamp", timestamp_text)?;
+    if client_id != sent_client_id || request_id != sent_request_id {
+        return Err(Error::invalid_signature(
+            "echo_mismatch",
+            "the response's Client-Id or Request-Id does not echo the request: the answer may not be for this call",
+        ));
+    }
+    let input = SigningInput::new(
+        client_id,
+        request_id,
+        timestamp_text,
+        request_target,
+        with_digest.then_some(body),
+    )?;
+    input.for_response().verify(secret, signature)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V3_BODY: &str = r#"{"service":{"id":"VIRTUAL_ACCOUNT"},"acquirer":{"id":"BCA"},"channel":{"id":"VIRTUAL_ACCOUNT_BCA"},"transaction":{"status":"SUCCESS","date":"2021-01-27T03:24:23Z","original_request_id":"15022aab-444f-4b04-afa8-ddfce89432ec"},"order":{"invoice_number":"INV-20210124-0001","amount":150000}}"#;
+
+    fn v3_headers(signature: &str) -> ReceivedHeaders {
+        ReceivedHeaders::new([
+            ("client-id", "MCH-0001-10791114622547"),
+            ("request-id", "479b663f-5c9d-400d-8e80-3e548a8f7639"),
+            ("request-timestamp", "2020-08-11T08:45:42Z"),
+            ("signature", signature),
+        ])
+    }
+
+    fn key() -> SecretKey {
+        SecretKey::new("SK-TEST-ONLY-0123456789").expect("valid")
+    }
+
+    #[test]
+    fn reference_vector_v3() {
+        let h = v3_headers("HMACSHA256=QGToWFImcdqd1ZMBQUm2zUIPA5DeF2o1cplE2lUQcak=");
+        let n = verify_notification(
+            &key(),
+            &h,
+            V3_BODY.as_bytes(),
+            "/payments/notifications",
+            VerifyOptions::default(),
+        )
+        .expect("verifies");
+        assert_eq!(n.body["order"]["amount"], 150000);
+        assert_eq!(n.request_id, "479b663f-5c9d-400d-8e80-3e548a8f7639");
+    }
+
+    #[test]
+    fn tolerance_is_symmetric_and_off_by_default() {
+        let h = v3_headers("HMACSHA256=QGToWFImcdqd1ZMBQUm2zUIPA5DeF2o1cplE2lUQcak=");
+        let sent = Timestamp::parse("2020-08-11T08:45:42Z").expect("valid");
+        let opts = |now: i64| VerifyOptions {
+            tolerance_seconds: Some(300),
+            now: Some(Timestamp::from_unix(sent.unix() + now)),
+        };
+        assert!(
+            verify_notification(
+                &key(),
+                &h,
+                V3_BODY.as_bytes(),
+                "/payments/notifications",
+                opts(300)
+            )
+            .is_ok()
+        );
+        for off in [301, -301] {
+            let e = verify_notification(
+                &key(),
+                &h,
+                V3_BODY.as_bytes(),
+                "/payments/notifications",
+                opts(off),
+            )
+            .expect_err("outside");
+            assert_eq!(e.reason(), Some("timestamp_out_of_tolerance"));
+        }
+    }
+
+    #[test]
+    fn errors_never_contain_the_secret() {
+        let h = v3_headers("HMACSHA256=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+        let e = verify_notification(
+            &key(),
+            &h,
+            V3_BODY.as_bytes(),
+            "/payments/notifications",
+            VerifyOptions::default(),
+        )
+        .expect_err("forged");
+        assert_eq!(e.reason(), Some("signature_mismatch"));
+        assert!(!format!("{e} {e:?}").contains("SK-TEST-ONLY"));
+    }
+}

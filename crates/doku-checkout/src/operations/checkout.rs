@@ -1,0 +1,335 @@
+//! `POST /checkout/v1/payment`: create a checkout page and learn the Request-Id to keep.
+
+use serde_json::{Map, Value, json};
+
+use super::prepared::{Method, PreparedRequest};
+use super::validate::text;
+use crate::classify::{Classified, classify, doku_messages};
+use crate::error::Error;
+use crate::timestamp::Timestamp;
+
+/// The create-checkout path (and Request-Target).
+pub const CHECKOUT_PATH: &str = "/checkout/v1/payment";
+
+/// Largest amount DOKU accepts (12 digits, IDR, no decimals).
+const MAX_AMOUNT: u64 = 999_999_999_999;
+
+/// Customer details shown on the checkout page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CheckoutCustomer {
+    /// Merchant's customer id.
+    pub id: Option<String>,
+    /// Name.
+    pub name: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+}
+
+/// One line of the order. DOKU refuses line items that do not add up to the amount.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckoutLineItem {
+    /// Item name.
+    pub name: String,
+    /// Unit price in IDR.
+    pub price: u64,
+    /// Quantity.
+    pub quantity: u32,
+}
+
+/// A create-checkout request. Fields we do not model go into `extra`, a JSON object merged
+/// into the body (objects merge key by key; `extra` wins on conflicts).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CreateCheckoutRequest {
+    /// `order.invoice_number`, 1–64 characters.
+    pub invoice_number: String,
+    /// `order.amount` in IDR, a positive integer.
+    pub amount: u64,
+    /// `payment.payment_due_date` in minutes (DOKU's default is 60).
+    pub payment_due_minutes: Option<u32>,
+    /// `payment.payment_method_types`, e.g. `["VIRTUAL_ACCOUNT_BCA", "QRIS"]`.
+    pub payment_method_types: Vec<String>,
+    /// `customer`.
+    pub customer: Option<CheckoutCustomer>,
+    /// `order.line_items`.
+    pub line_items: Vec<CheckoutLineItem>,
+    /// `order.callback_url` (after payment).
+    pub callback_url: Option<String>,
+    /// `order.callback_url_cancel`.
+    pub callback_url_cancel: Option<String>,
+    /// `order.callback_url_result`.
+    pub callback_url_result: Option<String>,
+    /// Extra body fields, merged in.
+    pub extra: Option<Map<String, Value>>,
+}
+
+fn optional(field: &'static str, v: &Option<String>, max: usize) -> Result<(), Error> {
+    v.as_deref().map_or(Ok(()), |s| text(field, s, max))
+}
+
+fn merge(into: &mut Value, extra: &Value) {
+    match (into, extra) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                merge(a.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+        (slot, v) => *slot = v.clone(),
+    }
+}
+
+impl CreateCheckoutRequest {
+    /// Checks every field; the error names the first bad one.
+    pub fn validate(&self) -> Result<(), Error> {
+        text("invoice_number", &self.invoice_number, 64)?;
+        if self.amount == 0 || self.amount > MAX_AMOUNT {
+            return Err(Error::invalid_input(
+                "amount",
+                format!("amount must be a positive whole number of rupiah up to {MAX_AMOUNT}"),
+            ));
+        }
+        if let Some(m) = self.payment_due_minutes
+            && !(1..=999_999).contains(&m)
+        {
+            return Err(Error::invalid_input(
+                "payment_due_minutes",
+                "payment_due_minutes must be between 1 and 999999",
+            ));
+        }
+        for t in &self.payment_method_types {
+            text("payment_method_types", t, 64)?;
+        }
+        if let Some(c) = &self.customer {
+            optional("customer.id", &c.id, 64)?;
+            optional("customer.name", &c.name, 255)?;
+            optional("customer.email", &c.email, 128)?;
+            optional("customer.phone", &c.phone, 16)?;
+        }
+        for item in &self.line_items {
+            text("line_items.name", &item.name, 255)?;
+            if item.quantity == 0 {
+                return Err(Error::invalid_input(
+                    "line_items.quantity",
+                    "line item quantity must be at least 1",
+                ));
+            }
+        }
+        if !self.line_items.is_empty() {
+            let total = self.line_items.iter().try_fold(0u64, |acc, i| {
+                acc.checked_add(i.price.checked_mul(u64::from(i.quantity))?)
+            });
+            if total != Some(self.amount) {
+                return Err(Error::invalid_input(
+                    "line_items",
+                    format!(
+                        "line items add up to {} but amount is {}; DOKU refuses this with AMOUNT NOT MATCH",
+                        total.unwrap_or(u64::MAX),
+                        self.amount
+                    ),
+                ));
+            }
+        }
+        optional("callback_url", &self.callback_url, 2048)?;
+        optional("callback_url_cancel", &self.callback_url_cancel, 2048)?;
+        optional("callback_url_result", &self.callback_url_result, 2048)?;
+        Ok(())
+    }
+
+    /// Validates and serialises the body once.
+    pub fn prepare(&self) -> Result<PreparedRequest, Error> {
+        self.validate()?;
+        let mut order = json!({ "invoice_number": self.invoice_number, "amount": self.amount });
+        let mut payment = json!({});
+        if let Some(m) = self.payment_due_minutes {
+            payment["payment_due_date"] = json!(m);
+        }
+        if !self.payment_method_types.is_empty() {
+            payment["payment_method_types"] = json!(self.payment_method_types);
+        }
+        if !self.line_items.is_empty() {
+            order["line_items"] = self
+                .line_items
+                .iter()
+                .map(|i| json!({ "name": i.name, "price": i.price, "quantity": i.quantity }))
+                .collect();
+        }
+        for (key, value) in [
+            ("callback_url", &self.callback_url),
+            ("callback_url_cancel", &self.callback_url_cancel),
+            ("callback_url_result", &self.callback_url_result),
+        ] {
+            if let Some(v) = value {
+                order[key] = json!(v);
+            }
+        }
+        let mut body = json!({ "order": order, "payment": payment });
+        if let Some(c) = &self.customer {
+            let mut customer = Map::new();
+            for (k, v) in [
+                ("id", &c.id),
+                ("name", &c.name),
+                ("email", &c.email),
+                ("phone", &c.phone),
+            ] {
+                if let Some(v) = v {
+                    customer.insert(k.to_owned(), json!(v));
+                }
+            }
+            body["customer"] = Value::Object(customer);
+        }
+        if let Some(extra) = &self.extra {
+            merge(&mut body, &Value::Object(extra.clone()));
+        }
+        let bytes = serde_json::to_vec(&body).map_err(|e| {
+            Error::invalid_input("extra", format!("extra cannot be serialised: {e}"))
+        })?;
+        Ok(PreparedRequest {
+            method: Method::Post,
+            path: CHECKOUT_PATH.to_owned(),
+            body: Some(bytes),
+        })
+    }
+}
+
+/// A created checkout page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateCheckoutResult {
+    /// **Store this.** The Request-Id of the create call; cancelling needs it as
+    /// `original_request_id`.
+    pub request_id: String,
+    /// HTTP status of DOKU's answer.
+    pub http_status: u16,
+    /// DOKU's `message` list.
+    pub messages: Vec<String>,
+    /// `response.payment.url`: where to send the customer.
+    pub payment_url: String,
+    /// `response.payment.token_id`.
+    pub token_id: Option<String>,
+    /// When the page expires (from `expired_datetime`, else the WIB `expired_date`).
+    pub expires_at: Option<Timestamp>,
+    /// The raw response body.
+    pub raw_body: String,
+}
+
+impl CreateCheckoutResult {
+    /// Interprets DOKU's final answer.
+    pub fn from_response(request_id: &str, status: u16, body: &[u8]) -> Result<Self, Error> {
+        if let Classified::Failure(e) = classify(status, body) {
+            return Err(e.with_request_id(request_id));
+        }
+        let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let payment = &v["response"]["payment"];
+        let url = payment["url"].as_str().ok_or_else(|| {
+            Error::invalid_response("DOKU's create-checkout answer has no response.payment.url")
+                .with_http(
+                    Some(status),
+                    doku_messages(&v),
+                    Some(String::from_utf8_lossy(body).into_owned()),
+                )
+                .with_request_id(request_id)
+        })?;
+        let expires_at = match (
+            payment["expired_datetime"].as_str(),
+            payment["expired_date"].as_str(),
+        ) {
+            (Some(utc), _) => Some(Timestamp::parse(utc).map_err(|_| {
+                Error::invalid_response(format!("expired_datetime {utc:?} is not UTC"))
+            })?),
+            (None, Some(wib)) => Some(Timestamp::parse_wib_compact(wib)?),
+            (None, None) => None,
+        };
+        Ok(Self {
+            request_id: request_id.to_owned(),
+            http_status: status,
+            messages: doku_messages(&v),
+            payment_url: url.to_owned(),
+            token_id: payment["token_id"].as_str().map(str::to_owned),
+            expires_at,
+            raw_body: String::from_utf8_lossy(body).into_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req() -> CreateCheckoutRequest {
+        CreateCheckoutRequest {
+            invoice_number: "INV-1".into(),
+            amount: 20000,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn validation() {
+        assert!(req().validate().is_ok());
+        assert_eq!(
+            CreateCheckoutRequest { amount: 0, ..req() }
+                .validate()
+                .expect_err("zero")
+                .field(),
+            Some("amount")
+        );
+        let items = vec![CheckoutLineItem {
+            name: "A".into(),
+            price: 5000,
+            quantity: 3,
+        }];
+        assert_eq!(
+            CreateCheckoutRequest {
+                line_items: items.clone(),
+                ..req()
+            }
+            .validate()
+            .expect_err("sum")
+            .field(),
+            Some("line_items")
+        );
+        assert!(
+            CreateCheckoutRequest {
+                line_items: items,
+                amount: 15000,
+                ..req()
+            }
+            .validate()
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn extra_merges_deeply() {
+        let mut extra = Map::new();
+        extra.insert("order".into(), json!({"language": "EN"}));
+        let p = CreateCheckoutRequest {
+            extra: Some(extra),
+            ..req()
+        }
+        .prepare()
+        .expect("valid");
+        let v: Value = serde_json::from_slice(&p.body.expect("body")).expect("json");
+        assert_eq!(v["order"]["language"], "EN");
+        assert_eq!(v["order"]["amount"], 20000);
+    }
+
+    #[test]
+    fn expiry_from_wib_or_utc() {
+        let body = br#"{"message":["SUCCESS"],"response":{"payment":{"url":"https://x/y","expired_date":"20241122234523"}}}"#;
+        let r = CreateCheckoutResult::from_response("r", 200, body).expect("ok");
+        assert_eq!(
+            r.expires_at.map(|t| t.to_string()).as_deref(),
+            Some("2024-11-22T16:45:23Z")
+        );
+        let body = br#"{"message":["SUCCESS"],"response":{"payment":{"url":"u","expired_date":"20251204145732","expired_datetime":"2025-12-04T07:57:32Z"}}}"#;
+        let r = CreateCheckoutResult::from_response("r", 200, body).expect("ok");
+        assert_eq!(
+            r.expires_at.map(|t| t.to_string()).as_deref(),
+            Some("2025-12-04T07:57:32Z")
+        );
+        assert!(
+            CreateCheckoutResult::from_response("r", 200, br#"{"message":["SUCCESS"]}"#).is_err()
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! The three DOKU operations as sans-IO request builders and response parsers.
+//!
+//! Each request type validates its fields when built, serialises its body **once** (the
+//! bytes that are signed are the bytes that are sent), and parses DOKU's answer into a typed
+//! result that keeps the raw body.
+
+mod cancel;
+mod checkout;
+mod prepared;
+mod status;
+mod validate;
+
+pub use cancel::{CancelOrderRequest, CancelOrderResult};
+pub use checkout::{
+    CheckoutCustomer, CheckoutLineItem, CreateCheckoutRequest, CreateCheckoutResult,
+};
+pub use prepared::{Method, PreparedRequest, SignedHeaders};
+pub use status::{OrderStatusRequest, OrderStatusResult};
