@@ -1,1 +1,85 @@
-fn main() {}
+//! `doku-checkout`: sign DOKU requests, verify notifications, call the API, run the emulator.
+
+mod api;
+mod demo;
+mod exit;
+mod mock;
+mod secret;
+mod sign;
+mod verify;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// DOKU Checkout from the command line. The secret key comes from DOKU_SECRET_KEY or
+/// --secret-key-file, never from a plain argument.
+#[derive(Parser)]
+#[command(name = "doku-checkout", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the secret key comes from.
+#[derive(Args, Clone)]
+pub(crate) struct SecretArgs {
+    /// Read the secret key from this file (one trailing newline is ignored). Default: $DOKU_SECRET_KEY.
+    #[arg(long, value_name = "FILE")]
+    secret_key_file: Option<PathBuf>,
+}
+
+/// Where API calls go and as whom.
+#[derive(Args, Clone)]
+pub(crate) struct ApiArgs {
+    #[command(flatten)]
+    secret: SecretArgs,
+    /// Client ID (default: $DOKU_CLIENT_ID).
+    #[arg(long, env = "DOKU_CLIENT_ID", hide_env_values = true)]
+    client_id: String,
+    /// sandbox or production.
+    #[arg(long = "env", default_value = "sandbox", conflicts_with = "base_url")]
+    environment: String,
+    /// A custom base URL (https, or http for loopback, e.g. the emulator).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Per-attempt timeout in seconds.
+    #[arg(long, default_value_t = 30.0)]
+    timeout: f64,
+    /// Retries after the first attempt.
+    #[arg(long, default_value_t = 2)]
+    max_retries: u32,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the Signature header value for a request.
+    Sign(sign::SignArgs),
+    /// Verify a received HTTP Notification; print its JSON body when valid.
+    VerifyNotification(verify::VerifyArgs),
+    /// Cancel an unpaid checkout order.
+    Cancel(api::CancelArgs),
+    /// Check an order's status.
+    Status(api::StatusArgs),
+    /// Create a checkout page.
+    Create(api::CreateArgs),
+    /// Run the local DOKU emulator.
+    Mock(mock::MockArgs),
+    /// The whole story on the embedded emulator: create, cancel, status, a refused cancel.
+    Demo,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Sign(a) => sign::run(&a),
+        Command::VerifyNotification(a) => verify::run(&a),
+        Command::Cancel(a) => api::cancel(&a),
+        Command::Status(a) => api::status(&a),
+        Command::Create(a) => api::create(&a),
+        Command::Mock(a) => mock::run(&a),
+        Command::Demo => demo::run(),
+    };
+    ExitCode::from(code)
+}

@@ -173,7 +173,14 @@ async fn api_request(
         out = b"{\"message\":[\"SUCC".to_vec();
     }
     update(&|e| e.status = Some(status));
-    let signed = response_headers(inner, &method, &path, request_id.as_deref(), &out);
+    let mut signed = response_headers(inner, &method, &path, request_id.as_deref(), &out);
+    if matches!(fault, Some(FaultKind::BadResponseSignature)) {
+        for (name, value) in &mut signed {
+            if *name == "signature" {
+                *value = "HMACSHA256=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".to_owned();
+            }
+        }
+    }
     let mut response = json_response(status, out);
     for (name, value) in signed {
         if let Ok(v) = hyper::header::HeaderValue::from_str(&value) {

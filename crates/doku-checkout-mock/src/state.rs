@@ -90,6 +90,8 @@ pub enum FaultKind {
     },
     /// Process, then answer 200 with a body that is not JSON.
     MalformedJson,
+    /// Process normally, but put a wrong `Signature` on the response.
+    BadResponseSignature,
 }
 
 /// A queued fault.

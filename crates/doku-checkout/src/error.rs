@@ -240,6 +240,24 @@ impl Error {
     }
 }
 
+impl Error {
+    /// `{"code", "reason", "field", "message", "http_status", "request_id", "retryable", "messages"}`:
+    /// the shape the CLI prints and bindings may forward.
+    pub fn to_json(&self) -> serde_json::Value {
+        let i = &self.0;
+        serde_json::json!({
+            "code": i.code.as_str(),
+            "reason": i.reason,
+            "field": i.field,
+            "message": i.message,
+            "http_status": i.http_status,
+            "request_id": i.request_id,
+            "retryable": i.retryable,
+            "messages": i.messages,
+        })
+    }
+}
+
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.0;

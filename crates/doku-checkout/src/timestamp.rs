@@ -173,6 +173,13 @@ impl fmt::Display for Timestamp {
     }
 }
 
+impl serde::Serialize for Timestamp {
+    /// Serialises as the `YYYY-MM-DDTHH:MM:SSZ` text.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// Where "now" comes from; injectable so tests and verification are deterministic.
 pub trait Clock: Send + Sync {
     /// The current time.

@@ -53,10 +53,10 @@ fn install_crypto_provider() {
 }
 
 impl ClientBuilder {
-    pub(super) fn new(client_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
+    pub(super) fn new(client_id: impl Into<String>, secret_key: Result<SecretKey, Error>) -> Self {
         Self {
             client_id: ClientId::new(client_id),
-            secret_key: SecretKey::new(secret_key),
+            secret_key,
             environment: Environment::Sandbox,
             base_url: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,

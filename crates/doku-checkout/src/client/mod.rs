@@ -57,7 +57,12 @@ fn request_id_or_new(request_id: Option<&str>) -> Result<RequestId, Error> {
 impl Client {
     /// Starts a builder with the merchant's Client ID and Secret Key.
     pub fn builder(client_id: impl Into<String>, secret_key: impl Into<String>) -> ClientBuilder {
-        ClientBuilder::new(client_id, secret_key)
+        ClientBuilder::new(client_id, SecretKey::new(secret_key))
+    }
+
+    /// Starts a builder with an already-loaded [`SecretKey`].
+    pub fn builder_with_key(client_id: impl Into<String>, secret_key: SecretKey) -> ClientBuilder {
+        ClientBuilder::new(client_id, Ok(secret_key))
     }
 
     /// The base URL requests go to.

@@ -84,7 +84,7 @@ impl CancelOrderRequest {
 }
 
 /// The outcome of a successful cancel.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct CancelOrderResult {
     /// The Request-Id that was sent (on every attempt).
     pub request_id: String,

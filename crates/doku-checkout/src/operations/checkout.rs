@@ -193,7 +193,7 @@ impl CreateCheckoutRequest {
 }
 
 /// A created checkout page.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct CreateCheckoutResult {
     /// **Store this.** The Request-Id of the create call; cancelling needs it as
     /// `original_request_id`.

@@ -44,7 +44,7 @@ impl OrderStatusRequest {
 }
 
 /// An order's state as DOKU reports it. Unknown status values are kept as they are.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct OrderStatusResult {
     /// The Request-Id that was sent.
     pub request_id: String,

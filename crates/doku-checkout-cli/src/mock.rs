@@ -1,0 +1,59 @@
+//! `doku-checkout mock`: the emulator as a process (for Kotlin, other languages, and people).
+
+use std::io::Write;
+
+use clap::Args;
+use doku_checkout::Error;
+use doku_checkout_mock::{MockConfig, MockServer};
+
+use crate::exit::report;
+use crate::{SecretArgs, secret};
+
+#[derive(Args)]
+pub(crate) struct MockArgs {
+    #[command(flatten)]
+    secret: SecretArgs,
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// The Client ID the emulator accepts.
+    #[arg(long, env = "DOKU_CLIENT_ID", default_value = "MCH-TEST-0001")]
+    client_id: String,
+}
+
+pub(crate) fn run(args: &MockArgs) -> u8 {
+    let secret_key = match secret::load(&args.secret) {
+        Ok(k) => k,
+        Err(e) => return report(&e),
+    };
+    let config = MockConfig {
+        client_id: args.client_id.clone(),
+        secret_key,
+        port: args.port,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return report(&Error::config(format!("cannot start the runtime: {e}"))),
+    };
+    runtime.block_on(async {
+        let server = match MockServer::start(config).await {
+            Ok(s) => s,
+            Err(e) => {
+                return report(&Error::config(format!(
+                    "cannot listen on 127.0.0.1:{}: {e}",
+                    args.port
+                )));
+            }
+        };
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "listening on {}", server.url());
+        let _ = out.flush();
+        // Serve until interrupted (Ctrl-C) or until stdin is closed by a parent test process.
+        let _ = tokio::signal::ctrl_c().await;
+        server.shutdown().await;
+        crate::exit::OK
+    })
+}
