@@ -69,9 +69,7 @@ pub(crate) struct CreateArgs {
 fn client(args: &ApiArgs) -> Result<blocking::Client, Error> {
     let secret = secret::load(&args.secret)?;
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        return Err(Error::config(
-            "--timeout must be a positive number of seconds",
-        ));
+        return Err(Error::config("--timeout must be a positive number of seconds"));
     }
     let mut builder = Client::builder_with_key(args.client_id.clone(), secret)
         .timeout(Duration::from_secs_f64(args.timeout))
@@ -94,14 +92,10 @@ fn print<T: Serialize>(result: Result<T, Error>) -> u8 {
 }
 
 pub(crate) fn cancel(a: &CancelArgs) -> u8 {
-    print(client(&a.api).and_then(|c| {
-        c.cancel_order(
-            &a.invoice,
-            &a.original_request_id,
-            &a.note,
-            a.request_id.as_deref(),
-        )
-    }))
+    print(
+        client(&a.api)
+            .and_then(|c| c.cancel_order(&a.invoice, &a.original_request_id, &a.note, a.request_id.as_deref())),
+    )
 }
 
 pub(crate) fn status(a: &StatusArgs) -> u8 {
@@ -114,12 +108,10 @@ pub(crate) fn create(a: &CreateArgs) -> u8 {
         amount: a.amount,
         payment_due_minutes: a.due_minutes,
         payment_method_types: a.methods.clone(),
-        customer: (a.customer_name.is_some() || a.customer_email.is_some()).then(|| {
-            CheckoutCustomer {
-                name: a.customer_name.clone(),
-                email: a.customer_email.clone(),
-                ..Default::default()
-            }
+        customer: (a.customer_name.is_some() || a.customer_email.is_some()).then(|| CheckoutCustomer {
+            name: a.customer_name.clone(),
+            email: a.customer_email.clone(),
+            ..Default::default()
         }),
         ..Default::default()
     };

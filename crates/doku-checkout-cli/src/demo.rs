@@ -40,20 +40,13 @@ impl Out {
         }
         self.line(format!(
             "     (emulator: signature {})",
-            if entry.signature_valid {
-                "verified"
-            } else {
-                "REJECTED"
-            }
+            if entry.signature_valid { "verified" } else { "REJECTED" }
         ));
     }
 }
 
 pub(crate) fn run() -> u8 {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return report(&Error::config(format!("cannot start the runtime: {e}"))),
     };
@@ -69,18 +62,12 @@ pub(crate) fn run() -> u8 {
 async fn story() -> Result<(), Error> {
     let mut out = Out(std::io::stdout());
     let config = MockConfig::new(DEMO_CLIENT_ID, DEMO_SECRET)?;
-    let server = MockServer::start(config)
-        .await
-        .map_err(|e| Error::config(format!("cannot start the emulator: {e}")))?;
+    let server =
+        MockServer::start(config).await.map_err(|e| Error::config(format!("cannot start the emulator: {e}")))?;
     let control = server.control().clone();
     let secret = SecretKey::new(DEMO_SECRET)?;
-    out.line(format!(
-        "DOKU Checkout demo on the embedded emulator at {} (loopback only, no real money)",
-        server.url()
-    ));
-    out.line(format!(
-        "Client-Id {DEMO_CLIENT_ID}, secret key {secret} (never printed)\n"
-    ));
+    out.line(format!("DOKU Checkout demo on the embedded emulator at {} (loopback only, no real money)", server.url()));
+    out.line(format!("Client-Id {DEMO_CLIENT_ID}, secret key {secret} (never printed)\n"));
 
     let client = Client::builder_with_key(DEMO_CLIENT_ID, secret)
         .base_url(server.url())
@@ -89,9 +76,7 @@ async fn story() -> Result<(), Error> {
     let stamp = Timestamp::now().unix();
     let invoice = format!("INV-DEMO-{stamp}");
 
-    out.line(format!(
-        "1. Create a checkout page for {invoice} (Rp 150000, VIRTUAL_ACCOUNT_BCA)"
-    ));
+    out.line(format!("1. Create a checkout page for {invoice} (Rp 150000, VIRTUAL_ACCOUNT_BCA)"));
     let request = CreateCheckoutRequest {
         invoice_number: invoice.clone(),
         amount: 150_000,
@@ -101,32 +86,14 @@ async fn story() -> Result<(), Error> {
     };
     let created = client.create_checkout(&request, None).await?;
     out.sent(&control);
-    out.line(format!(
-        "   ← HTTP {} {:?}: pay at {}",
-        created.http_status, created.messages, created.payment_url
-    ));
+    out.line(format!("   ← HTTP {} {:?}: pay at {}", created.http_status, created.messages, created.payment_url));
     if let Some(t) = created.expires_at {
-        out.line(format!(
-            "     expires {t} (DOKU's WIB form: {})",
-            t.to_wib_compact()
-        ));
+        out.line(format!("     expires {t} (DOKU's WIB form: {})", t.to_wib_compact()));
     }
-    out.line(format!(
-        "   Store this Request-Id with the order; cancel needs it: {}\n",
-        created.request_id
-    ));
+    out.line(format!("   Store this Request-Id with the order; cancel needs it: {}\n", created.request_id));
 
-    out.line(format!(
-        "2. The customer changed the order: cancel {invoice}"
-    ));
-    let cancelled = client
-        .cancel_order(
-            &invoice,
-            &created.request_id,
-            "Customer changed order",
-            None,
-        )
-        .await?;
+    out.line(format!("2. The customer changed the order: cancel {invoice}"));
+    let cancelled = client.cancel_order(&invoice, &created.request_id, "Customer changed order", None).await?;
     out.sent(&control);
     out.line(format!(
         "   ← HTTP {} {:?}, order status {}\n",
@@ -138,20 +105,11 @@ async fn story() -> Result<(), Error> {
     out.line("3. Check the status (GET, signed without a Digest line)");
     let status = client.order_status(&invoice).await?;
     out.sent(&control);
-    out.line(format!(
-        "   ← HTTP {}: status {}\n",
-        status.http_status,
-        status.status().unwrap_or("-")
-    ));
+    out.line(format!("   ← HTTP {}: status {}\n", status.http_status, status.status().unwrap_or("-")));
 
     out.line("4. Retry the same cancel with the same Request-Id (e.g. after a timeout): safe");
     let replay = client
-        .cancel_order(
-            &invoice,
-            &created.request_id,
-            "Customer changed order",
-            Some(&cancelled.request_id),
-        )
+        .cancel_order(&invoice, &created.request_id, "Customer changed order", Some(&cancelled.request_id))
         .await?;
     out.sent(&control);
     out.line(format!(
@@ -160,27 +118,13 @@ async fn story() -> Result<(), Error> {
     ));
 
     let paid = format!("INV-DEMO-PAID-{stamp}");
-    out.line(format!(
-        "5. Another customer already paid {paid}; try to cancel it"
-    ));
-    let paid_order = client
-        .create_checkout(
-            &CreateCheckoutRequest {
-                invoice_number: paid.clone(),
-                ..request
-            },
-            None,
-        )
-        .await?;
+    out.line(format!("5. Another customer already paid {paid}; try to cancel it"));
+    let paid_order =
+        client.create_checkout(&CreateCheckoutRequest { invoice_number: paid.clone(), ..request }, None).await?;
     control.set_state(&paid, OrderState::Paid);
-    match client
-        .cancel_order(&paid, &paid_order.request_id, "Out of stock", None)
-        .await
-    {
+    match client.cancel_order(&paid, &paid_order.request_id, "Out of stock", None).await {
         Ok(r) => {
-            return Err(Error::invalid_response(format!(
-                "the emulator cancelled a paid order: {r:?}"
-            )));
+            return Err(Error::invalid_response(format!("the emulator cancelled a paid order: {r:?}")));
         }
         Err(e) => {
             out.sent(&control);
@@ -194,9 +138,7 @@ async fn story() -> Result<(), Error> {
             out.line(format!("     {}", e.message()));
         }
     }
-    out.line(
-        "\nDone: every request above was signed with HMAC-SHA256 and verified by the emulator.",
-    );
+    out.line("\nDone: every request above was signed with HMAC-SHA256 and verified by the emulator.");
     server.shutdown().await;
     Ok(())
 }

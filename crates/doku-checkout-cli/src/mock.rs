@@ -26,15 +26,8 @@ pub(crate) fn run(args: &MockArgs) -> u8 {
         Ok(k) => k,
         Err(e) => return report(&e),
     };
-    let config = MockConfig {
-        client_id: args.client_id.clone(),
-        secret_key,
-        port: args.port,
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let config = MockConfig { client_id: args.client_id.clone(), secret_key, port: args.port };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return report(&Error::config(format!("cannot start the runtime: {e}"))),
     };
@@ -42,10 +35,7 @@ pub(crate) fn run(args: &MockArgs) -> u8 {
         let server = match MockServer::start(config).await {
             Ok(s) => s,
             Err(e) => {
-                return report(&Error::config(format!(
-                    "cannot listen on 127.0.0.1:{}: {e}",
-                    args.port
-                )));
+                return report(&Error::config(format!("cannot listen on 127.0.0.1:{}: {e}", args.port)));
             }
         };
         let mut out = std::io::stdout();

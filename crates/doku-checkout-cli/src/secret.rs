@@ -8,20 +8,13 @@ use crate::SecretArgs;
 pub(crate) fn load(args: &SecretArgs) -> Result<SecretKey, Error> {
     let raw = match &args.secret_key_file {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Error::invalid_input(
-                    "secret_key_file",
-                    format!("cannot read {}: {e}", path.display()),
-                )
-            })?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::invalid_input("secret_key_file", format!("cannot read {}: {e}", path.display())))?;
             let text = text.strip_suffix('\n').unwrap_or(&text);
             text.strip_suffix('\r').unwrap_or(text).to_owned()
         }
         None => std::env::var("DOKU_SECRET_KEY").map_err(|_| {
-            Error::invalid_input(
-                "secret_key",
-                "no secret key: set DOKU_SECRET_KEY or pass --secret-key-file FILE",
-            )
+            Error::invalid_input("secret_key", "no secret key: set DOKU_SECRET_KEY or pass --secret-key-file FILE")
         })?,
     };
     SecretKey::new(raw)

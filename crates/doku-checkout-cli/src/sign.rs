@@ -40,9 +40,7 @@ pub(crate) fn read_body(path: &PathBuf) -> Result<Vec<u8>, Error> {
     } else {
         std::fs::read(path).map(|b| out = b)
     };
-    result.map_err(|e| {
-        Error::invalid_input("body_file", format!("cannot read {}: {e}", path.display()))
-    })?;
+    result.map_err(|e| Error::invalid_input("body_file", format!("cannot read {}: {e}", path.display())))?;
     Ok(out)
 }
 
@@ -57,21 +55,9 @@ fn sign(args: &SignArgs) -> Result<(), Error> {
     let secret = secret::load(&args.secret)?;
     let body = args.body_file.as_ref().map(read_body).transpose()?;
     let defaulted = args.request_id.is_none() || args.timestamp.is_none();
-    let request_id = args
-        .request_id
-        .clone()
-        .unwrap_or_else(|| RequestId::generate().to_string());
-    let timestamp = args
-        .timestamp
-        .clone()
-        .unwrap_or_else(|| Timestamp::now().to_string());
-    let input = SigningInput::new(
-        &args.client_id,
-        &request_id,
-        &timestamp,
-        &args.target,
-        body.as_deref(),
-    )?;
+    let request_id = args.request_id.clone().unwrap_or_else(|| RequestId::generate().to_string());
+    let timestamp = args.timestamp.clone().unwrap_or_else(|| Timestamp::now().to_string());
+    let input = SigningInput::new(&args.client_id, &request_id, &timestamp, &args.target, body.as_deref())?;
     let signature = input.sign(&secret);
     if args.print_string {
         let _ = writeln!(std::io::stderr(), "{}", input.string_to_sign());

@@ -35,12 +35,9 @@ fn parse_headers(text: &str) -> Result<ReceivedHeaders, Error> {
         if line.trim().is_empty() {
             continue;
         }
-        let (name, value) = line.split_once(':').ok_or_else(|| {
-            Error::invalid_input(
-                "headers_file",
-                format!("line {} is not `Name: value`", n + 1),
-            )
-        })?;
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| Error::invalid_input("headers_file", format!("line {} is not `Name: value`", n + 1)))?;
         pairs.push((name.trim().to_owned(), value.trim().to_owned()));
     }
     Ok(ReceivedHeaders::new(pairs))
@@ -50,10 +47,7 @@ pub(crate) fn run(args: &VerifyArgs) -> u8 {
     let result = (|| {
         let secret = secret::load(&args.secret)?;
         let text = std::fs::read_to_string(&args.headers_file).map_err(|e| {
-            Error::invalid_input(
-                "headers_file",
-                format!("cannot read {}: {e}", args.headers_file.display()),
-            )
+            Error::invalid_input("headers_file", format!("cannot read {}: {e}", args.headers_file.display()))
         })?;
         let headers = parse_headers(&text)?;
         let body = read_body(&args.body_file)?;
@@ -62,10 +56,7 @@ pub(crate) fn run(args: &VerifyArgs) -> u8 {
             &headers,
             &body,
             &args.path,
-            VerifyOptions {
-                tolerance_seconds: args.tolerance,
-                now: None,
-            },
+            VerifyOptions { tolerance_seconds: args.tolerance, now: None },
         )
     })();
     match result {

@@ -16,11 +16,7 @@ pub(crate) struct ApiAnswer {
 }
 
 fn answer(status: u16, messages: &[&str]) -> ApiAnswer {
-    ApiAnswer {
-        status,
-        body: json!({ "message": messages }).to_string().into_bytes(),
-        state_changed: false,
-    }
+    ApiAnswer { status, body: json!({ "message": messages }).to_string().into_bytes(), state_changed: false }
 }
 
 /// Checks the four Non-SNAP headers, the timestamp skew and the signature over the raw body.
@@ -31,31 +27,20 @@ pub(crate) fn authenticate(
     headers: &ReceivedHeaders,
     body: &[u8],
 ) -> Result<(), ApiAnswer> {
-    let get = |name: &str| {
-        headers
-            .get(name)
-            .ok_or_else(|| answer(400, &[&format!("MISSING HEADER {name}")]))
-    };
-    let (client_id, request_id, timestamp, signature) = (
-        get("Client-Id")?,
-        get("Request-Id")?,
-        get("Request-Timestamp")?,
-        get("Signature")?,
-    );
+    let get = |name: &str| headers.get(name).ok_or_else(|| answer(400, &[&format!("MISSING HEADER {name}")]));
+    let (client_id, request_id, timestamp, signature) =
+        (get("Client-Id")?, get("Request-Id")?, get("Request-Timestamp")?, get("Signature")?);
     if client_id != inner.client_id {
         return Err(answer(401, &["INVALID CLIENT ID"]));
     }
-    let ts = Timestamp::parse(timestamp)
-        .map_err(|_| answer(400, &["INVALID REQUEST TIMESTAMP FORMAT"]))?;
+    let ts = Timestamp::parse(timestamp).map_err(|_| answer(400, &["INVALID REQUEST TIMESTAMP FORMAT"]))?;
     if ts.unix().abs_diff(Timestamp::now().unix()) > MAX_SKEW_SECONDS {
         return Err(answer(401, &["REQUEST TIMESTAMP OUT OF ALLOWED RANGE"]));
     }
     let body = (method == "POST").then_some(body);
     let input = SigningInput::new(client_id, request_id, timestamp, path, body)
         .map_err(|_| answer(400, &["INVALID HEADER"]))?;
-    input
-        .verify(&inner.secret, signature)
-        .map_err(|_| answer(401, &["INVALID SIGNATURE"]))
+    input.verify(&inner.secret, signature).map_err(|_| answer(401, &["INVALID SIGNATURE"]))
 }
 
 /// Routes an authenticated API request, applying DOKU's Request-Id replay rule to POSTs.
@@ -71,11 +56,7 @@ pub(crate) fn handle(
         let digest = compute_digest(body);
         if let Some(stored) = state.answers.get(request_id) {
             return if stored.path == path && stored.body_digest == digest {
-                ApiAnswer {
-                    status: 409,
-                    body: stored.response.clone(),
-                    state_changed: false,
-                }
+                ApiAnswer { status: 409, body: stored.response.clone(), state_changed: false }
             } else {
                 answer(409, &["REQUEST ID ALREADY USED FOR A DIFFERENT REQUEST"])
             };
@@ -83,25 +64,14 @@ pub(crate) fn handle(
         let result = route(inner, state, method, path, request_id, body);
         state.answers.insert(
             request_id.to_owned(),
-            Stored {
-                path: path.to_owned(),
-                body_digest: digest,
-                response: result.body.clone(),
-            },
+            Stored { path: path.to_owned(), body_digest: digest, response: result.body.clone() },
         );
         return result;
     }
     route(inner, state, method, path, request_id, body)
 }
 
-fn route(
-    inner: &Inner,
-    state: &mut State,
-    method: &str,
-    path: &str,
-    request_id: &str,
-    body: &[u8],
-) -> ApiAnswer {
+fn route(inner: &Inner, state: &mut State, method: &str, path: &str, request_id: &str, body: &[u8]) -> ApiAnswer {
     match (method, path) {
         ("POST", "/checkout/v1/payment") => create(inner, state, request_id, body),
         ("POST", "/checkout/v3/cancellations") => cancel(state, body),
@@ -132,21 +102,13 @@ fn cancel(state: &mut State, body: &[u8]) -> ApiAnswer {
         Ok(v) => v,
         Err(a) => return a,
     };
-    let text = |path: &[&str]| {
-        field(&v, path)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-    };
-    let (Some(invoice), Some(original), Some(note)) = (
-        text(&["order", "invoice_number"]),
-        text(&["payment", "original_request_id"]),
-        text(&["note"]),
-    ) else {
+    let text = |path: &[&str]| field(&v, path).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let (Some(invoice), Some(original), Some(note)) =
+        (text(&["order", "invoice_number"]), text(&["payment", "original_request_id"]), text(&["note"]))
+    else {
         return answer(
             400,
-            &[
-                "INVALID PARAMETER: order.invoice_number, payment.original_request_id and note are mandatory",
-            ],
+            &["INVALID PARAMETER: order.invoice_number, payment.original_request_id and note are mandatory"],
         );
     };
     let Some(order) = state.order_mut(invoice, Timestamp::now().unix()) else {
@@ -161,10 +123,7 @@ fn cancel(state: &mut State, body: &[u8]) -> ApiAnswer {
         OrderState::Cancelled => return answer(400, &["ORDER ALREADY CANCELLED"]),
         OrderState::Pending => {}
     }
-    if order
-        .payment_method
-        .as_deref()
-        .map(doku_checkout::cancel_support)
+    if order.payment_method.as_deref().map(doku_checkout::cancel_support)
         == Some(doku_checkout::CancelSupport::NotSupported)
     {
         return answer(400, &["PAYMENT CHANNEL NOT SUPPORTED FOR CANCELLATION"]);
@@ -178,11 +137,7 @@ fn cancel(state: &mut State, body: &[u8]) -> ApiAnswer {
             "note": note,
         }
     });
-    ApiAnswer {
-        status: 200,
-        body: body.to_string().into_bytes(),
-        state_changed: true,
-    }
+    ApiAnswer { status: 200, body: body.to_string().into_bytes(), state_changed: true }
 }
 
 fn create(inner: &Inner, state: &mut State, request_id: &str, body: &[u8]) -> ApiAnswer {
@@ -190,23 +145,17 @@ fn create(inner: &Inner, state: &mut State, request_id: &str, body: &[u8]) -> Ap
         Ok(v) => v,
         Err(a) => return a,
     };
-    let Some(invoice) = field(&v, &["order", "invoice_number"])
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty() && s.len() <= 64)
+    let Some(invoice) =
+        field(&v, &["order", "invoice_number"]).and_then(Value::as_str).filter(|s| !s.is_empty() && s.len() <= 64)
     else {
         return answer(400, &["INVALID PARAMETER: order.invoice_number"]);
     };
-    let Some(amount) = field(&v, &["order", "amount"])
-        .and_then(Value::as_u64)
-        .filter(|a| *a > 0)
-    else {
+    let Some(amount) = field(&v, &["order", "amount"]).and_then(Value::as_u64).filter(|a| *a > 0) else {
         return answer(400, &["INVALID PARAMETER: order.amount"]);
     };
     if let Some(items) = field(&v, &["order", "line_items"]).and_then(Value::as_array) {
-        let total: u64 = items
-            .iter()
-            .map(|i| i["price"].as_u64().unwrap_or(0) * i["quantity"].as_u64().unwrap_or(0))
-            .sum();
+        let total: u64 =
+            items.iter().map(|i| i["price"].as_u64().unwrap_or(0) * i["quantity"].as_u64().unwrap_or(0)).sum();
         if total != amount {
             return answer(400, &["AMOUNT NOT MATCH"]);
         }
@@ -214,16 +163,10 @@ fn create(inner: &Inner, state: &mut State, request_id: &str, body: &[u8]) -> Ap
     if state.orders.contains_key(invoice) {
         return answer(400, &["DUPLICATE INVOICE NUMBER"]);
     }
-    let due = field(&v, &["payment", "payment_due_date"])
-        .and_then(Value::as_i64)
-        .unwrap_or(60);
+    let due = field(&v, &["payment", "payment_due_date"]).and_then(Value::as_i64).unwrap_or(60);
     let methods: Vec<String> = field(&v, &["payment", "payment_method_types"])
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|m| m.as_str().map(str::to_owned))
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_owned)).collect())
         .unwrap_or_default();
     let now = Timestamp::now();
     let expires = Timestamp::from_unix(now.unix() + due * 60);
@@ -252,11 +195,7 @@ fn create(inner: &Inner, state: &mut State, request_id: &str, body: &[u8]) -> Ap
             "headers": { "request_id": request_id, "client_id": inner.client_id, "date": now.to_string() },
         }
     });
-    ApiAnswer {
-        status: 200,
-        body: body.to_string().into_bytes(),
-        state_changed: true,
-    }
+    ApiAnswer { status: 200, body: body.to_string().into_bytes(), state_changed: true }
 }
 
 fn status(state: &mut State, invoice: &str) -> ApiAnswer {
@@ -272,9 +211,5 @@ fn status(state: &mut State, invoice: &str) -> ApiAnswer {
         },
         "channel": { "id": order.payment_method },
     });
-    ApiAnswer {
-        status: 200,
-        body: body.to_string().into_bytes(),
-        state_changed: false,
-    }
+    ApiAnswer { status: 200, body: body.to_string().into_bytes(), state_changed: false }
 }

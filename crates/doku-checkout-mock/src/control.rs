@@ -34,18 +34,18 @@ struct Notify {
     url: String,
 }
 
-fn ok(value: serde_json::Value) -> Response<Full<Bytes>> {
-    json_response(200, value.to_string().into_bytes())
+/// A control answer: status and JSON body.
+type Answer = (u16, serde_json::Value);
+
+fn ok(value: serde_json::Value) -> Answer {
+    (200, value)
 }
 
-fn bad(message: String) -> Response<Full<Bytes>> {
-    json_response(
-        400,
-        json!({ "message": [message] }).to_string().into_bytes(),
-    )
+fn bad(message: String) -> Answer {
+    (400, json!({ "message": [message] }))
 }
 
-fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, Response<Full<Bytes>>> {
+fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, Answer> {
     serde_json::from_slice(body).map_err(|e| bad(format!("invalid control body: {e}")))
 }
 
@@ -56,22 +56,12 @@ fn apply_setup(state: &mut State, setup: Setup) {
     state.faults.extend(setup.faults);
 }
 
-pub(crate) async fn handle(
-    inner: &Inner,
-    method: &str,
-    path: &str,
-    body: &[u8],
-) -> Response<Full<Bytes>> {
-    let result = route(inner, method, path, body).await;
-    result.unwrap_or_else(|r| r)
+pub(crate) async fn handle(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Response<Full<Bytes>> {
+    let (status, value) = route(inner, method, path, body).await.unwrap_or_else(|r| r);
+    json_response(status, value.to_string().into_bytes())
 }
 
-async fn route(
-    inner: &Inner,
-    method: &str,
-    path: &str,
-    body: &[u8],
-) -> Result<Response<Full<Bytes>>, Response<Full<Bytes>>> {
+async fn route(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Result<Answer, Answer> {
     let rest = &path["/_mock/".len()..];
     match (method, rest) {
         ("POST", "setup") => {
@@ -81,10 +71,7 @@ async fn route(
         }
         ("POST", "orders") => {
             let order: Order = parse(body)?;
-            inner
-                .state()
-                .orders
-                .insert(order.invoice_number.clone(), order);
+            inner.state().orders.insert(order.invoice_number.clone(), order);
             Ok(ok(json!({ "ok": true })))
         }
         ("POST", "faults") => {
@@ -92,9 +79,7 @@ async fn route(
             inner.state().faults.push_back(fault);
             Ok(ok(json!({ "ok": true })))
         }
-        ("GET", "log") => Ok(ok(
-            serde_json::to_value(&inner.state().log).unwrap_or_default()
-        )),
+        ("GET", "log") => Ok(ok(serde_json::to_value(&inner.state().log).unwrap_or_default())),
         ("POST", "reset") => {
             *inner.state() = State::default();
             Ok(ok(json!({ "ok": true })))
@@ -108,18 +93,11 @@ async fn route(
         }
         (m, r) if r.starts_with("orders/") => {
             let tail = &r["orders/".len()..];
-            let (invoice, action) = tail
-                .rsplit_once('/')
-                .map_or((tail, None), |(i, a)| (i, Some(a)));
-            let invoice = percent_encoding::percent_decode_str(invoice)
-                .decode_utf8_lossy()
-                .into_owned();
+            let (invoice, action) = tail.rsplit_once('/').map_or((tail, None), |(i, a)| (i, Some(a)));
+            let invoice = percent_encoding::percent_decode_str(invoice).decode_utf8_lossy().into_owned();
             let mut state = inner.state();
             let Some(order) = state.orders.get_mut(&invoice) else {
-                return Err(json_response(
-                    404,
-                    br#"{"message":["ORDER NOT FOUND"]}"#.to_vec(),
-                ));
+                return Err((404, json!({ "message": ["ORDER NOT FOUND"] })));
             };
             let new_state = match (m, action) {
                 ("GET", None) => return Ok(ok(serde_json::to_value(&*order).unwrap_or_default())),

@@ -30,11 +30,7 @@ pub struct MockConfig {
 impl MockConfig {
     /// Client ID and Secret Key, free port.
     pub fn new(client_id: impl Into<String>, secret_key: impl Into<String>) -> Result<Self, Error> {
-        Ok(Self {
-            client_id: client_id.into(),
-            secret_key: SecretKey::new(secret_key)?,
-            port: 0,
-        })
+        Ok(Self { client_id: client_id.into(), secret_key: SecretKey::new(secret_key)?, port: 0 })
     }
 }
 
@@ -52,9 +48,7 @@ impl Inner {
 
     /// The state; a panic elsewhere never makes the emulator unusable.
     pub fn state(&self) -> MutexGuard<'_, state::State> {
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -66,9 +60,7 @@ pub struct MockControl {
 
 impl std::fmt::Debug for MockControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockControl")
-            .field("url", &self.url())
-            .finish_non_exhaustive()
+        f.debug_struct("MockControl").field("url", &self.url()).finish_non_exhaustive()
     }
 }
 
@@ -80,20 +72,12 @@ impl MockControl {
 
     /// Adds (or replaces) an order, as if a checkout had been created.
     pub fn add_order(&self, order: Order) {
-        self.inner
-            .state()
-            .orders
-            .insert(order.invoice_number.clone(), order);
+        self.inner.state().orders.insert(order.invoice_number.clone(), order);
     }
 
     /// Sets an order's state; `false` if there is no such invoice.
     pub fn set_state(&self, invoice_number: &str, new_state: OrderState) -> bool {
-        self.inner
-            .state()
-            .orders
-            .get_mut(invoice_number)
-            .map(|o| o.state = new_state)
-            .is_some()
+        self.inner.state().orders.get_mut(invoice_number).map(|o| o.state = new_state).is_some()
     }
 
     /// The order, if it exists.
@@ -142,11 +126,7 @@ impl MockServer {
         });
         let (tx, rx) = tokio::sync::oneshot::channel();
         let task = tokio::spawn(server::serve(listener, Arc::clone(&inner), rx));
-        Ok(Self {
-            control: MockControl { inner },
-            shutdown: Some(tx),
-            task,
-        })
+        Ok(Self { control: MockControl { inner }, shutdown: Some(tx), task })
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -193,11 +173,7 @@ impl BackgroundMockServer {
             .enable_all()
             .build()?;
         let server = runtime.block_on(MockServer::start(config))?;
-        Ok(Self {
-            control: server.control.clone(),
-            runtime: Some(runtime),
-            server: Some(server),
-        })
+        Ok(Self { control: server.control.clone(), runtime: Some(runtime), server: Some(server) })
     }
 
     /// `http://127.0.0.1:PORT`.

@@ -15,19 +15,12 @@ pub(crate) async fn send(inner: &Inner, invoice_number: &str, url: &str) -> Resu
         .get(invoice_number)
         .cloned()
         .ok_or_else(|| Error::invalid_input("invoice_number", "no such order"))?;
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|e| Error::invalid_input("url", format!("not a URL: {e}")))?;
+    let parsed = reqwest::Url::parse(url).map_err(|e| Error::invalid_input("url", format!("not a URL: {e}")))?;
     let host_ok = parsed.host_str().is_some_and(|h| {
-        h == "localhost"
-            || h.parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback())
-            || h == "[::1]"
+        h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()) || h == "[::1]"
     });
     if !host_ok {
-        return Err(Error::invalid_input(
-            "url",
-            "the emulator only sends notifications to loopback addresses",
-        ));
+        return Err(Error::invalid_input("url", "the emulator only sends notifications to loopback addresses"));
     }
     let status = match order.state {
         OrderState::Paid => "SUCCESS",
@@ -35,10 +28,7 @@ pub(crate) async fn send(inner: &Inner, invoice_number: &str, url: &str) -> Resu
         OrderState::Cancelled => "CANCELLED",
         OrderState::Pending => "PENDING",
     };
-    let channel = order
-        .payment_method
-        .clone()
-        .unwrap_or_else(|| "VIRTUAL_ACCOUNT_BCA".to_owned());
+    let channel = order.payment_method.clone().unwrap_or_else(|| "VIRTUAL_ACCOUNT_BCA".to_owned());
     let body = json!({
         "service": { "id": channel.split('_').take(2).collect::<Vec<_>>().join("_") },
         "channel": { "id": channel },
@@ -52,14 +42,9 @@ pub(crate) async fn send(inner: &Inner, invoice_number: &str, url: &str) -> Resu
     .to_string();
     let request_id = RequestId::generate();
     let timestamp = Timestamp::now().to_string();
-    let signature = SigningInput::new(
-        &inner.client_id,
-        request_id.as_str(),
-        &timestamp,
-        parsed.path(),
-        Some(body.as_bytes()),
-    )?
-    .sign(&inner.secret);
+    let signature =
+        SigningInput::new(&inner.client_id, request_id.as_str(), &timestamp, parsed.path(), Some(body.as_bytes()))?
+            .sign(&inner.secret);
     let _ = rustls::crypto::ring::default_provider().install_default();
     let response = reqwest::Client::new()
         .post(parsed)
@@ -71,11 +56,6 @@ pub(crate) async fn send(inner: &Inner, invoice_number: &str, url: &str) -> Resu
         .body(body)
         .send()
         .await
-        .map_err(|e| {
-            Error::new(
-                doku_checkout::ErrorCode::NetworkError,
-                format!("notification not delivered: {e}"),
-            )
-        })?;
+        .map_err(|e| Error::new(doku_checkout::ErrorCode::NetworkError, format!("notification not delivered: {e}")))?;
     Ok(response.status().as_u16())
 }

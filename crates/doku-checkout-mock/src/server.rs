@@ -32,11 +32,7 @@ impl std::error::Error for Hangup {}
 
 pub(crate) type Reply = Result<Response<Full<Bytes>>, Hangup>;
 
-pub(crate) async fn serve(
-    listener: TcpListener,
-    inner: Arc<Inner>,
-    mut shutdown: tokio::sync::oneshot::Receiver<()>,
-) {
+pub(crate) async fn serve(listener: TcpListener, inner: Arc<Inner>, mut shutdown: tokio::sync::oneshot::Receiver<()>) {
     loop {
         tokio::select! {
             _ = &mut shutdown => return,
@@ -55,12 +51,8 @@ pub(crate) async fn serve(
 
 pub(crate) fn json_response(status: u16, body: Vec<u8>) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() =
-        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
-    response.headers_mut().insert(
-        "content-type",
-        hyper::header::HeaderValue::from_static("application/json"),
-    );
+    *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
     response
 }
 
@@ -70,12 +62,7 @@ async fn handle(inner: Arc<Inner>, peer: SocketAddr, req: Request<Incoming>) -> 
     let headers: Vec<(String, String)> = req
         .headers()
         .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_owned(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
+        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
     let body = match req.into_body().collect().await {
         Ok(b) => b.to_bytes(),
@@ -83,10 +70,7 @@ async fn handle(inner: Arc<Inner>, peer: SocketAddr, req: Request<Incoming>) -> 
     };
     if path.starts_with("/_mock/") {
         if !peer.ip().is_loopback() {
-            return Ok(json_response(
-                403,
-                br#"{"message":["CONTROL API IS LOOPBACK ONLY"]}"#.to_vec(),
-            ));
+            return Ok(json_response(403, br#"{"message":["CONTROL API IS LOOPBACK ONLY"]}"#.to_vec()));
         }
         return Ok(control::handle(&inner, &method, &path, &body).await);
     }
@@ -129,18 +113,11 @@ async fn api_request(
     match &fault {
         Some(FaultKind::ResetBefore) => return Err(Hangup),
         Some(FaultKind::Delay { ms }) => tokio::time::sleep(Duration::from_millis(*ms)).await,
-        Some(FaultKind::Status {
-            status,
-            retry_after,
-        }) => {
+        Some(FaultKind::Status { status, retry_after }) => {
             update(&|e| e.status = Some(*status));
-            let mut r = json_response(
-                *status,
-                format!(r#"{{"message":["INJECTED HTTP {status}"]}}"#).into_bytes(),
-            );
+            let mut r = json_response(*status, format!(r#"{{"message":["INJECTED HTTP {status}"]}}"#).into_bytes());
             if let Some(secs) = retry_after {
-                r.headers_mut()
-                    .insert("retry-after", hyper::header::HeaderValue::from(*secs));
+                r.headers_mut().insert("retry-after", hyper::header::HeaderValue::from(*secs));
             }
             return Ok(r);
         }
@@ -164,11 +141,7 @@ async fn api_request(
         Some(FaultKind::DelayAfter { ms }) => tokio::time::sleep(Duration::from_millis(ms)).await,
         _ => {}
     }
-    let ApiAnswer {
-        status,
-        body: mut out,
-        ..
-    } = answer;
+    let ApiAnswer { status, body: mut out, .. } = answer;
     if matches!(fault, Some(FaultKind::MalformedJson)) {
         out = b"{\"message\":[\"SUCC".to_vec();
     }
@@ -204,13 +177,7 @@ fn response_headers(
     };
     let timestamp = Timestamp::now().to_string();
     let with_body = (method == "POST").then_some(body);
-    let Ok(input) = SigningInput::new(
-        &inner.client_id,
-        request_id.as_str(),
-        &timestamp,
-        path,
-        with_body,
-    ) else {
+    let Ok(input) = SigningInput::new(&inner.client_id, request_id.as_str(), &timestamp, path, with_body) else {
         return Vec::new();
     };
     let signature = input.for_response().sign(&inner.secret);

@@ -6,9 +6,7 @@
 use std::sync::Arc;
 
 use crate::error::Error;
-use crate::operations::{
-    CancelOrderResult, CreateCheckoutRequest, CreateCheckoutResult, OrderStatusResult,
-};
+use crate::operations::{CancelOrderResult, CreateCheckoutRequest, CreateCheckoutResult, OrderStatusResult};
 
 /// The blocking twin of [`crate::Client`]. Safe to share between threads.
 #[derive(Clone, Debug)]
@@ -28,10 +26,7 @@ impl Client {
             .enable_all()
             .build()
             .map_err(|e| Error::config(format!("cannot start the I/O runtime: {e}")))?;
-        Ok(Self {
-            inner: client,
-            runtime: Arc::new(runtime),
-        })
+        Ok(Self { inner: client, runtime: Arc::new(runtime) })
     }
 
     /// The async client inside.
@@ -47,12 +42,7 @@ impl Client {
         note: &str,
         request_id: Option<&str>,
     ) -> Result<CancelOrderResult, Error> {
-        self.runtime.block_on(self.inner.cancel_order(
-            invoice_number,
-            original_request_id,
-            note,
-            request_id,
-        ))
+        self.runtime.block_on(self.inner.cancel_order(invoice_number, original_request_id, note, request_id))
     }
 
     /// See [`crate::Client::create_checkout`].
@@ -61,13 +51,11 @@ impl Client {
         request: &CreateCheckoutRequest,
         request_id: Option<&str>,
     ) -> Result<CreateCheckoutResult, Error> {
-        self.runtime
-            .block_on(self.inner.create_checkout(request, request_id))
+        self.runtime.block_on(self.inner.create_checkout(request, request_id))
     }
 
     /// See [`crate::Client::order_status`].
     pub fn order_status(&self, invoice_number: &str) -> Result<OrderStatusResult, Error> {
-        self.runtime
-            .block_on(self.inner.order_status(invoice_number))
+        self.runtime.block_on(self.inner.order_status(invoice_number))
     }
 }

@@ -28,13 +28,8 @@ impl CancelSupport {
 /// Virtual accounts of banks DOKU excludes from cancellation (BTN, BNC, BPD banks, OCBC).
 const EXCLUDED_VIRTUAL_ACCOUNTS: [&str; 5] = ["BTN", "BNC", "BANK_OCBC", "OCBC", "BPD_"];
 
-const NOT_SUPPORTED_PREFIXES: [&str; 5] = [
-    "EMONEY_",
-    "DIRECT_DEBIT_",
-    "PEER_TO_PEER_",
-    "CREDIT_CARD",
-    "KARTU_KREDIT_INDONESIA",
-];
+const NOT_SUPPORTED_PREFIXES: [&str; 5] =
+    ["EMONEY_", "DIRECT_DEBIT_", "PEER_TO_PEER_", "CREDIT_CARD", "KARTU_KREDIT_INDONESIA"];
 
 const DIGITAL_BANKING: [&str; 1] = ["JENIUS_PAY"];
 
@@ -43,25 +38,14 @@ const DIGITAL_BANKING: [&str; 1] = ["JENIUS_PAY"];
 pub fn cancel_support(payment_method_type: &str) -> CancelSupport {
     let code = payment_method_type.trim().to_ascii_uppercase();
     if let Some(bank) = code.strip_prefix("VIRTUAL_ACCOUNT_") {
-        let excluded = EXCLUDED_VIRTUAL_ACCOUNTS.iter().any(|x| {
-            if x.ends_with('_') {
-                bank.starts_with(x)
-            } else {
-                bank == *x
-            }
-        });
-        return if excluded {
-            CancelSupport::NotSupported
-        } else {
-            CancelSupport::Supported
-        };
+        let excluded =
+            EXCLUDED_VIRTUAL_ACCOUNTS.iter().any(|x| if x.ends_with('_') { bank.starts_with(x) } else { bank == *x });
+        return if excluded { CancelSupport::NotSupported } else { CancelSupport::Supported };
     }
     if code == "QRIS" || code.starts_with("ONLINE_TO_OFFLINE_") {
         return CancelSupport::Supported;
     }
-    if NOT_SUPPORTED_PREFIXES.iter().any(|p| code.starts_with(p))
-        || DIGITAL_BANKING.contains(&code.as_str())
-    {
+    if NOT_SUPPORTED_PREFIXES.iter().any(|p| code.starts_with(p)) || DIGITAL_BANKING.contains(&code.as_str()) {
         return CancelSupport::NotSupported;
     }
     CancelSupport::Unknown

@@ -23,18 +23,11 @@ pub enum Classified {
 /// or `error.message`; empty when the body has none of these.
 pub fn doku_messages(body: &Value) -> Vec<String> {
     let mut out: Vec<String> = match body.get("message") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
+        Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
         Some(Value::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     };
-    if let Some(m) = body
-        .get("error")
-        .and_then(|e| e.get("message"))
-        .and_then(Value::as_str)
-    {
+    if let Some(m) = body.get("error").and_then(|e| e.get("message")).and_then(Value::as_str) {
         out.push(m.to_owned());
     }
     out
@@ -43,12 +36,8 @@ pub fn doku_messages(body: &Value) -> Vec<String> {
 /// The order status in a DOKU body, wherever DOKU puts it (`order.status`,
 /// `response.order.status`, or `transaction.status`).
 pub fn order_status(body: &Value) -> Option<String> {
-    let pick = |v: &Value, path: &[&str]| {
-        path.iter()
-            .try_fold(v, |v, k| v.get(k))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
+    let pick =
+        |v: &Value, path: &[&str]| path.iter().try_fold(v, |v, k| v.get(k)).and_then(Value::as_str).map(str::to_owned);
     pick(body, &["order", "status"])
         .or_else(|| pick(body, &["response", "order", "status"]))
         .or_else(|| pick(body, &["transaction", "status"]))
@@ -91,11 +80,7 @@ fn refusal_code(status: u16, messages: &[String]) -> ErrorCode {
 }
 
 fn advice(code: ErrorCode, status: u16, messages: &[String]) -> String {
-    let said = if messages.is_empty() {
-        String::new()
-    } else {
-        format!(" DOKU said: {}.", messages.join("; "))
-    };
+    let said = if messages.is_empty() { String::new() } else { format!(" DOKU said: {}.", messages.join("; ")) };
     let what = match code {
         ErrorCode::AuthenticationFailed => {
             "DOKU refused the credentials: check the Client ID and Secret Key for this environment (sandbox and production keys differ), the server clock, and that Cancel Order is activated for the account"
@@ -131,10 +116,8 @@ pub fn classify(status: u16, body: &[u8]) -> Classified {
         return match parsed {
             Some(Value::Object(_)) => Classified::Success { replayed: false },
             _ => Classified::Failure(
-                Error::invalid_response(format!(
-                    "DOKU answered HTTP {status} with a body that is not a JSON object"
-                ))
-                .with_http(Some(status), messages, Some(raw)),
+                Error::invalid_response(format!("DOKU answered HTTP {status} with a body that is not a JSON object"))
+                    .with_http(Some(status), messages, Some(raw)),
             ),
         };
     }
@@ -150,17 +133,14 @@ pub fn classify(status: u16, body: &[u8]) -> Classified {
         refusal_code(status, &messages)
     } else {
         return Classified::Failure(
-            Error::invalid_response(format!(
-                "DOKU answered with unexpected HTTP status {status}"
-            ))
-            .with_http(Some(status), messages, Some(raw)),
+            Error::invalid_response(format!("DOKU answered with unexpected HTTP status {status}")).with_http(
+                Some(status),
+                messages,
+                Some(raw),
+            ),
         );
     };
-    Classified::Failure(Error::new(code, advice(code, status, &messages)).with_http(
-        Some(status),
-        messages,
-        Some(raw),
-    ))
+    Classified::Failure(Error::new(code, advice(code, status, &messages)).with_http(Some(status), messages, Some(raw)))
 }
 
 #[cfg(test)]
@@ -178,23 +158,11 @@ mod tests {
     fn table() {
         assert_eq!(code(200, r#"{"message":["SUCCESS"]}"#), None);
         assert_eq!(code(200, "not json"), Some(ErrorCode::InvalidResponse));
-        assert_eq!(
-            code(401, r#"{"message":["INVALID SIGNATURE"]}"#),
-            Some(ErrorCode::AuthenticationFailed)
-        );
-        assert_eq!(
-            code(400, r#"{"message":["ORDER ALREADY PAID"]}"#),
-            Some(ErrorCode::OrderNotCancellable)
-        );
-        assert_eq!(
-            code(400, r#"{"message":["INVALID PARAMETER"]}"#),
-            Some(ErrorCode::InvalidRequest)
-        );
+        assert_eq!(code(401, r#"{"message":["INVALID SIGNATURE"]}"#), Some(ErrorCode::AuthenticationFailed));
+        assert_eq!(code(400, r#"{"message":["ORDER ALREADY PAID"]}"#), Some(ErrorCode::OrderNotCancellable));
+        assert_eq!(code(400, r#"{"message":["INVALID PARAMETER"]}"#), Some(ErrorCode::InvalidRequest));
         assert_eq!(code(409, r#"{"message":["SUCCESS"]}"#), None);
-        assert_eq!(
-            code(409, r#"{"message":["ORDER EXPIRED"]}"#),
-            Some(ErrorCode::OrderNotCancellable)
-        );
+        assert_eq!(code(409, r#"{"message":["ORDER EXPIRED"]}"#), Some(ErrorCode::OrderNotCancellable));
         assert_eq!(code(409, "<html>"), Some(ErrorCode::DuplicateRequest));
         assert_eq!(code(503, ""), Some(ErrorCode::ServerError));
     }

@@ -17,9 +17,6 @@ mod tests {
 
     #[test]
     fn empty_body() {
-        assert_eq!(
-            compute_digest(b""),
-            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
-        );
+        assert_eq!(compute_digest(b""), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
     }
 }

@@ -98,10 +98,7 @@ impl ErrorCode {
 
     /// Whether repeating the same call (same Request-Id) may succeed.
     pub const fn default_retryable(self) -> bool {
-        matches!(
-            self,
-            Self::RateLimited | Self::ServerError | Self::NetworkError | Self::Timeout
-        )
+        matches!(self, Self::RateLimited | Self::ServerError | Self::NetworkError | Self::Timeout)
     }
 }
 
@@ -178,12 +175,7 @@ impl Error {
     }
 
     /// Attaches the HTTP exchange details.
-    pub fn with_http(
-        mut self,
-        status: Option<u16>,
-        messages: Vec<String>,
-        raw_body: Option<String>,
-    ) -> Self {
+    pub fn with_http(mut self, status: Option<u16>, messages: Vec<String>, raw_body: Option<String>) -> Self {
         self.0.http_status = status;
         self.0.messages = messages;
         self.0.raw_body = raw_body;
@@ -307,10 +299,7 @@ mod tests {
         let e = Error::new(ErrorCode::ServerError, "DOKU failed")
             .with_http(Some(503), vec!["BUSY".into()], Some("{}".into()))
             .with_request_id("rid-1");
-        assert_eq!(
-            e.to_string(),
-            "server_error: DOKU failed (HTTP 503, request id rid-1)"
-        );
+        assert_eq!(e.to_string(), "server_error: DOKU failed (HTTP 503, request id rid-1)");
         assert!(e.retryable());
     }
 }

@@ -17,21 +17,13 @@ impl ReceivedHeaders {
         K: AsRef<str>,
         V: AsRef<str>,
     {
-        Self {
-            pairs: pairs
-                .into_iter()
-                .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned()))
-                .collect(),
-        }
+        Self { pairs: pairs.into_iter().map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned())).collect() }
     }
 
     /// The first value whose name matches `canonical` (e.g. `Request-Timestamp`) in any
     /// case, with `_` for `-`, and with a CGI `HTTP_` prefix.
     pub fn get(&self, canonical: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(name, _)| name_matches(name, canonical))
-            .map(|(_, v)| v.as_str())
+        self.pairs.iter().find(|(name, _)| name_matches(name, canonical)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -46,10 +38,7 @@ fn name_matches(received: &str, canonical: &str) -> bool {
     if same(received) {
         return true;
     }
-    received
-        .get(..5)
-        .is_some_and(|p| p.eq_ignore_ascii_case("HTTP_"))
-        && same(&received[5..])
+    received.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("HTTP_")) && same(&received[5..])
 }
 
 #[cfg(test)]

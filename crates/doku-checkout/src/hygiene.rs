@@ -8,33 +8,21 @@ use crate::error::Error;
 /// Checks that `value` is 1..=`max_len` visible ASCII characters (0x21..=0x7E).
 ///
 /// Spaces are refused too: none of DOKU's header values (ids, timestamps) contain them.
-pub(crate) fn check_header_value(
-    field: &'static str,
-    value: &str,
-    max_len: usize,
-) -> Result<(), Error> {
+pub(crate) fn check_header_value(field: &'static str, value: &str, max_len: usize) -> Result<(), Error> {
     if value.is_empty() {
-        return Err(Error::invalid_input(
-            field,
-            format!("{field} must not be empty"),
-        ));
+        return Err(Error::invalid_input(field, format!("{field} must not be empty")));
     }
     if let Some(bad) = value.chars().find(|c| !c.is_ascii_graphic()) {
         let what = describe_char(bad);
         return Err(Error::invalid_input(
             field,
-            format!(
-                "{field} contains {what}; only visible ASCII characters may go into a DOKU header"
-            ),
+            format!("{field} contains {what}; only visible ASCII characters may go into a DOKU header"),
         ));
     }
     if value.len() > max_len {
         return Err(Error::invalid_input(
             field,
-            format!(
-                "{field} is {} characters long; DOKU allows at most {max_len}",
-                value.len()
-            ),
+            format!("{field} is {} characters long; DOKU allows at most {max_len}", value.len()),
         ));
     }
     Ok(())
@@ -57,10 +45,7 @@ pub(crate) fn check_no_control_chars(field: &'static str, value: &str) -> Result
     if let Some(bad) = value.chars().find(|c| c.is_control()) {
         return Err(Error::invalid_input(
             field,
-            format!(
-                "{field} contains {}; remove control characters",
-                describe_char(bad)
-            ),
+            format!("{field} contains {}; remove control characters", describe_char(bad)),
         ));
     }
     Ok(())

@@ -90,34 +90,21 @@ pub fn verify_notification(
     let timestamp_text = required(headers, "Request-Timestamp")?;
     let signature = required(headers, "Signature")?;
     let timestamp = parse_header_timestamp("Request-Timestamp", timestamp_text)?;
-    let input = SigningInput::new(
-        client_id,
-        request_id,
-        timestamp_text,
-        notification_path,
-        Some(body),
-    )
-    .map_err(|e| {
-        if e.field() == Some("request_target") {
-            e
-        } else {
-            Error::invalid_signature(
-                "malformed_header",
-                format!("a signed header is malformed: {}", e.message()),
-            )
-        }
-    })?;
+    let input =
+        SigningInput::new(client_id, request_id, timestamp_text, notification_path, Some(body)).map_err(|e| {
+            if e.field() == Some("request_target") {
+                e
+            } else {
+                Error::invalid_signature("malformed_header", format!("a signed header is malformed: {}", e.message()))
+            }
+        })?;
     check_digest_header(headers, body)?;
     input.verify(secret, signature)?;
     if let Some(tolerance) = options.tolerance_seconds {
         let now = options.now.unwrap_or_else(|| SystemClock.now());
         let skew = now.unix().abs_diff(timestamp.unix());
         if skew > tolerance {
-            let direction = if timestamp > now {
-                "in the future"
-            } else {
-                "old"
-            };
+            let direction = if timestamp > now { "in the future" } else { "old" };
             return Err(Error::invalid_signature(
                 "timestamp_out_of_tolerance",
                 format!(
@@ -127,10 +114,8 @@ pub fn verify_notification(
         }
     }
     let parsed = serde_json::from_slice(body).map_err(|e| {
-        Error::invalid_response(format!(
-            "the notification verified but its body is not JSON: {e}"
-        ))
-        .with_reason("body_not_json")
+        Error::invalid_response(format!("the notification verified but its body is not JSON: {e}"))
+            .with_reason("body_not_json")
     })?;
     Ok(VerifiedNotification {
         client_id: client_id.to_owned(),
@@ -166,13 +151,7 @@ pub fn verify_response(
             "the response's Client-Id or Request-Id does not echo the request: the answer may not be for this call",
         ));
     }
-    let input = SigningInput::new(
-        client_id,
-        request_id,
-        timestamp_text,
-        request_target,
-        with_digest.then_some(body),
-    )?;
+    let input = SigningInput::new(client_id, request_id, timestamp_text, request_target, with_digest.then_some(body))?;
     input.for_response().verify(secret, signature)
 }
 
@@ -198,14 +177,9 @@ mod tests {
     #[test]
     fn reference_vector_v3() {
         let h = v3_headers("HMACSHA256=QGToWFImcdqd1ZMBQUm2zUIPA5DeF2o1cplE2lUQcak=");
-        let n = verify_notification(
-            &key(),
-            &h,
-            V3_BODY.as_bytes(),
-            "/payments/notifications",
-            VerifyOptions::default(),
-        )
-        .expect("verifies");
+        let n =
+            verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", VerifyOptions::default())
+                .expect("verifies");
         assert_eq!(n.body["order"]["amount"], 150000);
         assert_eq!(n.request_id, "479b663f-5c9d-400d-8e80-3e548a8f7639");
     }
@@ -218,25 +192,10 @@ mod tests {
             tolerance_seconds: Some(300),
             now: Some(Timestamp::from_unix(sent.unix() + now)),
         };
-        assert!(
-            verify_notification(
-                &key(),
-                &h,
-                V3_BODY.as_bytes(),
-                "/payments/notifications",
-                opts(300)
-            )
-            .is_ok()
-        );
+        assert!(verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", opts(300)).is_ok());
         for off in [301, -301] {
-            let e = verify_notification(
-                &key(),
-                &h,
-                V3_BODY.as_bytes(),
-                "/payments/notifications",
-                opts(off),
-            )
-            .expect_err("outside");
+            let e = verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", opts(off))
+                .expect_err("outside");
             assert_eq!(e.reason(), Some("timestamp_out_of_tolerance"));
         }
     }
@@ -244,14 +203,9 @@ mod tests {
     #[test]
     fn errors_never_contain_the_secret() {
         let h = v3_headers("HMACSHA256=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-        let e = verify_notification(
-            &key(),
-            &h,
-            V3_BODY.as_bytes(),
-            "/payments/notifications",
-            VerifyOptions::default(),
-        )
-        .expect_err("forged");
+        let e =
+            verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", VerifyOptions::default())
+                .expect_err("forged");
         assert_eq!(e.reason(), Some("signature_mismatch"));
         assert!(!format!("{e} {e:?}").contains("SK-TEST-ONLY"));
     }

@@ -20,11 +20,7 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(5),
-        }
+        Self { max_retries: 2, initial_backoff: Duration::from_millis(500), max_backoff: Duration::from_secs(5) }
     }
 }
 
@@ -67,9 +63,7 @@ impl RetryPolicy {
             return RetryDecision::Stop;
         }
         let retryable = match outcome {
-            AttemptOutcome::ConnectFailed
-            | AttemptOutcome::ConnectionLost
-            | AttemptOutcome::TimedOut => true,
+            AttemptOutcome::ConnectFailed | AttemptOutcome::ConnectionLost | AttemptOutcome::TimedOut => true,
             AttemptOutcome::Status(s) => s == 429 || (500..600).contains(&s),
         };
         if !retryable {
@@ -85,10 +79,7 @@ impl RetryPolicy {
     /// half the initial backoff.
     pub fn backoff(&self, attempt: u32, jitter: f64) -> Duration {
         let exp = 2u32.saturating_pow(attempt.saturating_sub(1));
-        let nominal = self
-            .initial_backoff
-            .saturating_mul(exp)
-            .min(self.max_backoff);
+        let nominal = self.initial_backoff.saturating_mul(exp).min(self.max_backoff);
         let factor = 0.5 + 0.5 * jitter.clamp(0.0, 1.0);
         nominal.mul_f64(factor)
     }
@@ -117,20 +108,8 @@ mod tests {
             (1, ConnectFailed, None, 1.0, RetryAfter(ms(500))),
             (1, ConnectionLost, None, 1.0, RetryAfter(ms(500))),
             (1, TimedOut, None, 1.0, RetryAfter(ms(500))),
-            (
-                1,
-                Status(429),
-                Some(Duration::from_secs(2)),
-                0.3,
-                RetryAfter(ms(2000)),
-            ),
-            (
-                1,
-                Status(429),
-                Some(Duration::from_secs(60)),
-                0.3,
-                RetryAfter(ms(5000)),
-            ),
+            (1, Status(429), Some(Duration::from_secs(2)), 0.3, RetryAfter(ms(2000))),
+            (1, Status(429), Some(Duration::from_secs(60)), 0.3, RetryAfter(ms(5000))),
             (1, Status(429), None, 1.0, RetryAfter(ms(500))),
             (1, Status(400), None, 1.0, Stop),
             (1, Status(401), None, 1.0, Stop),
@@ -139,20 +118,13 @@ mod tests {
             (1, Status(200), None, 1.0, Stop),
         ];
         for (attempt, outcome, ra, jitter, want) in cases {
-            assert_eq!(
-                p.decide(*attempt, *outcome, *ra, *jitter),
-                *want,
-                "{attempt} {outcome:?}"
-            );
+            assert_eq!(p.decide(*attempt, *outcome, *ra, *jitter), *want, "{attempt} {outcome:?}");
         }
     }
 
     #[test]
     fn backoff_is_capped() {
-        let p = RetryPolicy {
-            max_retries: 20,
-            ..RetryPolicy::default()
-        };
+        let p = RetryPolicy { max_retries: 20, ..RetryPolicy::default() };
         assert_eq!(p.backoff(10, 1.0), Duration::from_secs(5));
         assert_eq!(p.backoff(u32::MAX, 1.0), Duration::from_secs(5));
         assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));

@@ -72,14 +72,7 @@ impl<'a> SigningInput<'a> {
         check_header_value("timestamp", timestamp, 20)?;
         Timestamp::parse(timestamp)?;
         check_request_target(request_target)?;
-        Ok(Self {
-            client_id,
-            request_id,
-            timestamp,
-            request_target,
-            body,
-            label: TimestampLabel::Request,
-        })
+        Ok(Self { client_id, request_id, timestamp, request_target, body, label: TimestampLabel::Request })
     }
 
     /// Switches the timestamp line to `Response-Timestamp` (verifying DOKU's API responses).
@@ -121,8 +114,7 @@ impl<'a> SigningInput<'a> {
 
     fn mac(&self, secret: &SecretKey) -> HmacSha256 {
         // HMAC accepts keys of any length, so this cannot fail.
-        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(secret.expose())
-            .unwrap_or_else(|_| unreachable!());
+        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(secret.expose()).unwrap_or_else(|_| unreachable!());
         let digest = self.digest();
         self.write_to(digest.as_deref(), &mut |part| mac.update(part));
         mac
@@ -219,45 +211,25 @@ mod tests {
         )
         .expect("valid");
         assert!(!input.string_to_sign().ends_with('\n'));
-        assert_eq!(
-            input.sign(&key()),
-            "HMACSHA256=i0P1zaM2J+dMqTB3+KLiq2ZT88tjbVBZPKPDlHBM8dg="
-        );
+        assert_eq!(input.sign(&key()), "HMACSHA256=i0P1zaM2J+dMqTB3+KLiq2ZT88tjbVBZPKPDlHBM8dg=");
     }
 
     #[test]
     fn header_injection_never_signs() {
-        let r = sign_request(
-            &key(),
-            "MCH-1",
-            "id\r\nX-Evil: 1",
-            "2020-08-11T08:45:42Z",
-            "/x",
-            None,
-        );
+        let r = sign_request(&key(), "MCH-1", "id\r\nX-Evil: 1", "2020-08-11T08:45:42Z", "/x", None);
         assert_eq!(r.expect_err("refused").field(), Some("request_id"));
     }
 
     #[test]
     fn verify_reasons() {
-        let input =
-            SigningInput::new("C", "R", "2020-08-11T08:45:42Z", "/x", Some(b"{}")).expect("valid");
+        let input = SigningInput::new("C", "R", "2020-08-11T08:45:42Z", "/x", Some(b"{}")).expect("valid");
         let good = input.sign(&key());
         assert!(input.verify(&key(), &good).is_ok());
         let typo = good.replacen("HMACSHA256=", "HMACHSHA256=", 1);
-        assert_eq!(
-            input.verify(&key(), &typo).expect_err("typo").reason(),
-            Some("wrong_prefix")
-        );
+        assert_eq!(input.verify(&key(), &typo).expect_err("typo").reason(), Some("wrong_prefix"));
         let hex = format!("HMACSHA256={}", "ab".repeat(32));
-        assert_eq!(
-            input.verify(&key(), &hex).expect_err("hex").reason(),
-            Some("malformed_signature")
-        );
+        assert_eq!(input.verify(&key(), &hex).expect_err("hex").reason(), Some("malformed_signature"));
         let other = SecretKey::new("other").expect("valid");
-        assert_eq!(
-            input.verify(&other, &good).expect_err("wrong key").reason(),
-            Some("signature_mismatch")
-        );
+        assert_eq!(input.verify(&other, &good).expect_err("wrong key").reason(), Some("signature_mismatch"));
     }
 }

@@ -33,14 +33,7 @@ impl Timestamp {
     }
 
     /// From UTC calendar fields; `None` if a field is out of range.
-    pub fn from_utc(
-        year: i32,
-        month: u32,
-        day: u32,
-        hour: u32,
-        minute: u32,
-        second: u32,
-    ) -> Option<Self> {
+    pub fn from_utc(year: i32, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> Option<Self> {
         if !(1..=12).contains(&month)
             || day == 0
             || day > days_in_month(year, month)
@@ -51,22 +44,12 @@ impl Timestamp {
             return None;
         }
         let days = days_from_civil(year, month, day);
-        Some(Self(
-            days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second),
-        ))
+        Some(Self(days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second)))
     }
 
     /// From a WIB (UTC+7) wall-clock time: 2020-09-22 08:51:00 WIB is 2020-09-22T01:51:00Z.
-    pub fn from_wib(
-        year: i32,
-        month: u32,
-        day: u32,
-        hour: u32,
-        minute: u32,
-        second: u32,
-    ) -> Option<Self> {
-        Self::from_utc(year, month, day, hour, minute, second)
-            .map(|t| Self(t.0 - WIB_OFFSET_SECONDS))
+    pub fn from_wib(year: i32, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> Option<Self> {
+        Self::from_utc(year, month, day, hour, minute, second).map(|t| Self(t.0 - WIB_OFFSET_SECONDS))
     }
 
     /// Strictly parses `YYYY-MM-DDTHH:MM:SSZ` (exactly 20 characters, literal `T` and `Z`).
@@ -77,9 +60,7 @@ impl Timestamp {
         let bad = || {
             Error::invalid_input(
                 "timestamp",
-                format!(
-                    "timestamp {text:?} is not UTC in the form YYYY-MM-DDTHH:MM:SSZ (e.g. 2020-08-11T08:45:42Z)"
-                ),
+                format!("timestamp {text:?} is not UTC in the form YYYY-MM-DDTHH:MM:SSZ (e.g. 2020-08-11T08:45:42Z)"),
             )
         };
         let b = text.as_bytes();
@@ -98,48 +79,23 @@ impl Timestamp {
             if !part.iter().all(u8::is_ascii_digit) {
                 return Err(bad());
             }
-            Ok(part
-                .iter()
-                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')))
+            Ok(part.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')))
         };
         let year = i32::try_from(num(0..4)?).map_err(|_| bad())?;
-        Self::from_utc(
-            year,
-            num(5..7)?,
-            num(8..10)?,
-            num(11..13)?,
-            num(14..16)?,
-            num(17..19)?,
-        )
-        .ok_or_else(bad)
+        Self::from_utc(year, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?).ok_or_else(bad)
     }
 
     /// Parses DOKU's zone-less `yyyyMMddHHmmss` form, which DOKU writes in WIB (e.g.
     /// `payment.expired_date`): `20241122234523` is 2024-11-22T16:45:23Z.
     pub fn parse_wib_compact(text: &str) -> Result<Self, Error> {
-        let bad = || {
-            Error::invalid_response(format!(
-                "{text:?} is not a WIB time in the form yyyyMMddHHmmss"
-            ))
-        };
+        let bad = || Error::invalid_response(format!("{text:?} is not a WIB time in the form yyyyMMddHHmmss"));
         let b = text.as_bytes();
         if b.len() != 14 || !b.iter().all(u8::is_ascii_digit) {
             return Err(bad());
         }
-        let num = |r: std::ops::Range<usize>| {
-            b[r].iter()
-                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'))
-        };
+        let num = |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
         let year = i32::try_from(num(0..4)).map_err(|_| bad())?;
-        Self::from_wib(
-            year,
-            num(4..6),
-            num(6..8),
-            num(8..10),
-            num(10..12),
-            num(12..14),
-        )
-        .ok_or_else(bad)
+        Self::from_wib(year, num(4..6), num(6..8), num(8..10), num(10..12), num(12..14)).ok_or_else(bad)
     }
 
     /// UTC calendar fields `(year, month, day, hour, minute, second)`.
@@ -148,14 +104,7 @@ impl Timestamp {
         let secs = self.0.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
         // secs < 86_400, so these casts cannot truncate.
-        (
-            y,
-            m,
-            d,
-            (secs / 3600) as u32,
-            ((secs % 3600) / 60) as u32,
-            (secs % 60) as u32,
-        )
+        (y, m, d, (secs / 3600) as u32, ((secs % 3600) / 60) as u32, (secs % 60) as u32)
     }
 
     /// The same instant written as WIB wall-clock time, `yyyyMMddHHmmss`.
@@ -258,12 +207,7 @@ mod tests {
         assert_eq!(t.unix(), 1_597_135_542);
         assert_eq!(t.to_string(), "2020-08-11T08:45:42Z");
         assert_eq!(Timestamp::from_unix(0).to_string(), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            Timestamp::parse("2024-02-29T23:59:59Z")
-                .expect("leap day")
-                .to_string(),
-            "2024-02-29T23:59:59Z"
-        );
+        assert_eq!(Timestamp::parse("2024-02-29T23:59:59Z").expect("leap day").to_string(), "2024-02-29T23:59:59Z");
     }
 
     #[test]
@@ -288,19 +232,9 @@ mod tests {
     #[test]
     fn wib_is_seven_hours_ahead() {
         // The docs' example: 2020-09-22 08:51:00 WIB is 2020-09-22T01:51:00Z.
-        assert_eq!(
-            Timestamp::from_wib(2020, 9, 22, 8, 51, 0)
-                .expect("valid")
-                .to_string(),
-            "2020-09-22T01:51:00Z"
-        );
+        assert_eq!(Timestamp::from_wib(2020, 9, 22, 8, 51, 0).expect("valid").to_string(), "2020-09-22T01:51:00Z");
         // Across a year boundary.
-        assert_eq!(
-            Timestamp::from_wib(2021, 1, 1, 3, 0, 0)
-                .expect("valid")
-                .to_string(),
-            "2020-12-31T20:00:00Z"
-        );
+        assert_eq!(Timestamp::from_wib(2021, 1, 1, 3, 0, 0).expect("valid").to_string(), "2020-12-31T20:00:00Z");
         // DOKU's expired_date example (§2.5).
         let t = Timestamp::parse_wib_compact("20241122234523").expect("valid");
         assert_eq!(t.to_string(), "2024-11-22T16:45:23Z");

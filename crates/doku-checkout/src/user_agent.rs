@@ -11,29 +11,19 @@ pub struct UserAgent {
 
 impl Default for UserAgent {
     fn default() -> Self {
-        Self {
-            binding: "rust".to_owned(),
-            language: "rust".to_owned(),
-        }
+        Self { binding: "rust".to_owned(), language: "rust".to_owned() }
     }
 }
 
 impl UserAgent {
     /// A User-Agent for a binding, e.g. `UserAgent::new("python", "python/3.11.7")`.
     pub fn new(binding: impl Into<String>, language: impl Into<String>) -> Self {
-        Self {
-            binding: binding.into(),
-            language: language.into(),
-        }
+        Self { binding: binding.into(), language: language.into() }
     }
 
     /// The header value. Control characters from a binding are dropped.
     pub fn header_value(&self) -> String {
-        let clean = |s: &str| {
-            s.chars()
-                .filter(|c| c.is_ascii_graphic() || *c == ' ')
-                .collect::<String>()
-        };
+        let clean = |s: &str| s.chars().filter(|c| c.is_ascii_graphic() || *c == ' ').collect::<String>();
         format!(
             "doku-checkout/{} ({}; {}; {}/{})",
             crate::VERSION,
@@ -52,13 +42,7 @@ mod tests {
     #[test]
     fn format() {
         let ua = UserAgent::new("python", "python/3.11.7\r\n").header_value();
-        assert!(
-            ua.starts_with(&format!(
-                "doku-checkout/{} (python; python/3.11.7; ",
-                crate::VERSION
-            )),
-            "{ua}"
-        );
+        assert!(ua.starts_with(&format!("doku-checkout/{} (python; python/3.11.7; ", crate::VERSION)), "{ua}");
         assert!(!ua.contains('\n'));
     }
 }

@@ -20,15 +20,10 @@ fn scenario_files() -> Vec<PathBuf> {
 }
 
 fn build_client(doc: &Value, cfg: &Value, url: &str) -> Result<Client, Error> {
-    let ms =
-        |k: &str| Duration::from_millis(cfg[k].as_u64().unwrap_or_else(|| panic!("client.{k}")));
+    let ms = |k: &str| Duration::from_millis(cfg[k].as_u64().unwrap_or_else(|| panic!("client.{k}")));
     Client::builder(
-        cfg["client_id"]
-            .as_str()
-            .unwrap_or_else(|| doc["client_id"].as_str().expect("client_id")),
-        cfg["secret_key"]
-            .as_str()
-            .unwrap_or_else(|| doc["secret_key"].as_str().expect("secret_key")),
+        cfg["client_id"].as_str().unwrap_or_else(|| doc["client_id"].as_str().expect("client_id")),
+        cfg["secret_key"].as_str().unwrap_or_else(|| doc["secret_key"].as_str().expect("secret_key")),
     )
     .base_url(cfg["base_url"].as_str().unwrap_or(url))
     .timeout(ms("timeout_ms"))
@@ -45,11 +40,7 @@ fn resolve(args: &Value, results: &[Value]) -> Value {
             let step = usize::try_from(m["from_step"].as_u64().expect("step")).expect("usize");
             results[step][m["field"].as_str().expect("field")].clone()
         }
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, v)| (k.clone(), resolve(v, results)))
-                .collect(),
-        ),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), resolve(v, results))).collect()),
         other => other.clone(),
     }
 }
@@ -59,12 +50,7 @@ async fn call(client: &Client, op: &str, a: &Value) -> Result<Value, Error> {
     let to_value = |v: Result<Value, serde_json::Error>| v.expect("serialisable");
     match op {
         "cancel_order" => client
-            .cancel_order(
-                s("invoice_number"),
-                s("original_request_id"),
-                s("note"),
-                a["request_id"].as_str(),
-            )
+            .cancel_order(s("invoice_number"), s("original_request_id"), s("note"), a["request_id"].as_str())
             .await
             .map(|r| to_value(serde_json::to_value(r))),
         "order_status" => client.order_status(s("invoice_number")).await.map(|r| {
@@ -76,16 +62,10 @@ async fn call(client: &Client, op: &str, a: &Value) -> Result<Value, Error> {
             let request = CreateCheckoutRequest {
                 invoice_number: s("invoice_number").to_owned(),
                 amount: a["amount"].as_u64().expect("amount"),
-                payment_due_minutes: a["payment_due_minutes"]
-                    .as_u64()
-                    .map(|m| u32::try_from(m).expect("u32")),
+                payment_due_minutes: a["payment_due_minutes"].as_u64().map(|m| u32::try_from(m).expect("u32")),
                 payment_method_types: a["payment_method_types"]
                     .as_array()
-                    .map(|v| {
-                        v.iter()
-                            .map(|x| x.as_str().expect("str").to_owned())
-                            .collect()
-                    })
+                    .map(|v| v.iter().map(|x| x.as_str().expect("str").to_owned()).collect())
                     .unwrap_or_default(),
                 line_items: a["line_items"]
                     .as_array()
@@ -95,23 +75,19 @@ async fn call(client: &Client, op: &str, a: &Value) -> Result<Value, Error> {
                             .map(|i| CheckoutLineItem {
                                 name: i["name"].as_str().expect("name").to_owned(),
                                 price: i["price"].as_u64().expect("price"),
-                                quantity: u32::try_from(i["quantity"].as_u64().expect("qty"))
-                                    .expect("u32"),
+                                quantity: u32::try_from(i["quantity"].as_u64().expect("qty")).expect("u32"),
                             })
                             .collect()
                     })
                     .unwrap_or_default(),
                 ..Default::default()
             };
-            client
-                .create_checkout(&request, a["request_id"].as_str())
-                .await
-                .map(|r| {
-                    let mut v = to_value(serde_json::to_value(&r));
-                    v["has_payment_url"] = json!(!r.payment_url.is_empty());
-                    v["has_expiry"] = json!(r.expires_at.is_some());
-                    v
-                })
+            client.create_checkout(&request, a["request_id"].as_str()).await.map(|r| {
+                let mut v = to_value(serde_json::to_value(&r));
+                v["has_payment_url"] = json!(!r.payment_url.is_empty());
+                v["has_expiry"] = json!(r.expires_at.is_some());
+                v
+            })
         }
         other => panic!("unknown op {other}"),
     }
@@ -125,10 +101,7 @@ fn check_step(id: &str, outcome: &Result<Value, Error>, expect: &Value, secret: 
             }
         }
         (Err(e), None, Some(want)) => {
-            assert!(
-                !format!("{e} {e:?}").contains(secret),
-                "{id}: secret leaked"
-            );
+            assert!(!format!("{e} {e:?}").contains(secret), "{id}: secret leaked");
             let got = e.to_json();
             for (k, v) in want.as_object().expect("error object") {
                 assert_eq!(&got[k], v, "{id}: error.{k} in {got}");
@@ -144,24 +117,13 @@ fn check_wire(id: &str, log: &[doku_checkout_mock::LogEntry], wire: &Value) {
     }
     if wire["same_request_id"].as_bool() == Some(true) {
         let first = log.first().and_then(|e| e.request_id.clone());
-        assert!(
-            first.is_some() && log.iter().all(|e| e.request_id == first),
-            "{id}: request ids differ"
-        );
+        assert!(first.is_some() && log.iter().all(|e| e.request_id == first), "{id}: request ids differ");
     }
     if let Some(n) = wire["state_changes"].as_u64() {
-        assert_eq!(
-            log.iter().filter(|e| e.state_changed).count() as u64,
-            n,
-            "{id}: state changes"
-        );
+        assert_eq!(log.iter().filter(|e| e.state_changed).count() as u64, n, "{id}: state changes");
     }
     if let Some(valid) = wire["all_signatures_valid"].as_bool() {
-        assert_eq!(
-            log.iter().all(|e| e.signature_valid),
-            valid,
-            "{id}: signatures"
-        );
+        assert_eq!(log.iter().all(|e| e.signature_valid), valid, "{id}: signatures");
     }
     if let Some(paths) = wire["paths"].as_array() {
         let got: Vec<&str> = log.iter().map(|e| e.path.as_str()).collect();
@@ -174,25 +136,19 @@ fn check_wire(id: &str, log: &[doku_checkout_mock::LogEntry], wire: &Value) {
 async fn every_scenario_passes() {
     let mut total = 0;
     for file in scenario_files() {
-        let doc: Value =
-            serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("json");
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("json");
         let secret = doc["secret_key"].as_str().expect("secret");
         for sc in doc["scenarios"].as_array().expect("scenarios") {
             let id = sc["id"].as_str().expect("id");
-            let server = MockServer::start(
-                MockConfig::new(doc["client_id"].as_str().expect("cid"), secret).expect("config"),
-            )
-            .await
-            .expect("emulator");
+            let server =
+                MockServer::start(MockConfig::new(doc["client_id"].as_str().expect("cid"), secret).expect("config"))
+                    .await
+                    .expect("emulator");
             for o in sc["setup"]["orders"].as_array().expect("orders") {
-                server
-                    .control()
-                    .add_order(serde_json::from_value::<Order>(o.clone()).expect("order"));
+                server.control().add_order(serde_json::from_value::<Order>(o.clone()).expect("order"));
             }
             for f in sc["setup"]["faults"].as_array().expect("faults") {
-                server
-                    .control()
-                    .inject_fault(serde_json::from_value::<Fault>(f.clone()).expect("fault"));
+                server.control().inject_fault(serde_json::from_value::<Fault>(f.clone()).expect("fault"));
             }
             let client = build_client(&doc, &sc["client"], &server.url());
             let mut results = Vec::new();
@@ -208,15 +164,8 @@ async fn every_scenario_passes() {
             }
             check_wire(id, &server.control().log(), &sc["wire"]);
             for (invoice, state) in sc["final_states"].as_object().expect("final_states") {
-                let order = server
-                    .control()
-                    .order(invoice)
-                    .unwrap_or_else(|| panic!("{id}: no order {invoice}"));
-                assert_eq!(
-                    &serde_json::to_value(order.state).expect("state"),
-                    state,
-                    "{id}: final state of {invoice}"
-                );
+                let order = server.control().order(invoice).unwrap_or_else(|| panic!("{id}: no order {invoice}"));
+                assert_eq!(&serde_json::to_value(order.state).expect("state"), state, "{id}: final state of {invoice}");
             }
             server.shutdown().await;
             total += 1;

@@ -8,8 +8,8 @@ use base64::engine::general_purpose::STANDARD;
 use doku_checkout::operations::{CancelOrderRequest, OrderStatusRequest};
 use doku_checkout::retry::{AttemptOutcome, RetryDecision, RetryPolicy};
 use doku_checkout::{
-    Classified, Error, ReceivedHeaders, SecretKey, SigningInput, Timestamp, VerifyOptions,
-    cancel_support, classify, compute_digest, verify_notification, verify_response,
+    Classified, Error, ReceivedHeaders, SecretKey, SigningInput, Timestamp, VerifyOptions, cancel_support, classify,
+    compute_digest, verify_notification, verify_response,
 };
 use serde_json::Value;
 
@@ -18,44 +18,29 @@ fn vectors_dir() -> PathBuf {
 }
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
 }
 
 /// Decodes a body spec: null, {"b64"}, {"hex"} or {"repeat": {"hex", "count"}}.
 fn body(spec: &Value) -> Option<Vec<u8>> {
     match spec {
         Value::Null => None,
-        v if v.get("b64").is_some() => Some(
-            STANDARD
-                .decode(v["b64"].as_str().expect("b64"))
-                .expect("base64"),
-        ),
+        v if v.get("b64").is_some() => Some(STANDARD.decode(v["b64"].as_str().expect("b64")).expect("base64")),
         v if v.get("hex").is_some() => Some(hex(v["hex"].as_str().expect("hex"))),
         v if v.get("repeat").is_some() => {
             let unit = hex(v["repeat"]["hex"].as_str().expect("hex"));
-            Some(unit.repeat(
-                usize::try_from(v["repeat"]["count"].as_u64().expect("count")).expect("fits"),
-            ))
+            Some(unit.repeat(usize::try_from(v["repeat"]["count"].as_u64().expect("count")).expect("fits")))
         }
         other => panic!("unknown body spec {other}"),
     }
 }
 
 fn s<'a>(v: &'a Value, k: &str) -> &'a str {
-    v[k].as_str()
-        .unwrap_or_else(|| panic!("missing string {k}"))
+    v[k].as_str().unwrap_or_else(|| panic!("missing string {k}"))
 }
 
 fn headers(v: &Value) -> ReceivedHeaders {
-    ReceivedHeaders::new(
-        v.as_array()
-            .expect("headers")
-            .iter()
-            .map(|p| (s2(&p[0]), s2(&p[1]))),
-    )
+    ReceivedHeaders::new(v.as_array().expect("headers").iter().map(|p| (s2(&p[0]), s2(&p[1]))))
 }
 
 fn s2(v: &Value) -> String {
@@ -74,10 +59,7 @@ fn check_error(id: &str, got: &Error, want: &Value) {
     if let Some(r) = want.get("retryable") {
         assert_eq!(got.retryable(), r.as_bool().expect("bool"), "{id}");
     }
-    assert!(
-        !got.to_string().contains("SK-TEST-ONLY"),
-        "{id}: secret leaked"
-    );
+    assert!(!got.to_string().contains("SK-TEST-ONLY"), "{id}: secret leaked");
 }
 
 fn run_case(op: &str, id: &str, input: &Value, expect: &Value) {
@@ -96,13 +78,8 @@ fn run_case(op: &str, id: &str, input: &Value, expect: &Value) {
                 (Ok(si), None) => {
                     assert_eq!(si.string_to_sign(), s(expect, "string_to_sign"), "{id}");
                     assert_eq!(si.sign(&secret), s(expect, "signature"), "{id}");
-                    assert_eq!(
-                        b.as_deref().map(compute_digest).as_deref(),
-                        expect["digest"].as_str(),
-                        "{id}"
-                    );
-                    si.verify(&secret, s(expect, "signature"))
-                        .unwrap_or_else(|e| panic!("{id}: {e}"));
+                    assert_eq!(b.as_deref().map(compute_digest).as_deref(), expect["digest"].as_str(), "{id}");
+                    si.verify(&secret, s(expect, "signature")).unwrap_or_else(|e| panic!("{id}: {e}"));
                 }
                 (Err(e), Some(want)) => check_error(id, &e, want),
                 (r, _) => panic!("{id}: unexpected {r:?}"),
@@ -116,22 +93,12 @@ fn run_case(op: &str, id: &str, input: &Value, expect: &Value) {
             };
             let b = body(&input["body"]).expect("body");
             match (
-                verify_notification(
-                    &secret,
-                    &headers(&input["headers"]),
-                    &b,
-                    s(input, "notification_path"),
-                    opts,
-                ),
+                verify_notification(&secret, &headers(&input["headers"]), &b, s(input, "notification_path"), opts),
                 expect.get("error"),
             ) {
                 (Ok(n), None) => {
                     assert_eq!(n.request_id, s(expect, "request_id"), "{id}");
-                    assert_eq!(
-                        n.body,
-                        serde_json::from_slice::<Value>(&b).expect("json"),
-                        "{id}"
-                    );
+                    assert_eq!(n.body, serde_json::from_slice::<Value>(&b).expect("json"), "{id}");
                 }
                 (Err(e), Some(want)) => check_error(id, &e, want),
                 (r, _) => panic!("{id}: unexpected {r:?}"),
@@ -183,14 +150,11 @@ fn run_case(op: &str, id: &str, input: &Value, expect: &Value) {
         }
         "classify" => {
             let b = body(&input["body"]).unwrap_or_default();
-            let status =
-                u16::try_from(input["http_status"].as_u64().expect("status")).expect("u16");
+            let status = u16::try_from(input["http_status"].as_u64().expect("status")).expect("u16");
             match (classify(status, &b), expect.get("error")) {
-                (Classified::Success { replayed }, None) => assert_eq!(
-                    replayed,
-                    expect["replayed"].as_bool().expect("bool"),
-                    "{id}"
-                ),
+                (Classified::Success { replayed }, None) => {
+                    assert_eq!(replayed, expect["replayed"].as_bool().expect("bool"), "{id}")
+                }
                 (Classified::Failure(e), Some(want)) => {
                     check_error(id, &e, want);
                     assert_eq!(e.http_status(), Some(status), "{id}");
@@ -203,15 +167,10 @@ fn run_case(op: &str, id: &str, input: &Value, expect: &Value) {
             let p = &input["policy"];
             let policy = RetryPolicy {
                 max_retries: u32::try_from(p["max_retries"].as_u64().expect("n")).expect("u32"),
-                initial_backoff: Duration::from_millis(
-                    p["initial_backoff_ms"].as_u64().expect("ms"),
-                ),
+                initial_backoff: Duration::from_millis(p["initial_backoff_ms"].as_u64().expect("ms")),
                 max_backoff: Duration::from_millis(p["max_backoff_ms"].as_u64().expect("ms")),
             };
-            let outcome = match (
-                &input["outcome"]["status"],
-                input["outcome"]["transport"].as_str(),
-            ) {
+            let outcome = match (&input["outcome"]["status"], input["outcome"]["transport"].as_str()) {
                 (Value::Number(n), _) => {
                     AttemptOutcome::Status(u16::try_from(n.as_u64().expect("status")).expect("u16"))
                 }
@@ -224,32 +183,22 @@ fn run_case(op: &str, id: &str, input: &Value, expect: &Value) {
             let decision = policy.decide(
                 attempt,
                 outcome,
-                input["retry_after_seconds"]
-                    .as_u64()
-                    .map(Duration::from_secs),
+                input["retry_after_seconds"].as_u64().map(Duration::from_secs),
                 input["jitter"].as_f64().expect("jitter"),
             );
             let want = if expect["retry"].as_bool().expect("bool") {
-                RetryDecision::RetryAfter(Duration::from_millis(
-                    expect["delay_ms"].as_u64().expect("ms"),
-                ))
+                RetryDecision::RetryAfter(Duration::from_millis(expect["delay_ms"].as_u64().expect("ms")))
             } else {
                 RetryDecision::Stop
             };
             assert_eq!(decision, want, "{id}");
         }
-        "cancel_support" => assert_eq!(
-            cancel_support(s(input, "payment_method_type")).as_str(),
-            s(expect, "support"),
-            "{id}"
-        ),
+        "cancel_support" => {
+            assert_eq!(cancel_support(s(input, "payment_method_type")).as_str(), s(expect, "support"), "{id}")
+        }
         "cancel_order_request" => {
             match (
-                CancelOrderRequest::new(
-                    s(input, "invoice_number"),
-                    s(input, "original_request_id"),
-                    s(input, "note"),
-                ),
+                CancelOrderRequest::new(s(input, "invoice_number"), s(input, "original_request_id"), s(input, "note")),
                 expect.get("error"),
             ) {
                 (Ok(r), None) => assert_eq!(r.prepare().body, body(&expect["body"]), "{id}"),
@@ -257,10 +206,7 @@ fn run_case(op: &str, id: &str, input: &Value, expect: &Value) {
                 (r, _) => panic!("{id}: unexpected {r:?}"),
             }
         }
-        "order_status_request" => match (
-            OrderStatusRequest::new(s(input, "invoice_number")),
-            expect.get("error"),
-        ) {
+        "order_status_request" => match (OrderStatusRequest::new(s(input, "invoice_number")), expect.get("error")) {
             (Ok(r), None) => assert_eq!(r.prepare().path, s(expect, "path"), "{id}"),
             (Err(e), Some(want)) => check_error(id, &e, want),
             (r, _) => panic!("{id}: unexpected {r:?}"),
@@ -280,8 +226,7 @@ fn every_vector_file_passes() {
     assert!(files.len() >= 8, "vector files missing: {files:?}");
     let mut total = 0;
     for file in &files {
-        let doc: Value =
-            serde_json::from_str(&std::fs::read_to_string(file).expect("read")).expect("json");
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(file).expect("read")).expect("json");
         let mut in_file = 0;
         for group in doc["groups"].as_array().expect("groups") {
             let op = s(group, "operation");
@@ -290,11 +235,7 @@ fn every_vector_file_passes() {
                 in_file += 1;
             }
         }
-        assert_eq!(
-            in_file,
-            doc["number_of_cases"].as_u64().expect("count") as usize,
-            "{file:?}"
-        );
+        assert_eq!(in_file, doc["number_of_cases"].as_u64().expect("count") as usize, "{file:?}");
         total += in_file;
     }
     assert!(total >= 40, "only {total} cases");

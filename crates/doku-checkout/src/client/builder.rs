@@ -119,12 +119,8 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client. Does not touch the network.
     pub fn build(self) -> Result<Client, Error> {
-        let client_id = self
-            .client_id
-            .map_err(|e| Error::config(format!("client_id: {}", e.message())))?;
-        let secret = self
-            .secret_key
-            .map_err(|e| Error::config(format!("secret_key: {}", e.message())))?;
+        let client_id = self.client_id.map_err(|e| Error::config(format!("client_id: {}", e.message())))?;
+        let secret = self.secret_key.map_err(|e| Error::config(format!("secret_key: {}", e.message())))?;
         let base_url = match &self.base_url {
             Some(url) => check_base_url(url)?,
             None => self.environment.base_url().to_owned(),
@@ -133,9 +129,7 @@ impl ClientBuilder {
             return Err(Error::config("timeouts must be greater than zero"));
         }
         if self.retry.initial_backoff > self.retry.max_backoff {
-            return Err(Error::config(
-                "initial backoff must not exceed the maximum backoff",
-            ));
+            return Err(Error::config("initial backoff must not exceed the maximum backoff"));
         }
         install_crypto_provider();
         let http = reqwest::Client::builder()

@@ -28,9 +28,7 @@ impl Environment {
         match name.to_ascii_lowercase().as_str() {
             "sandbox" => Ok(Self::Sandbox),
             "production" | "prod" | "live" => Ok(Self::Production),
-            other => Err(Error::config(format!(
-                "unknown environment {other:?}: use \"sandbox\" or \"production\""
-            ))),
+            other => Err(Error::config(format!("unknown environment {other:?}: use \"sandbox\" or \"production\""))),
         }
     }
 }
@@ -41,11 +39,8 @@ impl Environment {
 /// `::1`), so a typo can never send signed requests in clear text over a network. A path,
 /// query or fragment is refused: the signed Request-Target is the operation's path alone.
 pub(crate) fn check_base_url(raw: &str) -> Result<String, Error> {
-    let url = reqwest::Url::parse(raw)
-        .map_err(|e| Error::config(format!("base_url {raw:?} is not a URL: {e}")))?;
-    let host = url
-        .host_str()
-        .ok_or_else(|| Error::config(format!("base_url {raw:?} has no host")))?;
+    let url = reqwest::Url::parse(raw).map_err(|e| Error::config(format!("base_url {raw:?} is not a URL: {e}")))?;
+    let host = url.host_str().ok_or_else(|| Error::config(format!("base_url {raw:?} has no host")))?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(host) => {}
@@ -55,9 +50,7 @@ pub(crate) fn check_base_url(raw: &str) -> Result<String, Error> {
             )));
         }
         other => {
-            return Err(Error::config(format!(
-                "base_url scheme {other:?} is not supported; use https"
-            )));
+            return Err(Error::config(format!("base_url scheme {other:?} is not supported; use https")));
         }
     }
     if url.path() != "/"
@@ -77,10 +70,7 @@ fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") {
         return true;
     }
-    host.trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-        .is_ok_and(|ip| ip.is_loopback())
+    host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -89,14 +79,8 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        assert_eq!(
-            check_base_url("https://api.doku.com/").expect("ok"),
-            "https://api.doku.com"
-        );
-        assert_eq!(
-            check_base_url("http://127.0.0.1:8080").expect("ok"),
-            "http://127.0.0.1:8080"
-        );
+        assert_eq!(check_base_url("https://api.doku.com/").expect("ok"), "https://api.doku.com");
+        assert_eq!(check_base_url("http://127.0.0.1:8080").expect("ok"), "http://127.0.0.1:8080");
         assert!(check_base_url("http://127.9.9.9").is_ok());
         assert!(check_base_url("http://[::1]:9").is_ok());
         assert!(check_base_url("http://localhost:9").is_ok());

@@ -14,8 +14,8 @@ use crate::channels::{CancelSupport, cancel_support};
 use crate::credentials::{ClientId, SecretKey};
 use crate::error::Error;
 use crate::operations::{
-    CancelOrderRequest, CancelOrderResult, CreateCheckoutRequest, CreateCheckoutResult,
-    OrderStatusRequest, OrderStatusResult,
+    CancelOrderRequest, CancelOrderResult, CreateCheckoutRequest, CreateCheckoutResult, OrderStatusRequest,
+    OrderStatusResult,
 };
 use crate::request_id::RequestId;
 use crate::retry::RetryPolicy;

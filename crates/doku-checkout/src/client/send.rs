@@ -55,16 +55,8 @@ impl Client {
     ) -> Result<Answer, Failure> {
         let inner = &self.inner;
         let signed = prepared
-            .sign(
-                &inner.client_id,
-                &inner.secret,
-                request_id,
-                inner.clock.now(),
-            )
-            .map_err(|e| Failure {
-                outcome: AttemptOutcome::Status(0),
-                detail: e.message().to_owned(),
-            })?;
+            .sign(&inner.client_id, &inner.secret, request_id, inner.clock.now())
+            .map_err(|e| Failure { outcome: AttemptOutcome::Status(0), detail: e.message().to_owned() })?;
         let url = format!("{}{}", inner.base_url, prepared.path);
         let method = match prepared.method {
             Method::Get => reqwest::Method::GET,
@@ -75,27 +67,17 @@ impl Client {
             builder = builder.header(name, value);
         }
         if let Some(body) = body {
-            builder = builder
-                .header("Content-Type", "application/json")
-                .body(body.clone());
+            builder = builder.header("Content-Type", "application/json").body(body.clone());
         }
         let response = builder.send().await.map_err(|e| failure(&e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(|e| failure(&e))?;
-        Ok(Answer {
-            status,
-            headers,
-            body,
-        })
+        Ok(Answer { status, headers, body })
     }
 
     /// Sends `prepared`, retrying per the policy with the same `request_id` on every attempt.
-    pub(super) async fn send(
-        &self,
-        prepared: PreparedRequest,
-        request_id: &RequestId,
-    ) -> Result<Reply, Error> {
+    pub(super) async fn send(&self, prepared: PreparedRequest, request_id: &RequestId) -> Result<Reply, Error> {
         let body = prepared.body.clone().map(Bytes::from);
         let mut attempt = 0u32;
         loop {
@@ -103,8 +85,7 @@ impl Client {
             let (outcome, result) = match self.attempt(&prepared, body.as_ref(), request_id).await {
                 Ok(answer) => (AttemptOutcome::Status(answer.status), Ok(answer)),
                 Err(f) if f.outcome == AttemptOutcome::Status(0) => {
-                    return Err(Error::invalid_input("request", f.detail)
-                        .with_request_id(request_id.as_str()));
+                    return Err(Error::invalid_input("request", f.detail).with_request_id(request_id.as_str()));
                 }
                 Err(f) => (f.outcome, Err(f)),
             };
@@ -115,9 +96,7 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .and_then(parse_retry_after);
             if let RetryDecision::RetryAfter(wait) =
-                self.inner
-                    .retry
-                    .decide(attempt, outcome, retry_after, fastrand::f64())
+                self.inner.retry.decide(attempt, outcome, retry_after, fastrand::f64())
             {
                 tokio::time::sleep(wait).await;
                 continue;
@@ -129,20 +108,11 @@ impl Client {
         }
     }
 
-    fn finish(
-        &self,
-        prepared: &PreparedRequest,
-        request_id: &RequestId,
-        answer: Answer,
-    ) -> Result<Reply, Error> {
+    fn finish(&self, prepared: &PreparedRequest, request_id: &RequestId, answer: Answer) -> Result<Reply, Error> {
         let signed_answer = (200..300).contains(&answer.status) || answer.status == 409;
         if self.inner.verify_response_signatures && signed_answer {
-            let headers = ReceivedHeaders::new(
-                answer
-                    .headers
-                    .iter()
-                    .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?))),
-            );
+            let headers =
+                ReceivedHeaders::new(answer.headers.iter().filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?))));
             verify_response(
                 &self.inner.secret,
                 self.inner.client_id.as_str(),
@@ -153,27 +123,16 @@ impl Client {
                 prepared.body.is_some(),
             )
             .map_err(|e| {
-                e.with_http(
-                    Some(answer.status),
-                    Vec::new(),
-                    Some(String::from_utf8_lossy(&answer.body).into_owned()),
-                )
-                .with_request_id(request_id.as_str())
+                e.with_http(Some(answer.status), Vec::new(), Some(String::from_utf8_lossy(&answer.body).into_owned()))
+                    .with_request_id(request_id.as_str())
             })?;
         }
-        Ok(Reply {
-            status: answer.status,
-            body: answer.body,
-        })
+        Ok(Reply { status: answer.status, body: answer.body })
     }
 
     fn transport_error(&self, f: Failure, attempts: u32, request_id: &RequestId) -> Error {
         let rid = request_id.as_str();
-        let tries = if attempts == 1 {
-            "1 attempt".to_owned()
-        } else {
-            format!("{attempts} attempts")
-        };
+        let tries = if attempts == 1 { "1 attempt".to_owned() } else { format!("{attempts} attempts") };
         let (code, message) = match f.outcome {
             AttemptOutcome::TimedOut => (
                 ErrorCode::Timeout,

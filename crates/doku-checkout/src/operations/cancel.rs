@@ -42,19 +42,12 @@ impl CancelOrderRequest {
         original_request_id: impl Into<String>,
         note: impl Into<String>,
     ) -> Result<Self, Error> {
-        let (invoice_number, original_request_id, note) = (
-            invoice_number.into(),
-            original_request_id.into(),
-            note.into(),
-        );
+        let (invoice_number, original_request_id, note) =
+            (invoice_number.into(), original_request_id.into(), note.into());
         text("invoice_number", &invoice_number, 64)?;
         text("original_request_id", &original_request_id, 128)?;
         text("note", &note, 255)?;
-        Ok(Self {
-            invoice_number,
-            original_request_id,
-            note,
-        })
+        Ok(Self { invoice_number, original_request_id, note })
     }
 
     /// The invoice number to cancel.
@@ -65,21 +58,13 @@ impl CancelOrderRequest {
     /// The compact JSON body, serialised once.
     pub fn prepare(&self) -> PreparedRequest {
         let body = Body {
-            order: OrderRef {
-                invoice_number: &self.invoice_number,
-            },
-            payment: PaymentRef {
-                original_request_id: &self.original_request_id,
-            },
+            order: OrderRef { invoice_number: &self.invoice_number },
+            payment: PaymentRef { original_request_id: &self.original_request_id },
             note: &self.note,
         };
         // Serialising plain strings into a Vec cannot fail.
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
-        PreparedRequest {
-            method: Method::Post,
-            path: CANCEL_PATH.to_owned(),
-            body: Some(bytes),
-        }
+        PreparedRequest { method: Method::Post, path: CANCEL_PATH.to_owned(), body: Some(bytes) }
     }
 }
 
@@ -142,27 +127,12 @@ mod tests {
     #[test]
     fn validation_names_fields() {
         let field = |r: Result<CancelOrderRequest, Error>| r.expect_err("invalid").field();
-        assert_eq!(
-            field(CancelOrderRequest::new("", "r", "n")),
-            Some("invoice_number")
-        );
-        assert_eq!(
-            field(CancelOrderRequest::new("x".repeat(65), "r", "n")),
-            Some("invoice_number")
-        );
-        assert_eq!(
-            field(CancelOrderRequest::new("i", "r".repeat(129), "n")),
-            Some("original_request_id")
-        );
+        assert_eq!(field(CancelOrderRequest::new("", "r", "n")), Some("invoice_number"));
+        assert_eq!(field(CancelOrderRequest::new("x".repeat(65), "r", "n")), Some("invoice_number"));
+        assert_eq!(field(CancelOrderRequest::new("i", "r".repeat(129), "n")), Some("original_request_id"));
         assert_eq!(field(CancelOrderRequest::new("i", "r", "")), Some("note"));
-        assert_eq!(
-            field(CancelOrderRequest::new("i", "r", "n".repeat(256))),
-            Some("note")
-        );
-        assert_eq!(
-            field(CancelOrderRequest::new("i", "r", "a\u{7}b")),
-            Some("note")
-        );
+        assert_eq!(field(CancelOrderRequest::new("i", "r", "n".repeat(256))), Some("note"));
+        assert_eq!(field(CancelOrderRequest::new("i", "r", "a\u{7}b")), Some("note"));
         assert!(CancelOrderRequest::new("x".repeat(64), "r".repeat(128), "é".repeat(255)).is_ok());
     }
 }

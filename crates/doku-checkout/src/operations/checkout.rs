@@ -109,16 +109,14 @@ impl CreateCheckoutRequest {
         for item in &self.line_items {
             text("line_items.name", &item.name, 255)?;
             if item.quantity == 0 {
-                return Err(Error::invalid_input(
-                    "line_items.quantity",
-                    "line item quantity must be at least 1",
-                ));
+                return Err(Error::invalid_input("line_items.quantity", "line item quantity must be at least 1"));
             }
         }
         if !self.line_items.is_empty() {
-            let total = self.line_items.iter().try_fold(0u64, |acc, i| {
-                acc.checked_add(i.price.checked_mul(u64::from(i.quantity))?)
-            });
+            let total = self
+                .line_items
+                .iter()
+                .try_fold(0u64, |acc, i| acc.checked_add(i.price.checked_mul(u64::from(i.quantity))?));
             if total != Some(self.amount) {
                 return Err(Error::invalid_input(
                     "line_items",
@@ -166,12 +164,7 @@ impl CreateCheckoutRequest {
         let mut body = json!({ "order": order, "payment": payment });
         if let Some(c) = &self.customer {
             let mut customer = Map::new();
-            for (k, v) in [
-                ("id", &c.id),
-                ("name", &c.name),
-                ("email", &c.email),
-                ("phone", &c.phone),
-            ] {
+            for (k, v) in [("id", &c.id), ("name", &c.name), ("email", &c.email), ("phone", &c.phone)] {
                 if let Some(v) = v {
                     customer.insert(k.to_owned(), json!(v));
                 }
@@ -181,14 +174,9 @@ impl CreateCheckoutRequest {
         if let Some(extra) = &self.extra {
             merge(&mut body, &Value::Object(extra.clone()));
         }
-        let bytes = serde_json::to_vec(&body).map_err(|e| {
-            Error::invalid_input("extra", format!("extra cannot be serialised: {e}"))
-        })?;
-        Ok(PreparedRequest {
-            method: Method::Post,
-            path: CHECKOUT_PATH.to_owned(),
-            body: Some(bytes),
-        })
+        let bytes = serde_json::to_vec(&body)
+            .map_err(|e| Error::invalid_input("extra", format!("extra cannot be serialised: {e}")))?;
+        Ok(PreparedRequest { method: Method::Post, path: CHECKOUT_PATH.to_owned(), body: Some(bytes) })
     }
 }
 
@@ -222,20 +210,14 @@ impl CreateCheckoutResult {
         let payment = &v["response"]["payment"];
         let url = payment["url"].as_str().ok_or_else(|| {
             Error::invalid_response("DOKU's create-checkout answer has no response.payment.url")
-                .with_http(
-                    Some(status),
-                    doku_messages(&v),
-                    Some(String::from_utf8_lossy(body).into_owned()),
-                )
+                .with_http(Some(status), doku_messages(&v), Some(String::from_utf8_lossy(body).into_owned()))
                 .with_request_id(request_id)
         })?;
-        let expires_at = match (
-            payment["expired_datetime"].as_str(),
-            payment["expired_date"].as_str(),
-        ) {
-            (Some(utc), _) => Some(Timestamp::parse(utc).map_err(|_| {
-                Error::invalid_response(format!("expired_datetime {utc:?} is not UTC"))
-            })?),
+        let expires_at = match (payment["expired_datetime"].as_str(), payment["expired_date"].as_str()) {
+            (Some(utc), _) => Some(
+                Timestamp::parse(utc)
+                    .map_err(|_| Error::invalid_response(format!("expired_datetime {utc:?} is not UTC")))?,
+            ),
             (None, Some(wib)) => Some(Timestamp::parse_wib_compact(wib)?),
             (None, None) => None,
         };
@@ -256,59 +238,26 @@ mod tests {
     use super::*;
 
     fn req() -> CreateCheckoutRequest {
-        CreateCheckoutRequest {
-            invoice_number: "INV-1".into(),
-            amount: 20000,
-            ..Default::default()
-        }
+        CreateCheckoutRequest { invoice_number: "INV-1".into(), amount: 20000, ..Default::default() }
     }
 
     #[test]
     fn validation() {
         assert!(req().validate().is_ok());
+        assert_eq!(CreateCheckoutRequest { amount: 0, ..req() }.validate().expect_err("zero").field(), Some("amount"));
+        let items = vec![CheckoutLineItem { name: "A".into(), price: 5000, quantity: 3 }];
         assert_eq!(
-            CreateCheckoutRequest { amount: 0, ..req() }
-                .validate()
-                .expect_err("zero")
-                .field(),
-            Some("amount")
-        );
-        let items = vec![CheckoutLineItem {
-            name: "A".into(),
-            price: 5000,
-            quantity: 3,
-        }];
-        assert_eq!(
-            CreateCheckoutRequest {
-                line_items: items.clone(),
-                ..req()
-            }
-            .validate()
-            .expect_err("sum")
-            .field(),
+            CreateCheckoutRequest { line_items: items.clone(), ..req() }.validate().expect_err("sum").field(),
             Some("line_items")
         );
-        assert!(
-            CreateCheckoutRequest {
-                line_items: items,
-                amount: 15000,
-                ..req()
-            }
-            .validate()
-            .is_ok()
-        );
+        assert!(CreateCheckoutRequest { line_items: items, amount: 15000, ..req() }.validate().is_ok());
     }
 
     #[test]
     fn extra_merges_deeply() {
         let mut extra = Map::new();
         extra.insert("order".into(), json!({"language": "EN"}));
-        let p = CreateCheckoutRequest {
-            extra: Some(extra),
-            ..req()
-        }
-        .prepare()
-        .expect("valid");
+        let p = CreateCheckoutRequest { extra: Some(extra), ..req() }.prepare().expect("valid");
         let v: Value = serde_json::from_slice(&p.body.expect("body")).expect("json");
         assert_eq!(v["order"]["language"], "EN");
         assert_eq!(v["order"]["amount"], 20000);
@@ -316,20 +265,13 @@ mod tests {
 
     #[test]
     fn expiry_from_wib_or_utc() {
-        let body = br#"{"message":["SUCCESS"],"response":{"payment":{"url":"https://x/y","expired_date":"20241122234523"}}}"#;
+        let body =
+            br#"{"message":["SUCCESS"],"response":{"payment":{"url":"https://x/y","expired_date":"20241122234523"}}}"#;
         let r = CreateCheckoutResult::from_response("r", 200, body).expect("ok");
-        assert_eq!(
-            r.expires_at.map(|t| t.to_string()).as_deref(),
-            Some("2024-11-22T16:45:23Z")
-        );
+        assert_eq!(r.expires_at.map(|t| t.to_string()).as_deref(), Some("2024-11-22T16:45:23Z"));
         let body = br#"{"message":["SUCCESS"],"response":{"payment":{"url":"u","expired_date":"20251204145732","expired_datetime":"2025-12-04T07:57:32Z"}}}"#;
         let r = CreateCheckoutResult::from_response("r", 200, body).expect("ok");
-        assert_eq!(
-            r.expires_at.map(|t| t.to_string()).as_deref(),
-            Some("2025-12-04T07:57:32Z")
-        );
-        assert!(
-            CreateCheckoutResult::from_response("r", 200, br#"{"message":["SUCCESS"]}"#).is_err()
-        );
+        assert_eq!(r.expires_at.map(|t| t.to_string()).as_deref(), Some("2025-12-04T07:57:32Z"));
+        assert!(CreateCheckoutResult::from_response("r", 200, br#"{"message":["SUCCESS"]}"#).is_err());
     }
 }

@@ -71,13 +71,8 @@ impl PreparedRequest {
         now: Timestamp,
     ) -> Result<SignedHeaders, Error> {
         let timestamp = now.to_string();
-        let input = SigningInput::new(
-            client_id.as_str(),
-            request_id.as_str(),
-            &timestamp,
-            &self.path,
-            self.body.as_deref(),
-        )?;
+        let input =
+            SigningInput::new(client_id.as_str(), request_id.as_str(), &timestamp, &self.path, self.body.as_deref())?;
         let signature = input.sign(secret);
         Ok(SignedHeaders {
             client_id: client_id.as_str().to_owned(),

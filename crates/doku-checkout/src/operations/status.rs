@@ -9,11 +9,7 @@ use crate::classify::{Classified, classify};
 use crate::error::Error;
 
 /// Everything but RFC 3986 unreserved characters is percent-encoded in the path segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// A validated status request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,15 +27,8 @@ impl OrderStatusRequest {
 
     /// GET with the invoice number percent-encoded; the encoded path is what is signed.
     pub fn prepare(&self) -> PreparedRequest {
-        let path = format!(
-            "/orders/v1/status/{}",
-            utf8_percent_encode(&self.invoice_number, SEGMENT)
-        );
-        PreparedRequest {
-            method: Method::Get,
-            path,
-            body: None,
-        }
+        let path = format!("/orders/v1/status/{}", utf8_percent_encode(&self.invoice_number, SEGMENT));
+        PreparedRequest { method: Method::Get, path, body: None }
     }
 }
 
@@ -65,9 +54,7 @@ pub struct OrderStatusResult {
 impl OrderStatusResult {
     /// The most specific status: the transaction's, else the order's.
     pub fn status(&self) -> Option<&str> {
-        self.transaction_status
-            .as_deref()
-            .or(self.order_status.as_deref())
+        self.transaction_status.as_deref().or(self.order_status.as_deref())
     }
 
     /// Interprets DOKU's final answer.
@@ -76,12 +63,7 @@ impl OrderStatusResult {
             return Err(e.with_request_id(request_id));
         }
         let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        let s = |a: &str, b: &str| {
-            v.get(a)
-                .and_then(|x| x.get(b))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        };
+        let s = |a: &str, b: &str| v.get(a).and_then(|x| x.get(b)).and_then(Value::as_str).map(str::to_owned);
         Ok(Self {
             request_id: request_id.to_owned(),
             http_status: status,
@@ -100,27 +82,18 @@ mod tests {
 
     #[test]
     fn path_is_percent_encoded() {
-        let p = OrderStatusRequest::new("INV 1/2?#é")
-            .expect("valid")
-            .prepare();
+        let p = OrderStatusRequest::new("INV 1/2?#é").expect("valid").prepare();
         assert_eq!(p.path, "/orders/v1/status/INV%201%2F2%3F%23%C3%A9");
         assert_eq!(
-            OrderStatusRequest::new("INV-123123-12313")
-                .expect("valid")
-                .prepare()
-                .path,
+            OrderStatusRequest::new("INV-123123-12313").expect("valid").prepare().path,
             "/orders/v1/status/INV-123123-12313"
         );
     }
 
     #[test]
     fn unknown_status_is_kept() {
-        let r = OrderStatusResult::from_response(
-            "r",
-            200,
-            br#"{"transaction":{"status":"SOMETHING_NEW"}}"#,
-        )
-        .expect("ok");
+        let r =
+            OrderStatusResult::from_response("r", 200, br#"{"transaction":{"status":"SOMETHING_NEW"}}"#).expect("ok");
         assert_eq!(r.status(), Some("SOMETHING_NEW"));
     }
 }
