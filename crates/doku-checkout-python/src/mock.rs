@@ -1,0 +1,99 @@
+//! The emulator in-process, for `doku_checkout.testing.MockServer`.
+
+use std::sync::{Mutex, PoisonError};
+
+use doku_checkout::Error;
+use doku_checkout_mock::{BackgroundMockServer, Fault, MockConfig, Order, OrderState};
+use pyo3::prelude::*;
+
+use crate::errors::IntoPyResult;
+
+/// A running emulator on 127.0.0.1 (JSON in, JSON out; the Python wrapper adds helpers).
+#[pyclass(module = "doku_checkout._native", frozen)]
+pub(crate) struct NativeMockServer {
+    url: String,
+    server: Mutex<Option<BackgroundMockServer>>,
+}
+
+fn invalid(field: &'static str, e: impl std::fmt::Display) -> PyErr {
+    crate::errors::to_py(Error::invalid_input(field, e.to_string()))
+}
+
+impl NativeMockServer {
+    fn with<T>(&self, f: impl FnOnce(&BackgroundMockServer) -> PyResult<T>) -> PyResult<T> {
+        let guard = self.server.lock().unwrap_or_else(PoisonError::into_inner);
+        match guard.as_ref() {
+            Some(s) => f(s),
+            None => Err(crate::errors::to_py(Error::config("the mock server is closed"))),
+        }
+    }
+}
+
+#[pymethods]
+impl NativeMockServer {
+    #[new]
+    #[pyo3(signature = (client_id, secret_key, port = 0))]
+    fn new(py: Python<'_>, client_id: String, secret_key: String, port: u16) -> PyResult<Self> {
+        let mut config = MockConfig::new(client_id, secret_key).py_err()?;
+        config.port = port;
+        let server = py
+            .detach(|| BackgroundMockServer::start(config))
+            .map_err(|e| crate::errors::to_py(Error::config(format!("cannot start the emulator: {e}"))))?;
+        Ok(Self { url: server.url(), server: Mutex::new(Some(server)) })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    #[getter]
+    fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// Adds an order from its JSON form.
+    fn add_order_json(&self, order: &str) -> PyResult<()> {
+        let order: Order = serde_json::from_str(order).map_err(|e| invalid("order", e))?;
+        self.with(|s| Ok(s.control().add_order(order)))
+    }
+
+    /// Queues a fault from its JSON form.
+    fn inject_fault_json(&self, fault: &str) -> PyResult<()> {
+        let fault: Fault = serde_json::from_str(fault).map_err(|e| invalid("fault", e))?;
+        self.with(|s| Ok(s.control().inject_fault(fault)))
+    }
+
+    /// Sets an order's state (`PENDING`, `PAID`, `EXPIRED`, `CANCELLED`); False if unknown.
+    fn set_state(&self, invoice_number: &str, state: &str) -> PyResult<bool> {
+        let state: OrderState =
+            serde_json::from_value(serde_json::Value::String(state.to_owned())).map_err(|e| invalid("state", e))?;
+        self.with(|s| Ok(s.control().set_state(invoice_number, state)))
+    }
+
+    /// The order as JSON, or None.
+    fn order_json(&self, invoice_number: &str) -> PyResult<Option<String>> {
+        self.with(|s| Ok(s.control().order(invoice_number).map(|o| serde_json::to_string(&o).unwrap_or_default())))
+    }
+
+    /// The request log as JSON.
+    fn log_json(&self) -> PyResult<String> {
+        self.with(|s| Ok(serde_json::to_string(&s.control().log()).unwrap_or_default()))
+    }
+
+    /// Forgets orders, faults and the log.
+    fn reset(&self) -> PyResult<()> {
+        self.with(|s| Ok(s.control().reset()))
+    }
+
+    /// Sends a signed HTTP Notification for an order to a loopback URL; returns the status.
+    fn send_notification(&self, py: Python<'_>, invoice_number: &str, url: &str) -> PyResult<u16> {
+        self.with(|s| py.detach(|| s.send_notification(invoice_number, url)).py_err())
+    }
+
+    /// Stops the emulator.
+    fn close(&self, py: Python<'_>) {
+        let server = self.server.lock().unwrap_or_else(PoisonError::into_inner).take();
+        py.detach(move || drop(server));
+    }
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<NativeMockServer>()
+}

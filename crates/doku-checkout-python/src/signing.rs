@@ -1,0 +1,161 @@
+//! Pure functions: signing, digests, ids, notification and response verification.
+
+use doku_checkout::{ErrorCode, ReceivedHeaders, SecretKey, SigningInput, Timestamp, VerifyOptions};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyMapping};
+
+use crate::body::Body;
+use crate::errors::IntoPyResult;
+
+fn input<'a>(
+    client_id: &'a str,
+    request_id: &'a str,
+    timestamp: &'a str,
+    request_target: &'a str,
+    body: Option<&'a Body>,
+) -> PyResult<SigningInput<'a>> {
+    SigningInput::new(client_id, request_id, timestamp, request_target, body.map(Body::as_bytes)).py_err()
+}
+
+/// The `Signature` header value (`HMACSHA256=...`) for a request.
+#[pyfunction]
+#[pyo3(signature = (*, client_id, secret_key, request_id, timestamp, request_target, body = None))]
+fn sign_request(
+    client_id: &str,
+    secret_key: &str,
+    request_id: &str,
+    timestamp: &str,
+    request_target: &str,
+    body: Option<Body>,
+) -> PyResult<String> {
+    let secret = SecretKey::new(secret_key).py_err()?;
+    Ok(input(client_id, request_id, timestamp, request_target, body.as_ref())?.sign(&secret))
+}
+
+/// The exact string that is signed (for debugging a signature mismatch).
+#[pyfunction]
+#[pyo3(signature = (*, client_id, secret_key = None, request_id, timestamp, request_target, body = None))]
+fn signing_string(
+    client_id: &str,
+    secret_key: Option<&str>,
+    request_id: &str,
+    timestamp: &str,
+    request_target: &str,
+    body: Option<Body>,
+) -> PyResult<String> {
+    let _ = secret_key;
+    Ok(input(client_id, request_id, timestamp, request_target, body.as_ref())?.string_to_sign())
+}
+
+/// base64(SHA-256(body)).
+#[pyfunction]
+fn compute_digest(body: Body) -> String {
+    doku_checkout::compute_digest(body.as_bytes())
+}
+
+/// A new random Request-Id (UUID v4).
+#[pyfunction]
+fn new_request_id() -> String {
+    doku_checkout::new_request_id()
+}
+
+/// Seconds since the epoch → `YYYY-MM-DDTHH:MM:SSZ`.
+#[pyfunction]
+fn format_unix_timestamp(seconds: i64) -> String {
+    Timestamp::from_unix(seconds).to_string()
+}
+
+/// Collects `(str, str)` pairs from any mapping; non-string entries (WSGI's `wsgi.input`
+/// and friends in Django's `request.META`) are skipped.
+fn collect_headers(headers: &Bound<'_, PyAny>) -> PyResult<ReceivedHeaders> {
+    let items = match headers.cast::<PyMapping>() {
+        Ok(m) => m.items()?.into_any(),
+        Err(_) => headers.call_method0("items")?,
+    };
+    let mut pairs = Vec::new();
+    for item in items.try_iter()? {
+        let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+        if let (Ok(k), Ok(v)) = (k.extract::<String>(), v.extract::<String>()) {
+            pairs.push((k, v));
+        }
+    }
+    Ok(ReceivedHeaders::new(pairs))
+}
+
+/// Verifies an HTTP Notification; returns `(client_id, request_id, timestamp_unix)`.
+/// The Python wrapper parses the body with `json.loads` (exact big integers) afterwards.
+#[pyfunction]
+#[pyo3(signature = (*, secret_key, headers, body, notification_path, tolerance = None, now = None))]
+fn verify_notification_raw(
+    py: Python<'_>,
+    secret_key: &str,
+    headers: &Bound<'_, PyAny>,
+    body: Body,
+    notification_path: &str,
+    tolerance: Option<u64>,
+    now: Option<i64>,
+) -> PyResult<(String, String, i64)> {
+    let secret = SecretKey::new(secret_key).py_err()?;
+    let headers = collect_headers(headers)?;
+    let options = VerifyOptions { tolerance_seconds: tolerance, now: now.map(Timestamp::from_unix) };
+    let bytes = body.as_bytes();
+    let n = py
+        .detach(|| doku_checkout::verify_notification(&secret, &headers, bytes, notification_path, options))
+        .py_err()?;
+    Ok((n.client_id, n.request_id, n.timestamp.unix()))
+}
+
+/// Verifies DOKU's signature on an API response (`Response-Timestamp` variant).
+#[pyfunction]
+#[pyo3(signature = (*, secret_key, client_id, request_id, request_target, headers, body, with_digest = true))]
+fn verify_response(
+    secret_key: &str,
+    client_id: &str,
+    request_id: &str,
+    request_target: &str,
+    headers: &Bound<'_, PyAny>,
+    body: Body,
+    with_digest: bool,
+) -> PyResult<()> {
+    let secret = SecretKey::new(secret_key).py_err()?;
+    let headers = collect_headers(headers)?;
+    doku_checkout::verify_response(
+        &secret,
+        client_id,
+        request_id,
+        request_target,
+        &headers,
+        body.as_bytes(),
+        with_digest,
+    )
+    .py_err()
+}
+
+/// `"supported"`, `"not_supported"` or `"unknown"` for a payment method type (advisory).
+#[pyfunction]
+fn cancel_support(payment_method_type: &str) -> &'static str {
+    doku_checkout::cancel_support(payment_method_type).as_str()
+}
+
+/// `{code: class_name}` for every stable error code.
+#[pyfunction]
+fn error_codes(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    for c in ErrorCode::ALL {
+        d.set_item(c.as_str(), c.class_name())?;
+    }
+    Ok(d)
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(sign_request, m)?)?;
+    m.add_function(wrap_pyfunction!(signing_string, m)?)?;
+    m.add_function(wrap_pyfunction!(compute_digest, m)?)?;
+    m.add_function(wrap_pyfunction!(new_request_id, m)?)?;
+    m.add_function(wrap_pyfunction!(format_unix_timestamp, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_notification_raw, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_response, m)?)?;
+    m.add_function(wrap_pyfunction!(cancel_support, m)?)?;
+    m.add_function(wrap_pyfunction!(error_codes, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,110 @@
+"""DOKU Checkout for Python: cancel unpaid orders, create checkouts, check status, and
+verify DOKU's HTTP Notifications. Signing and all protocol logic run in a Rust core.
+
+>>> from doku_checkout import Client
+>>> client = Client("BRN-...", "SK-...", environment="sandbox")      # doctest: +SKIP
+>>> client.cancel_order(invoice_number="INV-1", original_request_id="...", note="changed")  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json as _json
+import math as _math
+from typing import Any, Mapping, Optional, Union
+
+from . import _native
+from ._native import (
+    AsyncClient,
+    CancelResult,
+    CheckoutResult,
+    Client,
+    StatusResult,
+    cancel_support,
+    compute_digest,
+    new_request_id,
+    sign_request,
+    signing_string,
+    verify_response,
+)
+from .errors import *  # noqa: F401,F403
+from .errors import InvalidInputError
+
+__version__ = _native.__version__
+
+__all__ = [
+    "AsyncClient",
+    "CancelResult",
+    "CheckoutResult",
+    "Client",
+    "StatusResult",
+    "cancel_support",
+    "compute_digest",
+    "format_timestamp",
+    "new_request_id",
+    "sign_request",
+    "signing_string",
+    "verify_notification",
+    "verify_response",
+] + list(__import__("doku_checkout.errors", fromlist=["__all__"]).__all__)
+
+Body = Union[bytes, bytearray, str]
+
+
+def _unix(value: Union[_dt.datetime, int, float], what: str) -> int:
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise InvalidInputError(
+                f"{what} is a naive datetime; pass an aware one (e.g. datetime.now(timezone.utc)) so it is not misread as UTC",
+                code="invalid_input",
+                field="timestamp",
+            )
+        return _math.floor(value.timestamp())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _math.floor(value)
+    raise InvalidInputError(f"{what} must be a datetime or a Unix time", code="invalid_input", field="timestamp")
+
+
+def format_timestamp(when: _dt.datetime) -> str:
+    """An aware datetime as DOKU's ``Request-Timestamp`` (UTC, ``YYYY-MM-DDTHH:MM:SSZ``).
+
+    Aware datetimes in any zone (e.g. WIB, UTC+7) are converted to UTC; naive ones are
+    refused because their zone is unknown.
+    """
+    if not isinstance(when, _dt.datetime):
+        raise InvalidInputError("format_timestamp needs a datetime", code="invalid_input", field="timestamp")
+    return _native.format_unix_timestamp(_unix(when, "the datetime"))
+
+
+def verify_notification(
+    *,
+    secret_key: str,
+    headers: Mapping[str, Any],
+    body: Body,
+    notification_path: str,
+    tolerance: Optional[Union[int, float, _dt.timedelta]] = None,
+    now: Optional[Union[_dt.datetime, int, float]] = None,
+) -> dict:
+    """Verify a DOKU HTTP Notification and return its JSON body as a dict.
+
+    ``headers`` may be any mapping, including Django's ``request.headers`` or
+    ``request.META``; ``body`` must be the raw bytes received (``request.body``), never
+    re-serialised JSON. ``tolerance`` (seconds) is off by default because DOKU retries a
+    notification for up to 12 hours with its original timestamp.
+    Raises ``SignatureVerificationError`` (see its ``reason``) when it does not verify.
+    """
+    if isinstance(body, (dict, list)):
+        raise InvalidInputError(
+            "the body must be the raw bytes received (request.body), not parsed JSON",
+            code="invalid_input",
+            field="body",
+        )
+    if isinstance(tolerance, _dt.timedelta):
+        tolerance = tolerance.total_seconds()
+    if tolerance is not None and tolerance < 0:
+        raise InvalidInputError("tolerance must be zero or more seconds", code="invalid_input", field="tolerance")
+    tol = None if tolerance is None else int(tolerance)
+    when = None if now is None else _unix(now, "now")
+    _native.verify_notification_raw(
+        secret_key=secret_key, headers=headers, body=body, notification_path=notification_path, tolerance=tol, now=when
+    )
+    return _json.loads(body)

@@ -1,0 +1,127 @@
+"""Test helpers: the DOKU emulator in-process, for your own test suite.
+
+    from doku_checkout.testing import MockServer
+
+    with MockServer(client_id="MCH-TEST", secret_key="SK-TEST") as doku:
+        client = Client("MCH-TEST", "SK-TEST", base_url=doku.url)
+        doku.add_order("INV-1", original_request_id="req-1")
+        client.cancel_order(invoice_number="INV-1", original_request_id="req-1", note="test")
+
+With pytest, the ``doku_mock`` fixture (registered automatically when the package is
+installed) yields a fresh ``MockServer`` for each test.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Iterator, List, Optional
+
+from ._native import NativeMockServer
+
+__all__ = ["MockServer", "doku_mock"]
+
+DEFAULT_CLIENT_ID = "MCH-TEST-0001"
+DEFAULT_SECRET_KEY = "SK-TEST-0123456789"
+
+
+class MockServer:
+    """The DOKU Checkout emulator on a free 127.0.0.1 port.
+
+    It checks headers and signatures like DOKU, keeps orders in memory, replays a repeated
+    Request-Id with 409, and lets a test mark orders paid or expired, inject faults for the
+    next requests, read the request log and send signed notifications.
+    """
+
+    def __init__(self, client_id: str = DEFAULT_CLIENT_ID, secret_key: str = DEFAULT_SECRET_KEY, *, port: int = 0) -> None:
+        self.client_id = client_id
+        self._native = NativeMockServer(client_id, secret_key, port)
+        self.url: str = self._native.url
+
+    def __repr__(self) -> str:
+        return f"MockServer(url={self.url!r}, client_id={self.client_id!r})"
+
+    def __enter__(self) -> "MockServer":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the emulator."""
+        self._native.close()
+
+    def add_order(
+        self,
+        invoice_number: str,
+        *,
+        original_request_id: str,
+        amount: int = 10000,
+        payment_method: Optional[str] = None,
+        state: str = "PENDING",
+    ) -> None:
+        """Add an order as if a checkout had been created with ``original_request_id``."""
+        self._native.add_order_json(
+            json.dumps(
+                {
+                    "invoice_number": invoice_number,
+                    "original_request_id": original_request_id,
+                    "amount": amount,
+                    "payment_method": payment_method,
+                    "state": state,
+                }
+            )
+        )
+
+    def setup(self, orders: List[Dict[str, Any]] = (), faults: List[Dict[str, Any]] = ()) -> None:
+        """Add orders and queue faults given as dicts (the scenario file format)."""
+        for order in orders:
+            self._native.add_order_json(json.dumps(order))
+        for fault in faults:
+            self._native.inject_fault_json(json.dumps(fault))
+
+    def mark_paid(self, invoice_number: str) -> None:
+        self._set_state(invoice_number, "PAID")
+
+    def mark_expired(self, invoice_number: str) -> None:
+        self._set_state(invoice_number, "EXPIRED")
+
+    def _set_state(self, invoice_number: str, state: str) -> None:
+        if not self._native.set_state(invoice_number, state):
+            raise KeyError(f"the emulator has no order {invoice_number!r}")
+
+    def order(self, invoice_number: str) -> Optional[Dict[str, Any]]:
+        """The order as a dict (``state`` is PENDING, PAID, EXPIRED or CANCELLED), or None."""
+        raw = self._native.order_json(invoice_number)
+        return None if raw is None else json.loads(raw)
+
+    def inject_fault(self, kind: str, *, count: int = 1, **params: Any) -> None:
+        """Misbehave on the next ``count`` API requests.
+
+        ``kind``: ``delay`` (ms=), ``delay_after`` (ms=; process, then answer late),
+        ``reset_before``, ``reset_after``, ``status`` (status=, retry_after=),
+        ``malformed_json``, ``bad_response_signature``.
+        """
+        self._native.inject_fault_json(json.dumps({"kind": kind, "count": count, **params}))
+
+    def requests(self) -> List[Dict[str, Any]]:
+        """Every API request received: method, path, request_id, headers, body,
+        signature_valid, state_changed, status, fault."""
+        return json.loads(self._native.log_json())
+
+    def reset(self) -> None:
+        self._native.reset()
+
+    def send_notification(self, invoice_number: str, url: str) -> int:
+        """POST a signed HTTP Notification for the order to a loopback ``url``; returns the status."""
+        return self._native.send_notification(invoice_number, url)
+
+
+try:  # the fixture exists only where pytest is installed
+    import pytest
+
+    @pytest.fixture
+    def doku_mock() -> Iterator[MockServer]:
+        """A fresh emulator per test, with the default test credentials."""
+        with MockServer() as server:
+            yield server
+except ImportError:  # pragma: no cover
+    pass
