@@ -51,13 +51,19 @@ impl NativeMockServer {
     /// Adds an order from its JSON form.
     fn add_order_json(&self, order: &str) -> PyResult<()> {
         let order: Order = serde_json::from_str(order).map_err(|e| invalid("order", e))?;
-        self.with(|s| Ok(s.control().add_order(order)))
+        self.with(|s| {
+            s.control().add_order(order);
+            Ok(())
+        })
     }
 
     /// Queues a fault from its JSON form.
     fn inject_fault_json(&self, fault: &str) -> PyResult<()> {
         let fault: Fault = serde_json::from_str(fault).map_err(|e| invalid("fault", e))?;
-        self.with(|s| Ok(s.control().inject_fault(fault)))
+        self.with(|s| {
+            s.control().inject_fault(fault);
+            Ok(())
+        })
     }
 
     /// Sets an order's state (`PENDING`, `PAID`, `EXPIRED`, `CANCELLED`); False if unknown.
@@ -79,7 +85,10 @@ impl NativeMockServer {
 
     /// Forgets orders, faults and the log.
     fn reset(&self) -> PyResult<()> {
-        self.with(|s| Ok(s.control().reset()))
+        self.with(|s| {
+            s.control().reset();
+            Ok(())
+        })
     }
 
     /// Sends a signed HTTP Notification for an order to a loopback URL; returns the status.
