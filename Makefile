@@ -11,13 +11,16 @@ export CARGO_TARGET_DIR := $(ROOT)/target
 export CARGO_TERM_COLOR ?= never
 CARGO ?= cargo
 CLI := $(CARGO_TARGET_DIR)/debug/doku-checkout
+# Package-manager caches stay inside the repo's build dir.
+export npm_config_cache := $(BUILD)/npm-cache
+export PIP_CACHE_DIR := $(BUILD)/pip-cache
 
 PYTHON ?= python3
 PY_TOOLS := $(BUILD)/py-tools
 PY_TEST := $(BUILD)/py-test
 WHEELS := $(BUILD)/wheels
 
-.PHONY: demo test rust-fmt rust-clippy rust-test python-wheel python-test bench bench-rust bench-python vectors build
+.PHONY: demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test bench bench-rust bench-python vectors build
 
 demo: build
 	@$(CLI) demo
@@ -25,7 +28,7 @@ demo: build
 build:
 	$(CARGO) build --workspace --quiet
 
-test: rust-fmt rust-clippy rust-test python-test
+test: rust-fmt rust-clippy rust-test python-test node-test
 	@echo "make test: all suites passed"
 
 rust-fmt:
@@ -53,6 +56,16 @@ python-test: python-wheel
 	$(PYTHON) -m venv $(PY_TEST)
 	$(PY_TEST)/bin/pip install --quiet --disable-pip-version-check $(WHEELS)/*.whl -r python/requirements-test.txt
 	cd python && $(PY_TEST)/bin/pytest tests -q -p no:cacheprovider
+
+node-deps:
+	cd node && npm ci --no-audit --no-fund --loglevel=error
+
+# The napi addon (dev profile) and its generated loader in node/native/.
+node-build: node-deps
+	cd node && npm run --silent build
+
+node-test: node-build
+	cd node && node --test test/
 
 # Regenerate the shared vectors and scenarios (Python stdlib only); the diff must be empty.
 vectors:

@@ -1,0 +1,122 @@
+//! Pure functions: signing, digests, ids, notification and response verification.
+
+use doku_checkout::{ReceivedHeaders, SecretKey, SigningInput, Timestamp, VerifyOptions};
+use napi::bindgen_prelude::Buffer;
+use napi_derive::napi;
+
+use crate::errors::IntoNapi;
+
+fn input<'a>(
+    client_id: &'a str,
+    request_id: &'a str,
+    timestamp: &'a str,
+    request_target: &'a str,
+    body: Option<&'a [u8]>,
+) -> napi::Result<SigningInput<'a>> {
+    SigningInput::new(client_id, request_id, timestamp, request_target, body).napi()
+}
+
+#[napi(js_name = "nativeSignRequest")]
+pub fn sign_request(
+    client_id: String,
+    secret_key: String,
+    request_id: String,
+    timestamp: String,
+    request_target: String,
+    body: Option<Buffer>,
+) -> napi::Result<String> {
+    let secret = SecretKey::new(secret_key).napi()?;
+    Ok(input(&client_id, &request_id, &timestamp, &request_target, body.as_deref())?.sign(&secret))
+}
+
+#[napi(js_name = "nativeSigningString")]
+pub fn signing_string(
+    client_id: String,
+    request_id: String,
+    timestamp: String,
+    request_target: String,
+    body: Option<Buffer>,
+) -> napi::Result<String> {
+    Ok(input(&client_id, &request_id, &timestamp, &request_target, body.as_deref())?.string_to_sign())
+}
+
+#[napi(js_name = "nativeComputeDigest")]
+pub fn compute_digest(body: Buffer) -> String {
+    doku_checkout::compute_digest(&body)
+}
+
+#[napi(js_name = "nativeNewRequestId")]
+pub fn new_request_id() -> String {
+    doku_checkout::new_request_id()
+}
+
+#[napi(js_name = "nativeFormatUnixTimestamp")]
+pub fn format_unix_timestamp(seconds: i64) -> String {
+    Timestamp::from_unix(seconds).to_string()
+}
+
+fn headers(pairs: Vec<Vec<String>>) -> ReceivedHeaders {
+    ReceivedHeaders::new(pairs.into_iter().filter_map(|p| {
+        let mut it = p.into_iter();
+        Some((it.next()?, it.next()?))
+    }))
+}
+
+/// Verifies a notification; returns its Request-Id (the JS layer parses the body).
+#[napi(js_name = "nativeVerifyNotification")]
+pub fn verify_notification(
+    secret_key: String,
+    header_pairs: Vec<Vec<String>>,
+    body: Buffer,
+    notification_path: String,
+    tolerance_seconds: Option<i64>,
+    now: Option<i64>,
+) -> napi::Result<String> {
+    let secret = SecretKey::new(secret_key).napi()?;
+    let tolerance = tolerance_seconds
+        .map(|t| {
+            u64::try_from(t)
+                .map_err(|_| doku_checkout::Error::invalid_input("tolerance", "tolerance must be zero or more seconds"))
+        })
+        .transpose()
+        .napi()?;
+    let options = VerifyOptions { tolerance_seconds: tolerance, now: now.map(Timestamp::from_unix) };
+    let n = doku_checkout::verify_notification(&secret, &headers(header_pairs), &body, &notification_path, options)
+        .napi()?;
+    Ok(n.request_id)
+}
+
+#[napi(js_name = "nativeVerifyResponse")]
+#[allow(clippy::too_many_arguments)]
+pub fn verify_response(
+    secret_key: String,
+    client_id: String,
+    request_id: String,
+    request_target: String,
+    header_pairs: Vec<Vec<String>>,
+    body: Buffer,
+    with_digest: bool,
+) -> napi::Result<()> {
+    let secret = SecretKey::new(secret_key).napi()?;
+    doku_checkout::verify_response(
+        &secret,
+        &client_id,
+        &request_id,
+        &request_target,
+        &headers(header_pairs),
+        &body,
+        with_digest,
+    )
+    .napi()
+}
+
+#[napi(js_name = "nativeCancelSupport")]
+pub fn cancel_support(payment_method_type: String) -> &'static str {
+    doku_checkout::cancel_support(&payment_method_type).as_str()
+}
+
+/// `[[code, className], ...]` for every stable error code.
+#[napi(js_name = "nativeErrorCodes")]
+pub fn error_codes() -> Vec<Vec<&'static str>> {
+    doku_checkout::ErrorCode::ALL.iter().map(|c| vec![c.as_str(), c.class_name()]).collect()
+}

@@ -1,0 +1,201 @@
+// Type definitions for doku-checkout (Node). The runtime is a Rust core (napi-rs).
+
+/** A body exactly as sent or received: Buffer, Uint8Array, or a string (UTF-8). */
+export type Body = Buffer | Uint8Array | string
+
+export interface SignRequestInput {
+  clientId: string
+  /** The merchant's Secret Key; used as raw UTF-8 bytes, never logged. */
+  secretKey: string
+  /** 1–128 visible ASCII characters; DOKU's idempotency key. */
+  requestId: string
+  /** UTC `YYYY-MM-DDTHH:MM:SSZ` (see `formatTimestamp`). */
+  timestamp: string
+  /** The path, e.g. `/checkout/v3/cancellations`. */
+  requestTarget: string
+  /** Omit for GET (no Digest line). */
+  body?: Body
+}
+
+/** The `Signature` header value, `HMACSHA256=<base64>`. Throws `InvalidInputError` on CR/LF, non-ASCII, etc. */
+export function signRequest(input: SignRequestInput): string
+/** The exact string that is signed (for debugging a mismatch). */
+export function signingString(input: Omit<SignRequestInput, 'secretKey'> & { secretKey?: string }): string
+/** base64(SHA-256(body)). */
+export function computeDigest(body: Body): string
+/** A new UUID v4 Request-Id. */
+export function newRequestId(): string
+/** A Date as DOKU's Request-Timestamp: UTC, `YYYY-MM-DDTHH:MM:SSZ`, milliseconds dropped. */
+export function formatTimestamp(date: Date): string
+
+/** Received headers: Node's `IncomingMessage.headers`, a `Headers` object, a plain object or `[name, value]` pairs. */
+export type ReceivedHeaders =
+  | Record<string, string | string[] | undefined>
+  | Iterable<[string, string]>
+  | { entries(): IterableIterator<[string, string]> }
+
+export interface VerifyNotificationInput {
+  secretKey: string
+  headers: ReceivedHeaders
+  /** The raw bytes received (e.g. `express.raw()`), never `JSON.parse`d data. */
+  body: Body
+  /** The path of your notification URL, e.g. `/payments/notifications`. */
+  notificationPath: string
+  /** Seconds; off by default because DOKU retries a notification for up to 12 hours. */
+  tolerance?: number
+  /** "Now" for the tolerance check (tests). */
+  now?: Date | number
+}
+
+/** Verifies a DOKU HTTP Notification and returns its parsed JSON body; throws `SignatureVerificationError`. */
+export function verifyNotification<T = any>(input: VerifyNotificationInput): T
+
+export interface VerifyResponseInput {
+  secretKey: string
+  clientId: string
+  requestId: string
+  requestTarget: string
+  headers: ReceivedHeaders
+  body: Body
+  /** Whether the request had a body (DOKU: Digest only for POST). Default true. */
+  withDigest?: boolean
+}
+
+/** Verifies DOKU's signature on an API response (`Response-Timestamp` variant). */
+export function verifyResponse(input: VerifyResponseInput): void
+
+/** Whether DOKU documents cancel support for a payment method type (advisory only). */
+export function cancelSupport(paymentMethodType: string): 'supported' | 'not_supported' | 'unknown'
+
+export interface ClientOptions {
+  clientId: string
+  secretKey: string
+  /** 'sandbox' (default) or 'production'. */
+  environment?: 'sandbox' | 'production'
+  /** A custom base URL: https, or http for loopback only (tests, the emulator). */
+  baseUrl?: string
+  /** Per-attempt timeout, default 30000. */
+  timeoutMs?: number
+  /** Connect timeout, default 10000. */
+  connectTimeoutMs?: number
+  /** Retries after the first attempt, default 2. */
+  maxRetries?: number
+  /** Verify DOKU's response signatures (opt-in). */
+  verifyResponseSignatures?: boolean
+}
+
+export interface CancelOrderInput {
+  invoiceNumber: string
+  /** The Request-Id used when the checkout was created. */
+  originalRequestId: string
+  /** 1–255 characters. */
+  note: string
+  /** The idempotency key; re-use it to retry a call whose outcome is unknown. */
+  requestId?: string
+}
+
+export interface CancelResult {
+  requestId: string
+  /** 200, or 409 when DOKU replayed the original success. */
+  httpStatus: number
+  messages: string[]
+  orderStatus?: string | null
+  replayed: boolean
+  /** The raw response body. */
+  raw: string
+}
+
+export interface CreateCheckoutInput {
+  invoiceNumber: string
+  /** IDR, a positive whole number. */
+  amount: number
+  paymentDueMinutes?: number
+  paymentMethodTypes?: string[]
+  customer?: { id?: string; name?: string; email?: string; phone?: string }
+  lineItems?: Array<{ name: string; price: number; quantity: number }>
+  callbackUrl?: string
+  callbackUrlCancel?: string
+  callbackUrlResult?: string
+  /** Extra body fields, merged into the request JSON. */
+  extra?: Record<string, unknown>
+  requestId?: string
+}
+
+export interface CheckoutResult {
+  /** Store this: cancelling needs it as `originalRequestId`. */
+  requestId: string
+  httpStatus: number
+  messages: string[]
+  paymentUrl: string
+  tokenId?: string | null
+  /** `YYYY-MM-DDTHH:MM:SSZ`. */
+  expiresAt?: string | null
+  raw: string
+}
+
+export interface StatusResult {
+  requestId: string
+  httpStatus: number
+  invoiceNumber?: string | null
+  /** The most specific status; unknown values are kept. */
+  status?: string | null
+  transactionStatus?: string | null
+  orderStatus?: string | null
+  originalRequestId?: string | null
+  raw: string
+}
+
+/** The DOKU Checkout API client. `util.inspect` and `JSON.stringify` never show the secret. */
+export class Client {
+  constructor(options: ClientOptions)
+  readonly clientId: string
+  readonly baseUrl: string
+  cancelOrder(input: CancelOrderInput): Promise<CancelResult>
+  createCheckout(input: CreateCheckoutInput): Promise<CheckoutResult>
+  orderStatus(invoiceNumber: string): Promise<StatusResult>
+  toJSON(): { clientId: string; baseUrl: string; secretKey: '***' }
+}
+
+export type ErrorCode =
+  | 'invalid_input'
+  | 'authentication_failed'
+  | 'order_not_found'
+  | 'order_not_cancellable'
+  | 'invalid_request'
+  | 'duplicate_request'
+  | 'rate_limited'
+  | 'server_error'
+  | 'network_error'
+  | 'timeout'
+  | 'invalid_response'
+  | 'invalid_signature'
+  | 'config_error'
+
+/** Base class of every doku-checkout error. */
+export class DokuError extends Error {
+  readonly code: ErrorCode
+  readonly httpStatus: number | null
+  readonly requestId: string | null
+  readonly retryable: boolean
+  /** DOKU's `message` list. */
+  readonly messages: string[]
+  readonly rawBody: string | null
+  /** A finer reason, e.g. `digest_mismatch` for signature errors. */
+  readonly reason: string | null
+  /** For `invalid_input`: the refused field. */
+  readonly field: string | null
+}
+export class InvalidInputError extends DokuError {}
+export class AuthenticationError extends DokuError {}
+export class OrderNotFoundError extends DokuError {}
+export class OrderNotCancellableError extends DokuError {}
+export class InvalidRequestError extends DokuError {}
+export class DuplicateRequestError extends DokuError {}
+export class RateLimitError extends DokuError {}
+export class ServerError extends DokuError {}
+export class NetworkError extends DokuError {}
+export class RequestTimeoutError extends DokuError {}
+export class InvalidResponseError extends DokuError {}
+export class SignatureVerificationError extends DokuError {}
+export class ConfigurationError extends DokuError {}
+export const ERROR_CLASSES: Readonly<Record<ErrorCode, typeof DokuError>>

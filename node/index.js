@@ -1,0 +1,236 @@
+'use strict'
+// doku-checkout for Node: a thin layer over the Rust core (native/). It only converts
+// arguments (objects, Buffers, Dates) and maps errors to DokuError subclasses.
+
+const { inspect } = require('node:util')
+const native = require('./native/index.js')
+const errors = require('./errors.js')
+
+const { toDokuError, invalidInput } = errors
+
+function call(fn) {
+  try {
+    return fn()
+  } catch (err) {
+    throw toDokuError(err)
+  }
+}
+
+async function callAsync(promise) {
+  try {
+    return await promise
+  } catch (err) {
+    throw toDokuError(err)
+  }
+}
+
+/** Buffer | Uint8Array | string | undefined → Buffer | undefined (strings as UTF-8). */
+function toBuffer(body, field = 'body') {
+  if (body === undefined || body === null) return undefined
+  if (Buffer.isBuffer(body)) return body
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  if (typeof body === 'string') return Buffer.from(body, 'utf8')
+  throw invalidInput(
+    field,
+    `${field} must be the raw bytes (Buffer, Uint8Array or string), not parsed JSON: with Express use express.raw({ type: 'application/json' })`,
+  )
+}
+
+function str(value, field) {
+  if (typeof value !== 'string') throw invalidInput(field, `${field} must be a string`)
+  return value
+}
+
+function signRequest({ clientId, secretKey, requestId, timestamp, requestTarget, body } = {}) {
+  return call(() =>
+    native.nativeSignRequest(
+      str(clientId, 'clientId'),
+      str(secretKey, 'secretKey'),
+      str(requestId, 'requestId'),
+      str(timestamp, 'timestamp'),
+      str(requestTarget, 'requestTarget'),
+      toBuffer(body),
+    ),
+  )
+}
+
+function signingString({ clientId, requestId, timestamp, requestTarget, body } = {}) {
+  return call(() =>
+    native.nativeSigningString(
+      str(clientId, 'clientId'),
+      str(requestId, 'requestId'),
+      str(timestamp, 'timestamp'),
+      str(requestTarget, 'requestTarget'),
+      toBuffer(body),
+    ),
+  )
+}
+
+function computeDigest(body) {
+  return native.nativeComputeDigest(toBuffer(body) ?? Buffer.alloc(0))
+}
+
+function newRequestId() {
+  return native.nativeNewRequestId()
+}
+
+function unixSeconds(value, field) {
+  if (value instanceof Date) {
+    const ms = value.getTime()
+    if (Number.isNaN(ms)) throw invalidInput(field, `${field} is an invalid Date`)
+    return Math.floor(ms / 1000)
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.floor(value)
+  throw invalidInput(field, `${field} must be a Date or Unix seconds`)
+}
+
+/** A Date as DOKU's Request-Timestamp (UTC, YYYY-MM-DDTHH:MM:SSZ, milliseconds dropped). */
+function formatTimestamp(date) {
+  if (!(date instanceof Date)) throw invalidInput('timestamp', 'formatTimestamp needs a Date')
+  return native.nativeFormatUnixTimestamp(unixSeconds(date, 'timestamp'))
+}
+
+/** Node's IncomingMessage.headers (lower-case, maybe arrays), a Headers object, or pairs. */
+function headerPairs(headers) {
+  if (!headers || typeof headers !== 'object') throw invalidInput('headers', 'headers must be an object of received headers')
+  const entries = typeof headers.entries === 'function' && !Array.isArray(headers) ? [...headers.entries()] : Array.isArray(headers) ? headers : Object.entries(headers)
+  const pairs = []
+  for (const [name, value] of entries) {
+    if (Array.isArray(value)) {
+      for (const v of value) if (typeof v === 'string') pairs.push([String(name), v])
+    } else if (typeof value === 'string') {
+      pairs.push([String(name), value])
+    }
+  }
+  return pairs
+}
+
+function seconds(value, field) {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalidInput(field, `${field} must be zero or more seconds`)
+  return Math.floor(value)
+}
+
+/**
+ * Verifies a DOKU HTTP Notification and returns the parsed JSON body.
+ * `body` must be the raw bytes received. Tolerance (seconds) is off by default because
+ * DOKU retries notifications for up to 12 hours with their original timestamp.
+ */
+function verifyNotification({ secretKey, headers, body, notificationPath, tolerance, now } = {}) {
+  const raw = toBuffer(body)
+  if (raw === undefined) throw invalidInput('body', 'body is required: pass the raw bytes received')
+  call(() =>
+    native.nativeVerifyNotification(
+      str(secretKey, 'secretKey'),
+      headerPairs(headers),
+      raw,
+      str(notificationPath, 'notificationPath'),
+      seconds(tolerance, 'tolerance'),
+      now === undefined || now === null ? undefined : unixSeconds(now, 'now'),
+    ),
+  )
+  return JSON.parse(raw.toString('utf8'))
+}
+
+/** Verifies DOKU's signature on an API response (Response-Timestamp variant). */
+function verifyResponse({ secretKey, clientId, requestId, requestTarget, headers, body, withDigest = true } = {}) {
+  call(() =>
+    native.nativeVerifyResponse(
+      str(secretKey, 'secretKey'),
+      str(clientId, 'clientId'),
+      str(requestId, 'requestId'),
+      str(requestTarget, 'requestTarget'),
+      headerPairs(headers),
+      toBuffer(body) ?? Buffer.alloc(0),
+      Boolean(withDigest),
+    ),
+  )
+}
+
+/** 'supported' | 'not_supported' | 'unknown' for a payment method type (advisory). */
+function cancelSupport(paymentMethodType) {
+  return native.nativeCancelSupport(str(paymentMethodType, 'paymentMethodType'))
+}
+
+const SECRET = Symbol('doku-checkout.native')
+
+/** A DOKU Checkout client. Every method returns a Promise; the event loop never blocks. */
+class Client {
+  constructor({ clientId, secretKey, environment, baseUrl, timeoutMs, connectTimeoutMs, maxRetries, verifyResponseSignatures } = {}) {
+    const nativeClient = call(
+      () =>
+        new native.NativeClient({
+          clientId: str(clientId, 'clientId'),
+          secretKey: str(secretKey, 'secretKey'),
+          environment,
+          baseUrl,
+          timeoutMs,
+          connectTimeoutMs,
+          maxRetries,
+          verifyResponseSignatures,
+          runtime: `node/${process.versions.node}`,
+        }),
+    )
+    Object.defineProperty(this, SECRET, { value: nativeClient, enumerable: false })
+    Object.defineProperty(this, 'clientId', { value: nativeClient.clientId, enumerable: true })
+    Object.defineProperty(this, 'baseUrl', { value: nativeClient.baseUrl, enumerable: true })
+  }
+
+  /** Cancels an unpaid order. Re-using `requestId` makes a retry safe. */
+  cancelOrder({ invoiceNumber, originalRequestId, note, requestId } = {}) {
+    return callAsync(
+      Promise.resolve().then(() =>
+        this[SECRET].cancelOrder(str(invoiceNumber, 'invoiceNumber'), str(originalRequestId, 'originalRequestId'), str(note, 'note'), requestId ?? undefined),
+      ),
+    )
+  }
+
+  /** Creates a checkout page; store `result.requestId` to cancel later. */
+  createCheckout(input = {}) {
+    return callAsync(
+      Promise.resolve().then(() => {
+        if (typeof input.amount !== 'number') throw invalidInput('amount', 'amount must be a number of rupiah')
+        return this[SECRET].createCheckout({ ...input, invoiceNumber: str(input.invoiceNumber, 'invoiceNumber') })
+      }),
+    )
+  }
+
+  /** The current status of an order. */
+  orderStatus(invoiceNumber) {
+    return callAsync(Promise.resolve().then(() => this[SECRET].orderStatus(str(invoiceNumber, 'invoiceNumber'))))
+  }
+
+  toJSON() {
+    return { clientId: this.clientId, baseUrl: this.baseUrl, secretKey: '***' }
+  }
+
+  [inspect.custom]() {
+    return `Client { clientId: ${JSON.stringify(this.clientId)}, baseUrl: ${JSON.stringify(this.baseUrl)}, secretKey: '***' }`
+  }
+}
+
+module.exports = {
+  Client,
+  signRequest,
+  signingString,
+  computeDigest,
+  newRequestId,
+  formatTimestamp,
+  verifyNotification,
+  verifyResponse,
+  cancelSupport,
+  ...errors,
+  // The core's pure decisions, for the shared conformance vectors (not part of the documented API).
+  _conformance: {
+    classify: (status, body) => native.nativeClassify(status, toBuffer(body) ?? Buffer.alloc(0)),
+    retryDecision: native.nativeRetryDecision,
+    cancelOrderBody: (...a) => call(() => native.nativeCancelOrderBody(...a)),
+    orderStatusPath: (i) => call(() => native.nativeOrderStatusPath(i)),
+    parseTimestamp: (t) => call(() => native.nativeParseTimestamp(t)),
+    fromWib: (...a) => call(() => native.nativeFromWib(...a)),
+    parseWibCompact: (t) => call(() => native.nativeParseWibCompact(t)),
+    formatUnixTimestamp: native.nativeFormatUnixTimestamp,
+    errorCodes: native.nativeErrorCodes,
+    toDokuError,
+  },
+}

@@ -1,0 +1,30 @@
+// ESM entry point: the same objects as the CommonJS one.
+import cjs from './index.js'
+
+export const {
+  Client,
+  signRequest,
+  signingString,
+  computeDigest,
+  newRequestId,
+  formatTimestamp,
+  verifyNotification,
+  verifyResponse,
+  cancelSupport,
+  DokuError,
+  InvalidInputError,
+  AuthenticationError,
+  OrderNotFoundError,
+  OrderNotCancellableError,
+  InvalidRequestError,
+  DuplicateRequestError,
+  RateLimitError,
+  ServerError,
+  NetworkError,
+  RequestTimeoutError,
+  InvalidResponseError,
+  SignatureVerificationError,
+  ConfigurationError,
+  ERROR_CLASSES,
+} = cjs
+export default cjs

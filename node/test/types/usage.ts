@@ -1,0 +1,34 @@
+// Compiled with `tsc --noEmit`: the public types describe real usage.
+import { Client, OrderNotCancellableError, DokuError, verifyNotification, signRequest, formatTimestamp, cancelSupport, type CancelResult } from 'doku-checkout'
+import { MockServer } from 'doku-checkout/testing'
+
+async function main(): Promise<void> {
+  const doku = await MockServer.start({ clientId: 'MCH-1', secretKey: 'SK-1' })
+  const client = new Client({ clientId: 'MCH-1', secretKey: 'SK-1', baseUrl: doku.url, timeoutMs: 5000, maxRetries: 2 })
+  const created = await client.createCheckout({ invoiceNumber: 'INV-1', amount: 10000, paymentMethodTypes: ['QRIS'] })
+  try {
+    const r: CancelResult = await client.cancelOrder({ invoiceNumber: 'INV-1', originalRequestId: created.requestId, note: 'x' })
+    const replayed: boolean = r.replayed
+    void replayed
+  } catch (e) {
+    if (e instanceof OrderNotCancellableError) {
+      const status: number | null = e.httpStatus
+      void status
+    } else if (e instanceof DokuError) {
+      const code: DokuError['code'] = e.code
+      void code
+    }
+  }
+  const status = await client.orderStatus('INV-1')
+  const s: string | null | undefined = status.status
+  void s
+  const sig: string = signRequest({ clientId: 'MCH-1', secretKey: 'SK-1', requestId: 'r', timestamp: formatTimestamp(new Date()), requestTarget: '/x', body: Buffer.from('{}') })
+  void sig
+  const support: 'supported' | 'not_supported' | 'unknown' = cancelSupport('QRIS')
+  void support
+  const n = verifyNotification<{ order: { invoice_number: string } }>({ secretKey: 'SK-1', headers: { 'client-id': 'x' }, body: '{}', notificationPath: '/n' })
+  const inv: string = n.order.invoice_number
+  void inv
+  await doku.close()
+}
+void main

@@ -1,0 +1,96 @@
+'use strict'
+// doku-checkout/testing: the DOKU emulator in-process, for your own tests.
+
+const native = require('./native/index.js')
+const { toDokuError } = require('./errors.js')
+
+const DEFAULT_CLIENT_ID = 'MCH-TEST-0001'
+const DEFAULT_SECRET_KEY = 'SK-TEST-0123456789'
+
+function call(fn) {
+  try {
+    return fn()
+  } catch (err) {
+    throw toDokuError(err)
+  }
+}
+
+/** The DOKU Checkout emulator on a free 127.0.0.1 port. */
+class MockServer {
+  constructor(server, clientId) {
+    this._native = server
+    this.clientId = clientId
+    this.url = server.url
+  }
+
+  /** Starts an emulator: `await MockServer.start({ clientId, secretKey, port })`. */
+  static async start({ clientId = DEFAULT_CLIENT_ID, secretKey = DEFAULT_SECRET_KEY, port = 0 } = {}) {
+    return new MockServer(call(() => new native.NativeMockServer(clientId, secretKey, port)), clientId)
+  }
+
+  /** Adds an order as if a checkout had been created with `originalRequestId`. */
+  addOrder(invoiceNumber, { originalRequestId, amount = 10000, paymentMethod = null, state = 'PENDING' } = {}) {
+    call(() =>
+      this._native.addOrderJson(
+        JSON.stringify({ invoice_number: invoiceNumber, original_request_id: originalRequestId, amount, payment_method: paymentMethod, state }),
+      ),
+    )
+  }
+
+  /** Adds orders and queues faults given in the scenario file format (snake_case). */
+  setup({ orders = [], faults = [] } = {}) {
+    for (const o of orders) call(() => this._native.addOrderJson(JSON.stringify(o)))
+    for (const f of faults) call(() => this._native.injectFaultJson(JSON.stringify(f)))
+  }
+
+  markPaid(invoiceNumber) {
+    this._setState(invoiceNumber, 'PAID')
+  }
+
+  markExpired(invoiceNumber) {
+    this._setState(invoiceNumber, 'EXPIRED')
+  }
+
+  _setState(invoiceNumber, state) {
+    if (!this._native.setState(invoiceNumber, state)) throw new Error(`the emulator has no order ${invoiceNumber}`)
+  }
+
+  /** The order (`state`: PENDING, PAID, EXPIRED, CANCELLED), or null. */
+  order(invoiceNumber) {
+    const raw = this._native.orderJson(invoiceNumber)
+    return raw == null ? null : JSON.parse(raw)
+  }
+
+  /**
+   * Misbehaves on the next `count` API requests: kind is 'delay' ({ms}), 'delay_after' ({ms}),
+   * 'reset_before', 'reset_after', 'status' ({status, retry_after}), 'malformed_json' or
+   * 'bad_response_signature'.
+   */
+  injectFault(kind, { count = 1, ...params } = {}) {
+    call(() => this._native.injectFaultJson(JSON.stringify({ kind, count, ...params })))
+  }
+
+  /** Every API request received (method, path, request_id, headers, body, signature_valid, state_changed, status). */
+  requests() {
+    return JSON.parse(this._native.logJson())
+  }
+
+  reset() {
+    this._native.reset()
+  }
+
+  /** POSTs a signed HTTP Notification for the order to a loopback URL; resolves to the HTTP status. */
+  async sendNotification(invoiceNumber, url) {
+    try {
+      return await this._native.sendNotification(invoiceNumber, url)
+    } catch (err) {
+      throw toDokuError(err)
+    }
+  }
+
+  async close() {
+    this._native.close()
+  }
+}
+
+module.exports = { MockServer, DEFAULT_CLIENT_ID, DEFAULT_SECRET_KEY }
