@@ -1,8 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![allow(missing_docs)] // napi-derive generates undocumented glue; the public docs live in index.d.ts
 
-mod client;
-mod conformance;
+pub mod client;
+pub mod conformance;
 mod errors;
-mod mock;
-mod signing;
+pub mod mock;
+pub mod signing;
