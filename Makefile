@@ -15,12 +15,17 @@ CLI := $(CARGO_TARGET_DIR)/debug/doku-checkout
 export npm_config_cache := $(BUILD)/npm-cache
 export PIP_CACHE_DIR := $(BUILD)/pip-cache
 
+FFI_LIB := $(CARGO_TARGET_DIR)/debug/libdoku_checkout_ffi.so
+BINDGEN := $(CARGO_TARGET_DIR)/debug/uniffi-bindgen
+MVN ?= mvn
+MVN_FLAGS := -B --no-transfer-progress -Dmaven.repo.local=$(BUILD)/m2
+SWIFT_GEN := $(BUILD)/swift-gen
 PYTHON ?= python3
 PY_TOOLS := $(BUILD)/py-tools
 PY_TEST := $(BUILD)/py-test
 WHEELS := $(BUILD)/wheels
 
-.PHONY: demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test bench bench-rust bench-python vectors build
+.PHONY: demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench bench-rust bench-python vectors build
 
 demo: build
 	@$(CLI) demo
@@ -28,7 +33,7 @@ demo: build
 build:
 	$(CARGO) build --workspace --quiet
 
-test: rust-fmt rust-clippy rust-test python-test node-test
+test: rust-fmt rust-clippy rust-test python-test node-test kotlin-test swift-check
 	@echo "make test: all suites passed"
 
 rust-fmt:
@@ -66,6 +71,41 @@ node-build: node-deps
 
 node-test: node-build
 	cd node && node --test test/
+
+# The uniffi library, the generator and the emulator CLI (the whole workspace, so features
+# match the earlier build and nothing recompiles).
+ffi-build:
+	$(CARGO) build --workspace --all-targets --quiet
+
+# Kotlin: Maven generates the bindings from the built library, compiles, and runs JUnit
+# through Surefire with JNA loading the host .so.
+kotlin-test: ffi-build
+	cd bindings/kotlin && $(MVN) $(MVN_FLAGS) -Drepo.root=$(ROOT) test
+
+# Swift: no toolchain on Linux. Check the committed sources are exactly what the generator
+# produces now, that the XCTest suite is there, and run it only where `swift` exists.
+swift-check: ffi-build
+	rm -rf $(SWIFT_GEN)
+	$(BINDGEN) generate $(FFI_LIB) --language swift --no-format --out-dir $(SWIFT_GEN)
+	diff -u bindings/swift/Sources/DokuCheckout/DokuCheckout.swift $(SWIFT_GEN)/DokuCheckout.swift
+	diff -u bindings/swift/Sources/DokuCheckoutFFI/include/DokuCheckoutFFI.h $(SWIFT_GEN)/DokuCheckoutFFI.h
+	diff -u bindings/swift/Sources/DokuCheckoutFFI/include/module.modulemap $(SWIFT_GEN)/DokuCheckoutFFI.modulemap
+	grep -q "func testEveryVector" bindings/swift/Tests/DokuCheckoutTests/DokuCheckoutTests.swift
+	grep -q "func testEveryScenario" bindings/swift/Tests/DokuCheckoutTests/DokuCheckoutTests.swift
+	@if command -v swift >/dev/null 2>&1; then \
+		cd bindings/swift && ./build-xcframework.sh && DOKU_REPO_ROOT=$(ROOT) DOKU_CLI=$(CLI) swift test; \
+	else \
+		echo "swift-check: Swift sources regenerate identically and the XCTest suite is present."; \
+		echo "swift-check: SKIPPED running the Swift tests: no Swift toolchain on this machine."; \
+	fi
+
+# Refresh the committed Swift sources after changing the FFI surface.
+swift-generate: ffi-build
+	rm -rf $(SWIFT_GEN)
+	$(BINDGEN) generate $(FFI_LIB) --language swift --no-format --out-dir $(SWIFT_GEN)
+	cp $(SWIFT_GEN)/DokuCheckout.swift bindings/swift/Sources/DokuCheckout/
+	cp $(SWIFT_GEN)/DokuCheckoutFFI.h bindings/swift/Sources/DokuCheckoutFFI/include/
+	cp $(SWIFT_GEN)/DokuCheckoutFFI.modulemap bindings/swift/Sources/DokuCheckoutFFI/include/module.modulemap
 
 # Regenerate the shared vectors and scenarios (Python stdlib only); the diff must be empty.
 vectors:

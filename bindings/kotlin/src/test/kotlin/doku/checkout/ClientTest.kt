@@ -1,0 +1,106 @@
+package doku.checkout
+
+import com.google.gson.JsonParser
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeoutOrNull
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+
+class ClientTest {
+    private val secret = "SK-KOTLIN-0123456789"
+
+    private fun order(inv: String, state: String = "PENDING") =
+        """{"invoice_number":"$inv","original_request_id":"r-$inv","payment_method":"VIRTUAL_ACCOUNT_BCA","state":"$state"}"""
+
+    private fun setup(emu: Emulator, vararg orders: String, faults: String = "[]") =
+        emu.setup(JsonParser.parseString("""{"orders":[${orders.joinToString(",")}],"faults":$faults}""").asJsonObject)
+
+    @Test
+    fun `sealed exceptions carry fields and a readable message`() = runBlocking {
+        Emulator("MCH-KT", secret).use { emu ->
+            setup(emu, order("INV-1", "PAID"))
+            val client = DokuClient("MCH-KT", secret, ClientOptions(baseUrl = emu.url))
+            val e = assertThrows<DokuException.OrderNotCancellable> {
+                runBlocking { client.cancelOrder("INV-1", "r-INV-1", "late", "rid-kt-1") }
+            }
+            assertEquals("order_not_cancellable", e.code)
+            assertEquals(400.toUShort(), e.httpStatus)
+            assertEquals("rid-kt-1", e.requestId)
+            assertEquals(listOf("ORDER ALREADY PAID"), e.messages)
+            assertFalse(e.retryable)
+            assertTrue(e.toString().startsWith("order_not_cancellable: DOKU refused to cancel"), e.toString())
+            assertTrue(e.detail.contains("order_status"))
+        }
+    }
+
+    @Test
+    fun `the secret never appears in toString`() {
+        val client = DokuClient("MCH-KT", secret, ClientOptions())
+        assertFalse(client.toString().contains(secret))
+        assertTrue(client.toString().contains("***"))
+        val e = assertThrows<DokuException.ConfigException> { DokuClient("MCH-KT", "$secret ", ClientOptions()) }
+        assertFalse(e.toString().contains(secret))
+        assertThrows<DokuException.ConfigException> { DokuClient("MCH-KT", secret, ClientOptions(baseUrl = "http://api.doku.com")) }
+    }
+
+    @Test
+    fun `concurrent suspend calls`() = runBlocking {
+        Emulator("MCH-KT", secret).use { emu ->
+            setup(emu, *(0 until 40).map { order("INV-C$it") }.toTypedArray(), faults = """[{"kind":"delay","ms":100,"count":40}]""")
+            val client = DokuClient("MCH-KT", secret, ClientOptions(baseUrl = emu.url))
+            val results = (0 until 40).map { i -> async { client.cancelOrder("INV-C$i", "r-INV-C$i", "parallel", null) } }.awaitAll()
+            assertTrue(results.all { it.orderStatus == "CANCELLED" })
+            assertEquals(40, emu.requests().size())
+        }
+    }
+
+    @Test
+    fun `a cancelled coroutine does not leave the cancel half-done and the same request id settles it`() = runBlocking {
+        Emulator("MCH-KT", secret).use { emu ->
+            setup(emu, order("INV-X"), faults = """[{"kind":"delay","ms":800,"count":1}]""")
+            val client = DokuClient("MCH-KT", secret, ClientOptions(baseUrl = emu.url))
+            val rid = newRequestId()
+            // The caller gives up while the request is in flight.
+            assertNull(withTimeoutOrNull(200) { client.cancelOrder("INV-X", "r-INV-X", "changed", rid) })
+            // The detached request still completes on the server...
+            var state = emu.orderState("INV-X")
+            repeat(50) { if (state != "CANCELLED") { delay(50); state = emu.orderState("INV-X") } }
+            assertEquals("CANCELLED", state)
+            // ...and calling again with the same request id reports the outcome.
+            val again = client.cancelOrder("INV-X", "r-INV-X", "changed", rid)
+            assertTrue(again.replayed)
+            assertEquals(rid, again.requestId)
+        }
+    }
+
+    @Test
+    fun `create, status and verification helpers`() = runBlocking {
+        Emulator("MCH-KT", secret).use { emu ->
+            val client = DokuClient("MCH-KT", secret, ClientOptions(baseUrl = emu.url))
+            val created = client.createCheckout(CreateCheckoutInput(invoiceNumber = "INV-K1", amount = 25000uL, paymentMethodTypes = listOf("QRIS"), extraJson = """{"order":{"language":"EN"}}"""))
+            assertTrue(created.paymentUrl.startsWith(emu.url))
+            assertEquals("PENDING", client.orderStatus("INV-K1").status)
+            assertEquals("CANCELLED", client.cancelOrder("INV-K1", created.requestId, "changed", null).orderStatus)
+        }
+        val body = """{"order":{"invoice_number":"INV-1"}}""".toByteArray()
+        val sig = signRequest("MCH-1", secret, "n-1", "2020-08-11T08:45:42Z", "/notify", body)
+        val headers = listOf(HeaderPair("client-id", "MCH-1"), HeaderPair("REQUEST_ID", "n-1"), HeaderPair("Request-Timestamp", "2020-08-11T08:45:42Z"), HeaderPair("signature", sig))
+        assertEquals("n-1", verifyNotification(secret, headers, body, "/notify", null, null).requestId)
+        val forged = assertThrows<DokuException.InvalidSignature> { verifyNotification(secret, headers, body + ' '.code.toByte(), "/notify", null, null) }
+        assertEquals("signature_mismatch", forged.reason)
+    }
+
+    @Test
+    fun `class names line up with the other languages`() {
+        val names = errorCodes().associate { it[0] to it[1] }
+        assertEquals(13, names.size)
+        assertEquals("OrderNotCancellableError", names["order_not_cancellable"])
+    }
+}

@@ -1,0 +1,116 @@
+package doku.checkout
+
+import com.google.gson.JsonElement
+import com.google.gson.JsonObject
+import com.google.gson.JsonPrimitive
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Assertions.fail
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.TestFactory
+
+/** Every scenario of tests/scenarios/ against the emulator process over loopback. */
+class ScenariosTest {
+    private fun snake(value: Any?): JsonElement? = when (value) {
+        null -> null
+        is String -> JsonPrimitive(value)
+        is Boolean -> JsonPrimitive(value)
+        is UShort -> JsonPrimitive(value.toInt())
+        is List<*> -> com.google.gson.JsonArray().also { a -> value.forEach { a.add(snake(it)) } }
+        else -> JsonPrimitive(value.toString())
+    }
+
+    private fun resolve(args: JsonObject, results: List<Map<String, Any?>>): JsonObject {
+        val out = JsonObject()
+        for ((k, v) in args.entrySet()) {
+            if (v.isJsonObject && v.asJsonObject.has("from_step")) {
+                val ref = v.asJsonObject
+                out.addProperty(k, results[ref["from_step"].asInt][ref["field"].asString] as String)
+            } else out.add(k, v)
+        }
+        return out
+    }
+
+    private suspend fun call(client: DokuClient, op: String, a: JsonObject): Map<String, Any?> {
+        fun s(k: String) = a[k].asString
+        return when (op) {
+            "cancel_order" -> client.cancelOrder(s("invoice_number"), s("original_request_id"), s("note"), a["request_id"]?.asString).let {
+                mapOf("request_id" to it.requestId, "http_status" to it.httpStatus, "messages" to it.messages, "order_status" to it.orderStatus, "replayed" to it.replayed)
+            }
+            "order_status" -> client.orderStatus(s("invoice_number")).let {
+                mapOf("request_id" to it.requestId, "http_status" to it.httpStatus, "status" to it.status, "transaction_status" to it.transactionStatus)
+            }
+            "create_checkout" -> client.createCheckout(CreateCheckoutInput(
+                invoiceNumber = s("invoice_number"),
+                amount = a["amount"].asLong.toULong(),
+                paymentDueMinutes = a["payment_due_minutes"]?.asInt?.toUInt(),
+                paymentMethodTypes = a["payment_method_types"]?.asJsonArray?.map { it.asString } ?: emptyList(),
+                lineItems = a["line_items"]?.asJsonArray?.map { LineItem(it.asJsonObject["name"].asString, it.asJsonObject["price"].asLong.toULong(), it.asJsonObject["quantity"].asInt.toUInt()) } ?: emptyList(),
+                requestId = a["request_id"]?.asString,
+            )).let {
+                mapOf("request_id" to it.requestId, "http_status" to it.httpStatus, "has_payment_url" to it.paymentUrl.isNotEmpty(), "has_expiry" to (it.expiresAtUnix != null))
+            }
+            else -> fail("unknown op $op")
+        }
+    }
+
+    @TestFactory
+    fun scenarios(): List<DynamicTest> = Repo.jsonFiles("tests/scenarios").flatMap { (file, doc) ->
+        doc["scenarios"].asJsonArray.map { it.asJsonObject }.map { sc ->
+            DynamicTest.dynamicTest("$file/${sc["id"].asString}") { runScenario(doc, sc) }
+        }
+    }
+
+    private fun runScenario(doc: JsonObject, sc: JsonObject) = runBlocking {
+        val secret = doc["secret_key"].asString
+        Emulator(doc["client_id"].asString, secret).use { emu ->
+            emu.setup(sc["setup"].asJsonObject)
+            val cfg = sc["client"].asJsonObject
+            val results = mutableListOf<Map<String, Any?>>()
+            for ((n, stepEl) in sc["steps"].asJsonArray.withIndex()) {
+                val step = stepEl.asJsonObject
+                val args = resolve(step["call"].asJsonObject["args"].asJsonObject, results)
+                var outcome: Map<String, Any?>? = null
+                var error: DokuException? = null
+                try {
+                    val client = DokuClient(
+                        cfg["client_id"]?.asString ?: doc["client_id"].asString,
+                        cfg["secret_key"]?.asString ?: secret,
+                        ClientOptions(
+                            baseUrl = cfg["base_url"]?.asString ?: emu.url,
+                            timeoutMs = cfg["timeout_ms"].asLong.toULong(),
+                            maxRetries = cfg["max_retries"].asInt.toUInt(),
+                            verifyResponseSignatures = cfg["verify_response_signatures"]?.asBoolean ?: false,
+                        ),
+                    )
+                    outcome = call(client, step["call"].asJsonObject["op"].asString, args)
+                } catch (e: DokuException) {
+                    error = e
+                }
+                val expect = step["expect"].asJsonObject
+                if (expect.has("result")) {
+                    if (error != null) fail<Unit>("step $n: unexpected $error")
+                    for ((k, v) in expect["result"].asJsonObject.entrySet()) assertEquals(v, snake(outcome!![k]), "step $n: $k")
+                } else {
+                    val want = expect["error"].asJsonObject
+                    if (error == null) fail<Unit>("step $n: expected $want, got $outcome")
+                    assertEquals(want["code"].asString, error!!.code, "step $n")
+                    assertTrue(!error.toString().contains(secret), "secret leaked")
+                    val f = fieldsOf(error)
+                    val got = mapOf("code" to error.code, "http_status" to f.httpStatus, "request_id" to f.requestId, "retryable" to f.retryable, "messages" to f.messages, "field" to f.field, "reason" to f.reason)
+                    for ((k, v) in want.entrySet()) assertEquals(v, snake(got[k]), "step $n: error.$k")
+                }
+                results.add(outcome ?: emptyMap())
+            }
+            val log = emu.requests().map { it.asJsonObject }
+            val wire = sc["wire"].asJsonObject
+            wire["requests"]?.let { assertEquals(it.asInt, log.size, "requests") }
+            if (wire["same_request_id"]?.asBoolean == true) assertEquals(1, log.map { it["request_id"].toString() }.toSet().size)
+            wire["state_changes"]?.let { assertEquals(it.asInt, log.count { e -> e["state_changed"].asBoolean }) }
+            wire["all_signatures_valid"]?.let { assertEquals(it.asBoolean, log.all { e -> e["signature_valid"].asBoolean }) }
+            wire["paths"]?.let { p -> assertEquals(p.asJsonArray.map { it.asString }, log.map { it["path"].asString }) }
+            for ((invoice, state) in sc["final_states"].asJsonObject.entrySet()) assertEquals(state.asString, emu.orderState(invoice), invoice)
+        }
+    }
+}

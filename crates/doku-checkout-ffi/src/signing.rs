@@ -1,0 +1,137 @@
+//! Pure functions: signing, digests, ids, notification and response verification.
+
+use doku_checkout::{ReceivedHeaders, SecretKey, SigningInput, Timestamp, VerifyOptions};
+
+use crate::error::DokuError;
+
+/// One received header.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct HeaderPair {
+    /// The name, in any case, `-` or `_`.
+    pub name: String,
+    /// The value.
+    pub value: String,
+}
+
+/// A notification whose signature verified.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct VerifiedNotification {
+    /// `Client-Id`.
+    pub client_id: String,
+    /// DOKU's `Request-Id` (de-duplicate retries with it).
+    pub request_id: String,
+    /// `Request-Timestamp` as Unix seconds.
+    pub timestamp_unix: i64,
+    /// The raw JSON body, verified; parse it with your JSON library.
+    pub body_json: String,
+}
+
+fn input<'a>(
+    client_id: &'a str,
+    request_id: &'a str,
+    timestamp: &'a str,
+    request_target: &'a str,
+    body: Option<&'a [u8]>,
+) -> Result<SigningInput<'a>, DokuError> {
+    Ok(SigningInput::new(client_id, request_id, timestamp, request_target, body)?)
+}
+
+/// The `Signature` header value (`HMACSHA256=...`). `body = null` for GET (no Digest line).
+#[uniffi::export]
+pub fn sign_request(
+    client_id: String,
+    secret_key: String,
+    request_id: String,
+    timestamp: String,
+    request_target: String,
+    body: Option<Vec<u8>>,
+) -> Result<String, DokuError> {
+    let secret = SecretKey::new(secret_key)?;
+    Ok(input(&client_id, &request_id, &timestamp, &request_target, body.as_deref())?.sign(&secret))
+}
+
+/// The exact string that is signed.
+#[uniffi::export]
+pub fn signing_string(
+    client_id: String,
+    request_id: String,
+    timestamp: String,
+    request_target: String,
+    body: Option<Vec<u8>>,
+) -> Result<String, DokuError> {
+    Ok(input(&client_id, &request_id, &timestamp, &request_target, body.as_deref())?.string_to_sign())
+}
+
+/// base64(SHA-256(body)).
+#[uniffi::export]
+pub fn compute_digest(body: Vec<u8>) -> String {
+    doku_checkout::compute_digest(&body)
+}
+
+/// A new UUID v4 Request-Id.
+#[uniffi::export]
+pub fn new_request_id() -> String {
+    doku_checkout::new_request_id()
+}
+
+/// Unix seconds → `YYYY-MM-DDTHH:MM:SSZ`.
+#[uniffi::export]
+pub fn format_timestamp(unix_seconds: i64) -> String {
+    Timestamp::from_unix(unix_seconds).to_string()
+}
+
+fn headers(pairs: Vec<HeaderPair>) -> ReceivedHeaders {
+    ReceivedHeaders::new(pairs.into_iter().map(|p| (p.name, p.value)))
+}
+
+/// Verifies a DOKU HTTP Notification over its raw body. Tolerance (seconds) is off when
+/// null, because DOKU retries notifications for up to 12 hours.
+#[uniffi::export]
+pub fn verify_notification(
+    secret_key: String,
+    headers_received: Vec<HeaderPair>,
+    body: Vec<u8>,
+    notification_path: String,
+    tolerance_seconds: Option<u64>,
+    now_unix: Option<i64>,
+) -> Result<VerifiedNotification, DokuError> {
+    let secret = SecretKey::new(secret_key)?;
+    let options = VerifyOptions { tolerance_seconds, now: now_unix.map(Timestamp::from_unix) };
+    let n =
+        doku_checkout::verify_notification(&secret, &headers(headers_received), &body, &notification_path, options)?;
+    Ok(VerifiedNotification {
+        client_id: n.client_id,
+        request_id: n.request_id,
+        timestamp_unix: n.timestamp.unix(),
+        body_json: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+/// Verifies DOKU's signature on an API response (`Response-Timestamp` variant).
+#[uniffi::export]
+pub fn verify_response(
+    secret_key: String,
+    client_id: String,
+    request_id: String,
+    request_target: String,
+    headers_received: Vec<HeaderPair>,
+    body: Vec<u8>,
+    with_digest: bool,
+) -> Result<(), DokuError> {
+    let secret = SecretKey::new(secret_key)?;
+    Ok(doku_checkout::verify_response(
+        &secret,
+        &client_id,
+        &request_id,
+        &request_target,
+        &headers(headers_received),
+        &body,
+        with_digest,
+    )?)
+}
+
+/// `supported`, `not_supported` or `unknown` for a payment method type (advisory).
+#[uniffi::export]
+pub fn cancel_support(payment_method_type: String) -> String {
+    doku_checkout::cancel_support(&payment_method_type).as_str().to_owned()
+}
