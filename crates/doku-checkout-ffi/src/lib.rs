@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// uniffi errors cross the FFI by value as a buffer; boxing them is neither possible nor useful.
+#![allow(clippy::result_large_err)]
 
 uniffi::setup_scaffolding!();
 
