@@ -43,13 +43,13 @@ private func body(_ spec: Any?) -> Data? {
 
 private func fields(_ e: DokuError) -> (code: String, httpStatus: UInt16?, requestId: String?, retryable: Bool, messages: [String], reason: String?, field: String?) {
     switch e {
-    case let .invalidInput(_, s, r, re, m, reason, f, _), let .authenticationFailed(_, s, r, re, m, reason, f, _),
-         let .orderNotFound(_, s, r, re, m, reason, f, _), let .orderNotCancellable(_, s, r, re, m, reason, f, _),
-         let .invalidRequest(_, s, r, re, m, reason, f, _), let .duplicateRequest(_, s, r, re, m, reason, f, _),
-         let .rateLimited(_, s, r, re, m, reason, f, _), let .serverError(_, s, r, re, m, reason, f, _),
-         let .networkError(_, s, r, re, m, reason, f, _), let .timeout(_, s, r, re, m, reason, f, _),
-         let .invalidResponse(_, s, r, re, m, reason, f, _), let .invalidSignature(_, s, r, re, m, reason, f, _),
-         let .configError(_, s, r, re, m, reason, f, _):
+    case let .InvalidInput(_, s, r, re, m, reason, f, _), let .AuthenticationFailed(_, s, r, re, m, reason, f, _),
+         let .OrderNotFound(_, s, r, re, m, reason, f, _), let .OrderNotCancellable(_, s, r, re, m, reason, f, _),
+         let .InvalidRequest(_, s, r, re, m, reason, f, _), let .DuplicateRequest(_, s, r, re, m, reason, f, _),
+         let .RateLimited(_, s, r, re, m, reason, f, _), let .ServerError(_, s, r, re, m, reason, f, _),
+         let .NetworkError(_, s, r, re, m, reason, f, _), let .Timeout(_, s, r, re, m, reason, f, _),
+         let .InvalidResponse(_, s, r, re, m, reason, f, _), let .InvalidSignature(_, s, r, re, m, reason, f, _),
+         let .ConfigError(_, s, r, re, m, reason, f, _):
         return (errorCode(error: e), s, r, re, m, reason, f)
     }
 }
