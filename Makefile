@@ -25,7 +25,7 @@ PY_TOOLS := $(BUILD)/py-tools
 PY_TEST := $(BUILD)/py-test
 WHEELS := $(BUILD)/wheels
 
-.PHONY: demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench bench-rust bench-python vectors build
+.PHONY: demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
 
 demo: build
 	@$(CLI) demo
@@ -112,8 +112,28 @@ vectors:
 	python3 tests/vectors/generate.py
 	python3 tests/scenarios/generate.py
 
-bench: bench-rust
+bench: bench-rust bench-python bench-node bench-kotlin
 
 bench-rust:
 	$(CARGO) bench -p doku-checkout --bench sign -- --warm-up-time 1 --measurement-time 3
 	$(CARGO) bench -p doku-checkout --bench cancel
+
+# Python: a release wheel in its own venv, with `requests` for the plain comparison.
+bench-python: $(PY_TOOLS)/bin/maturin
+	rm -rf $(BUILD)/py-bench $(BUILD)/wheels-release
+	cd python && $(PY_TOOLS)/bin/maturin build --release --out $(BUILD)/wheels-release
+	$(PYTHON) -m venv $(BUILD)/py-bench
+	$(BUILD)/py-bench/bin/pip install --quiet --disable-pip-version-check $(BUILD)/wheels-release/*.whl -r python/requirements-bench.txt
+	cd python/benchmarks && $(BUILD)/py-bench/bin/python bench.py
+
+# Node: a release addon, then perf_hooks timings.
+bench-node: node-deps
+	cd node && npx napi build --platform --release --manifest-path ../crates/doku-checkout-node/Cargo.toml --output-dir native --js index.js --dts index.d.ts --no-const-enum
+	cd node && node benchmarks/bench.mjs
+	cd node && npm run --silent build   # back to the dev addon the tests use
+
+# Kotlin: a release library, timed loop through JNA vs javax.crypto.Mac.
+bench-kotlin: ffi-build
+	$(CARGO) build --release -p doku-checkout-ffi --quiet
+	cd bindings/kotlin && $(MVN) $(MVN_FLAGS) -q -Drepo.root=$(ROOT) test-compile exec:exec -Dexec.classpathScope=test \
+		-Dexec.executable=java -Dexec.args="-Djna.library.path=$(CARGO_TARGET_DIR)/release -classpath %classpath doku.checkout.bench.SignBenchKt"

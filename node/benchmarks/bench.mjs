@@ -1,0 +1,89 @@
+// Node benchmarks: doku-checkout against plain node:crypto (+ fetch) doing the same thing,
+// in the same run. Timing with perf_hooks; CPU with process.cpuUsage (the emulator runs in
+// a child process, so this process does client work only). Run: make bench-node.
+import { performance } from 'node:perf_hooks'
+import { spawn } from 'node:child_process'
+import { createHash, createHmac, randomUUID } from 'node:crypto'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import dc from '../index.js'
+
+const CLIENT_ID = 'MCH-BENCH-0001'
+const SECRET = 'SK-BENCH-0123456789'
+const BODY = Buffer.from('{"order":{"invoice_number":"INV-20210231-0001"},"payment":{"original_request_id":"fdb69f47-96da-499d-acec-7cdc318ab2fe"},"note":"Customer changed order"}')
+
+function plainSign(clientId, secret, requestId, timestamp, target, body) {
+  const digest = createHash('sha256').update(body).digest('base64')
+  const text = `Client-Id:${clientId}\nRequest-Id:${requestId}\nRequest-Timestamp:${timestamp}\nRequest-Target:${target}\nDigest:${digest}`
+  return `HMACSHA256=${createHmac('sha256', secret).update(text).digest('base64')}`
+}
+
+function benchSign() {
+  const args = { clientId: 'MCH-0001-10791114622547', secretKey: 'SK-TEST-ONLY-0123456789', requestId: '3f1d2c9e-6b7a-4e55-9f0a-1c2d3e4f5a6b', timestamp: '2020-08-11T08:45:42Z', requestTarget: '/checkout/v3/cancellations', body: BODY }
+  const plain = () => plainSign(args.clientId, args.secretKey, args.requestId, args.timestamp, args.requestTarget, BODY)
+  if (dc.signRequest(args) !== plain()) throw new Error('implementations disagree')
+  const time = (fn) => {
+    const n = 200_000
+    let best = Infinity
+    for (let r = 0; r < 5; r++) {
+      const t0 = performance.now()
+      for (let i = 0; i < n; i++) fn()
+      best = Math.min(best, (performance.now() - t0) / n)
+    }
+    return best * 1000
+  }
+  const ours = time(() => dc.signRequest(args))
+  const base = time(plain)
+  console.log(`signRequest (doku-checkout)              ${ours.toFixed(2).padStart(8)} µs/op`)
+  console.log(`node:crypto createHash + createHmac      ${base.toFixed(2).padStart(8)} µs/op`)
+  console.log(`  ratio plain/ours                       ${(base / ours).toFixed(2).padStart(8)}x (above 1: ours is faster)\n`)
+}
+
+async function plainCancel(url, invoice) {
+  const body = JSON.stringify({ order: { invoice_number: invoice }, payment: { original_request_id: `orig-${invoice}` }, note: 'bench' })
+  const requestId = randomUUID()
+  const timestamp = new Date().toISOString().slice(0, 19) + 'Z'
+  const signature = plainSign(CLIENT_ID, SECRET, requestId, timestamp, '/checkout/v3/cancellations', Buffer.from(body))
+  const r = await fetch(`${url}/checkout/v3/cancellations`, {
+    method: 'POST',
+    body,
+    headers: { 'Client-Id': CLIENT_ID, 'Request-Id': requestId, 'Request-Timestamp': timestamp, Signature: signature, 'Content-Type': 'application/json' },
+  })
+  await r.text()
+  return r.status === 200
+}
+
+async function run(label, total, inFlight, fn) {
+  let next = 0
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < total) {
+        const i = next++
+        if (!(await fn(i))) throw new Error(`${label}: call ${i} failed`)
+      }
+    }),
+  )
+  const wall = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  const perSecond = total / wall
+  console.log(`${label.padEnd(44)} ${perSecond.toFixed(0).padStart(7)} cancels/s  ${(((cpu.user + cpu.system) / total)).toFixed(1).padStart(7)} µs CPU/call (JS thread + addon threads)`)
+  return perSecond
+}
+
+async function benchCancel() {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./emulator.mjs', import.meta.url)), '5000'], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const url = await new Promise((resolve) => createInterface({ input: child.stdout }).once('line', resolve))
+  const client = new dc.Client({ clientId: CLIENT_ID, secretKey: SECRET, baseUrl: url })
+  for (const [label, inFlight, total, ours, plain] of [['sequential', 1, 2000, 'OS', 'PS'], ['32 in flight', 32, 5000, 'OP', 'PP']]) {
+    const a = await run(`Client.cancelOrder, ${label}`, total, inFlight, async (i) => (await client.cancelOrder({ invoiceNumber: `${ours}-${i}`, originalRequestId: `orig-${ours}-${i}`, note: 'bench' })).orderStatus === 'CANCELLED')
+    const b = await run(`fetch + node:crypto, ${label}`, total, inFlight, (i) => plainCancel(url, `${plain}-${i}`))
+    console.log(`  ratio ours/plain                         ${(a / b).toFixed(2).padStart(8)}x throughput\n`)
+  }
+  child.stdin.end()
+}
+
+console.log(`Node ${process.version}, doku-checkout\n`)
+benchSign()
+await benchCancel()
