@@ -1,4 +1,4 @@
-//! `doku-checkout`: sign DOKU requests, verify notifications, call the API, run the emulator.
+#![doc = include_str!("../README.md")]
 
 mod api;
 mod demo;

@@ -23,6 +23,8 @@ const CLIENT_ID: &str = "MCH-BENCH-0001";
 const SECRET: &str = "SK-BENCH-0123456789";
 const SEQUENTIAL: usize = 2000;
 const CONCURRENT: usize = 6000;
+/// Each side runs this many alternating rounds; the best round is reported.
+const ROUNDS: usize = 3;
 const IN_FLIGHT: usize = 32;
 
 fn cpu_seconds() -> f64 {
@@ -134,13 +136,17 @@ fn main() {
     let mut url = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut url).unwrap();
     let url = url.trim().to_owned();
-    for prefix in ["SEQ", "PAR", "PSEQ", "PPAR"] {
-        seed(&url, prefix, CONCURRENT.max(SEQUENTIAL));
+    for round in 0..ROUNDS {
+        for prefix in ["SEQ", "PAR", "PSEQ", "PPAR"] {
+            let n = if prefix.ends_with("SEQ") { SEQUENTIAL } else { CONCURRENT };
+            seed(&url, &format!("{prefix}{round}"), n);
+        }
     }
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let client =
         Client::builder(CLIENT_ID, SECRET).base_url(url.clone()).timeout(Duration::from_secs(10)).build().unwrap();
-    let http = reqwest::Client::builder().build().unwrap();
+    // A sane plain client also bounds each request (as ours does per attempt).
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
     let report = |name: &str, f: &Figures| {
         println!("{name:<44} {:>9.0} cancels/s   {:>7.1} µs client CPU/call", f.per_second, f.cpu_us_per_call)
     };
@@ -148,22 +154,29 @@ fn main() {
         for (prefix, n, in_flight, label) in
             [("SEQ", SEQUENTIAL, 1, "sequential"), ("PAR", CONCURRENT, IN_FLIGHT, "32 in flight")]
         {
-            let c = client.clone();
-            let ours = measure(n, in_flight, move |i| {
-                let c = c.clone();
-                async move {
-                    let inv = format!("{prefix}-{i}");
-                    c.cancel_order(&inv, &format!("orig-{inv}"), "bench", None).await.is_ok()
-                }
-            })
-            .await;
-            let h = http.clone();
-            let u = url.clone();
-            let plain = measure(n, in_flight, move |i| {
-                let (h, u) = (h.clone(), u.clone());
-                async move { plain_cancel(&h, &u, &format!("P{prefix}-{i}")).await == 200 }
-            })
-            .await;
+            let (mut ours, mut plain): (Option<Figures>, Option<Figures>) = (None, None);
+            for round in 0..ROUNDS {
+                let best = |cur: Option<Figures>, new: Figures| match cur {
+                    Some(c) if c.per_second >= new.per_second => Some(c),
+                    _ => Some(new),
+                };
+                let c = client.clone();
+                let p = format!("{prefix}{round}");
+                let f = measure(n, in_flight, move |i| {
+                    let (c, inv) = (c.clone(), format!("{p}-{i}"));
+                    async move { c.cancel_order(&inv, &format!("orig-{inv}"), "bench", None).await.is_ok() }
+                })
+                .await;
+                ours = best(ours, f);
+                let (h, u, p) = (http.clone(), url.clone(), format!("P{prefix}{round}"));
+                let f = measure(n, in_flight, move |i| {
+                    let (h, u, inv) = (h.clone(), u.clone(), format!("{p}-{i}"));
+                    async move { plain_cancel(&h, &u, &inv).await == 200 }
+                })
+                .await;
+                plain = best(plain, f);
+            }
+            let (ours, plain) = (ours.unwrap(), plain.unwrap());
             report(&format!("doku_checkout::Client::cancel_order, {label}"), &ours);
             report(&format!("plain reqwest + hmac, {label}"), &plain);
             println!(

@@ -107,9 +107,14 @@ fn advice(code: ErrorCode, status: u16, messages: &[String]) -> String {
 
 /// Classifies one final HTTP answer (after retries). `body` is the raw response body.
 pub fn classify(status: u16, body: &[u8]) -> Classified {
-    let parsed: Option<Value> = serde_json::from_slice(body).ok();
-    let messages = parsed.as_ref().map(doku_messages).unwrap_or_default();
-    let order = parsed.as_ref().and_then(order_status);
+    classify_parsed(status, body, serde_json::from_slice(body).ok().as_ref())
+}
+
+/// [`classify`] for a body the caller has already parsed (`None` when it is not JSON), so
+/// result types parse each answer once.
+pub(crate) fn classify_parsed(status: u16, body: &[u8], parsed: Option<&Value>) -> Classified {
+    let messages = parsed.map(doku_messages).unwrap_or_default();
+    let order = parsed.and_then(order_status);
     let raw = String::from_utf8_lossy(body).into_owned();
 
     if (200..300).contains(&status) {

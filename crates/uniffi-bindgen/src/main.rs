@@ -1,4 +1,4 @@
-//! `uniffi-bindgen generate <library> --language kotlin|swift`, same uniffi version as the FFI crate.
+#![doc = include_str!("../README.md")]
 
 fn main() {
     uniffi::uniffi_bindgen_main()

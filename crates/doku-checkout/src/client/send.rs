@@ -24,7 +24,9 @@ struct Failure {
 
 struct Answer {
     status: u16,
-    headers: reqwest::header::HeaderMap,
+    /// The response headers, kept only when response signatures are verified.
+    headers: Option<reqwest::header::HeaderMap>,
+    retry_after: Option<std::time::Duration>,
     body: Bytes,
 }
 
@@ -71,9 +73,11 @@ impl Client {
         }
         let response = builder.send().await.map_err(|e| failure(&e))?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        let retry_after =
+            response.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
+        let headers = inner.verify_response_signatures.then(|| response.headers().clone());
         let body = response.bytes().await.map_err(|e| failure(&e))?;
-        Ok(Answer { status, headers, body })
+        Ok(Answer { status, headers, retry_after, body })
     }
 
     /// Sends `prepared`, retrying per the policy with the same `request_id` on every attempt.
@@ -89,12 +93,7 @@ impl Client {
                 }
                 Err(f) => (f.outcome, Err(f)),
             };
-            let retry_after = result
-                .as_ref()
-                .ok()
-                .and_then(|a| a.headers.get("retry-after"))
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_retry_after);
+            let retry_after = result.as_ref().ok().and_then(|a| a.retry_after);
             if let RetryDecision::RetryAfter(wait) =
                 self.inner.retry.decide(attempt, outcome, retry_after, fastrand::f64())
             {
@@ -110,9 +109,9 @@ impl Client {
 
     fn finish(&self, prepared: &PreparedRequest, request_id: &RequestId, answer: Answer) -> Result<Reply, Error> {
         let signed_answer = (200..300).contains(&answer.status) || answer.status == 409;
-        if self.inner.verify_response_signatures && signed_answer {
+        if let (Some(received), true) = (&answer.headers, signed_answer) {
             let headers =
-                ReceivedHeaders::new(answer.headers.iter().filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?))));
+                ReceivedHeaders::new(received.iter().filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?))));
             verify_response(
                 &self.inner.secret,
                 self.inner.client_id.as_str(),

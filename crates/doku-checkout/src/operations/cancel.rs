@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::prepared::{Method, PreparedRequest};
 use super::validate::text;
-use crate::classify::{Classified, classify, doku_messages, order_status};
+use crate::classify::{Classified, classify_parsed, doku_messages, order_status};
 use crate::error::Error;
 
 /// The cancel endpoint path (and Request-Target).
@@ -88,10 +88,11 @@ pub struct CancelOrderResult {
 impl CancelOrderResult {
     /// Interprets DOKU's final answer.
     pub fn from_response(request_id: &str, status: u16, body: &[u8]) -> Result<Self, Error> {
-        match classify(status, body) {
+        let parsed: Option<Value> = serde_json::from_slice(body).ok();
+        match classify_parsed(status, body, parsed.as_ref()) {
             Classified::Failure(e) => Err(e.with_request_id(request_id)),
             Classified::Success { replayed } => {
-                let parsed: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+                let parsed = parsed.unwrap_or(Value::Null);
                 Ok(Self {
                     request_id: request_id.to_owned(),
                     http_status: status,

@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use super::prepared::{Method, PreparedRequest};
 use super::validate::text;
-use crate::classify::{Classified, classify, doku_messages};
+use crate::classify::{Classified, classify_parsed, doku_messages};
 use crate::error::Error;
 use crate::timestamp::Timestamp;
 
@@ -203,10 +203,11 @@ pub struct CreateCheckoutResult {
 impl CreateCheckoutResult {
     /// Interprets DOKU's final answer.
     pub fn from_response(request_id: &str, status: u16, body: &[u8]) -> Result<Self, Error> {
-        if let Classified::Failure(e) = classify(status, body) {
+        let parsed: Option<Value> = serde_json::from_slice(body).ok();
+        if let Classified::Failure(e) = classify_parsed(status, body, parsed.as_ref()) {
             return Err(e.with_request_id(request_id));
         }
-        let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let v = parsed.unwrap_or(Value::Null);
         let payment = &v["response"]["payment"];
         let url = payment["url"].as_str().ok_or_else(|| {
             Error::invalid_response("DOKU's create-checkout answer has no response.payment.url")

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::prepared::{Method, PreparedRequest};
 use super::validate::text;
-use crate::classify::{Classified, classify};
+use crate::classify::{Classified, classify_parsed};
 use crate::error::Error;
 
 /// Everything but RFC 3986 unreserved characters is percent-encoded in the path segment.
@@ -59,10 +59,11 @@ impl OrderStatusResult {
 
     /// Interprets DOKU's final answer.
     pub fn from_response(request_id: &str, status: u16, body: &[u8]) -> Result<Self, Error> {
-        if let Classified::Failure(e) = classify(status, body) {
+        let parsed: Option<Value> = serde_json::from_slice(body).ok();
+        if let Classified::Failure(e) = classify_parsed(status, body, parsed.as_ref()) {
             return Err(e.with_request_id(request_id));
         }
-        let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let v = parsed.unwrap_or(Value::Null);
         let s = |a: &str, b: &str| v.get(a).and_then(|x| x.get(b)).and_then(Value::as_str).map(str::to_owned);
         Ok(Self {
             request_id: request_id.to_owned(),
