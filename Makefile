@@ -135,5 +135,4 @@ bench-node: node-deps
 # Kotlin: a release library, timed loop through JNA vs javax.crypto.Mac.
 bench-kotlin: ffi-build
 	$(CARGO) build --release -p doku-checkout-ffi --quiet
-	cd bindings/kotlin && $(MVN) $(MVN_FLAGS) -q -Drepo.root=$(ROOT) test-compile exec:exec -Dexec.classpathScope=test \
-		-Dexec.executable=java -Dexec.args="-Djna.library.path=$(CARGO_TARGET_DIR)/release -classpath %classpath doku.checkout.bench.SignBenchKt"
+	cd bindings/kotlin && $(MVN) $(MVN_FLAGS) -q -Drepo.root=$(ROOT) test-compile exec:exec@sign-bench

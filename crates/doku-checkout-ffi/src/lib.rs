@@ -13,4 +13,4 @@ pub use client::{
     CancelResult, CheckoutResult, ClientOptions, CreateCheckoutInput, DokuClient, LineItem, StatusResult,
 };
 pub use error::DokuError;
-pub use signing::{HeaderPair, VerifiedNotification};
+pub use signing::{DokuSigner, HeaderPair, SigningRequest, VerifiedNotification};

@@ -26,40 +26,78 @@ pub struct VerifiedNotification {
     pub body_json: String,
 }
 
-fn input<'a>(
-    client_id: &'a str,
-    request_id: &'a str,
-    timestamp: &'a str,
-    request_target: &'a str,
-    body: Option<&'a [u8]>,
-) -> Result<SigningInput<'a>, DokuError> {
-    Ok(SigningInput::new(client_id, request_id, timestamp, request_target, body)?)
+/// The public parts of a request to sign (the secret key is passed separately, so this
+/// record's `toString()` can never print it).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct SigningRequest {
+    /// `Client-Id`.
+    pub client_id: String,
+    /// `Request-Id` (1–128 visible ASCII characters).
+    pub request_id: String,
+    /// `Request-Timestamp`, UTC `YYYY-MM-DDTHH:MM:SSZ`.
+    pub timestamp: String,
+    /// The path, e.g. `/checkout/v3/cancellations`.
+    pub request_target: String,
+    /// The exact body bytes; null for GET (no Digest line).
+    #[uniffi(default = None)]
+    pub body: Option<Vec<u8>>,
 }
 
-/// The `Signature` header value (`HMACSHA256=...`). `body = null` for GET (no Digest line).
+impl SigningRequest {
+    fn input(&self) -> Result<SigningInput<'_>, DokuError> {
+        Ok(SigningInput::new(
+            &self.client_id,
+            &self.request_id,
+            &self.timestamp,
+            &self.request_target,
+            self.body.as_deref(),
+        )?)
+    }
+}
+
+/// The `Signature` header value (`HMACSHA256=...`).
+///
+/// One record instead of six arguments: on the JVM every argument crossing JNA costs a
+/// native allocation, so this shape is several times faster. For many signatures with one
+/// key, `DokuSigner` is faster still.
 #[uniffi::export]
-pub fn sign_request(
-    client_id: String,
-    secret_key: String,
-    request_id: String,
-    timestamp: String,
-    request_target: String,
-    body: Option<Vec<u8>>,
-) -> Result<String, DokuError> {
+pub fn sign_request(secret_key: String, request: SigningRequest) -> Result<String, DokuError> {
     let secret = SecretKey::new(secret_key)?;
-    Ok(input(&client_id, &request_id, &timestamp, &request_target, body.as_deref())?.sign(&secret))
+    Ok(request.input()?.sign(&secret))
 }
 
 /// The exact string that is signed.
 #[uniffi::export]
-pub fn signing_string(
-    client_id: String,
-    request_id: String,
-    timestamp: String,
-    request_target: String,
-    body: Option<Vec<u8>>,
-) -> Result<String, DokuError> {
-    Ok(input(&client_id, &request_id, &timestamp, &request_target, body.as_deref())?.string_to_sign())
+pub fn signing_string(request: SigningRequest) -> Result<String, DokuError> {
+    Ok(request.input()?.string_to_sign())
+}
+
+/// Signs requests with one Secret Key held on the Rust side (created once, reused; its
+/// `toString()` prints `***`).
+#[derive(uniffi::Object)]
+#[uniffi::export(Display)]
+pub struct DokuSigner {
+    secret: SecretKey,
+}
+
+impl std::fmt::Display for DokuSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DokuSigner(secretKey={})", self.secret)
+    }
+}
+
+#[uniffi::export]
+impl DokuSigner {
+    /// Checks and keeps the key.
+    #[uniffi::constructor]
+    pub fn new(secret_key: String) -> Result<Self, DokuError> {
+        Ok(Self { secret: SecretKey::new(secret_key)? })
+    }
+
+    /// The `Signature` header value for `request`.
+    pub fn sign(&self, request: SigningRequest) -> Result<String, DokuError> {
+        Ok(request.input()?.sign(&self.secret))
+    }
 }
 
 /// base64(SHA-256(body)).

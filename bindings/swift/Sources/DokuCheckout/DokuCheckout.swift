@@ -884,6 +884,161 @@ public func FfiConverterTypeDokuClient_lower(_ value: DokuClient) -> UInt64 {
 
 
 
+
+
+/**
+ * Signs requests with one Secret Key held on the Rust side (created once, reused; its
+ * `toString()` prints `***`).
+ */
+public protocol DokuSignerProtocol: AnyObject, Sendable {
+    
+    /**
+     * The `Signature` header value for `request`.
+     */
+    func sign(request: SigningRequest) throws  -> String
+    
+}
+/**
+ * Signs requests with one Secret Key held on the Rust side (created once, reused; its
+ * `toString()` prints `***`).
+ */
+open class DokuSigner: DokuSignerProtocol, @unchecked Sendable, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_doku_checkout_ffi_fn_clone_dokusigner(self.handle, $0) }
+    }
+    /**
+     * Checks and keeps the key.
+     */
+public convenience init(secretKey: String)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeDokuError_lift) {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_constructor_dokusigner_new(
+        FfiConverterString.lower(secretKey),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_doku_checkout_ffi_fn_free_dokusigner(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The `Signature` header value for `request`.
+     */
+open func sign(request: SigningRequest)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_method_dokusigner_sign(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSigningRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_method_dokusigner_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDokuSigner: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = DokuSigner
+
+    public static func lift(_ handle: UInt64) throws -> DokuSigner {
+        return DokuSigner(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: DokuSigner) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DokuSigner {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: DokuSigner, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDokuSigner_lift(_ handle: UInt64) throws -> DokuSigner {
+    return try FfiConverterTypeDokuSigner.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDokuSigner_lower(_ value: DokuSigner) -> UInt64 {
+    return FfiConverterTypeDokuSigner.lower(value)
+}
+
+
+
+
 /**
  * The outcome of `cancelOrder`.
  */
@@ -1525,6 +1680,106 @@ public func FfiConverterTypeLineItem_lift(_ buf: RustBuffer) throws -> LineItem 
 #endif
 public func FfiConverterTypeLineItem_lower(_ value: LineItem) -> RustBuffer {
     return FfiConverterTypeLineItem.lower(value)
+}
+
+
+/**
+ * The public parts of a request to sign (the secret key is passed separately, so this
+ * record's `toString()` can never print it).
+ */
+public struct SigningRequest: Equatable, Hashable {
+    /**
+     * `Client-Id`.
+     */
+    public var clientId: String
+    /**
+     * `Request-Id` (1–128 visible ASCII characters).
+     */
+    public var requestId: String
+    /**
+     * `Request-Timestamp`, UTC `YYYY-MM-DDTHH:MM:SSZ`.
+     */
+    public var timestamp: String
+    /**
+     * The path, e.g. `/checkout/v3/cancellations`.
+     */
+    public var requestTarget: String
+    /**
+     * The exact body bytes; null for GET (no Digest line).
+     */
+    public var body: Data?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `Client-Id`.
+         */clientId: String, 
+        /**
+         * `Request-Id` (1–128 visible ASCII characters).
+         */requestId: String, 
+        /**
+         * `Request-Timestamp`, UTC `YYYY-MM-DDTHH:MM:SSZ`.
+         */timestamp: String, 
+        /**
+         * The path, e.g. `/checkout/v3/cancellations`.
+         */requestTarget: String, 
+        /**
+         * The exact body bytes; null for GET (no Digest line).
+         */body: Data? = nil) {
+        self.clientId = clientId
+        self.requestId = requestId
+        self.timestamp = timestamp
+        self.requestTarget = requestTarget
+        self.body = body
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SigningRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSigningRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SigningRequest {
+        return
+            try SigningRequest(
+                clientId: FfiConverterString.read(from: &buf), 
+                requestId: FfiConverterString.read(from: &buf), 
+                timestamp: FfiConverterString.read(from: &buf), 
+                requestTarget: FfiConverterString.read(from: &buf), 
+                body: FfiConverterOptionData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SigningRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.clientId, into: &buf)
+        FfiConverterString.write(value.requestId, into: &buf)
+        FfiConverterString.write(value.timestamp, into: &buf)
+        FfiConverterString.write(value.requestTarget, into: &buf)
+        FfiConverterOptionData.write(value.body, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigningRequest_lift(_ buf: RustBuffer) throws -> SigningRequest {
+    return try FfiConverterTypeSigningRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigningRequest_lower(_ value: SigningRequest) -> RustBuffer {
+    return FfiConverterTypeSigningRequest.lower(value)
 }
 
 
@@ -2937,33 +3192,29 @@ public func newRequestId() -> String  {
 })
 }
 /**
- * The `Signature` header value (`HMACSHA256=...`). `body = null` for GET (no Digest line).
+ * The `Signature` header value (`HMACSHA256=...`).
+ *
+ * One record instead of six arguments: on the JVM every argument crossing JNA costs a
+ * native allocation, so this shape is several times faster. For many signatures with one
+ * key, `DokuSigner` is faster still.
  */
-public func signRequest(clientId: String, secretKey: String, requestId: String, timestamp: String, requestTarget: String, body: Data?)throws  -> String  {
+public func signRequest(secretKey: String, request: SigningRequest)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
         uniffiCallStatus in
     uniffi_doku_checkout_ffi_fn_func_sign_request(
-        FfiConverterString.lower(clientId),
         FfiConverterString.lower(secretKey),
-        FfiConverterString.lower(requestId),
-        FfiConverterString.lower(timestamp),
-        FfiConverterString.lower(requestTarget),
-        FfiConverterOptionData.lower(body),uniffiCallStatus
+        FfiConverterTypeSigningRequest_lower(request),uniffiCallStatus
     )
 })
 }
 /**
  * The exact string that is signed.
  */
-public func signingString(clientId: String, requestId: String, timestamp: String, requestTarget: String, body: Data?)throws  -> String  {
+public func signingString(request: SigningRequest)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
         uniffiCallStatus in
     uniffi_doku_checkout_ffi_fn_func_signing_string(
-        FfiConverterString.lower(clientId),
-        FfiConverterString.lower(requestId),
-        FfiConverterString.lower(timestamp),
-        FfiConverterString.lower(requestTarget),
-        FfiConverterOptionData.lower(body),uniffiCallStatus
+        FfiConverterTypeSigningRequest_lower(request),uniffiCallStatus
     )
 })
 }
@@ -3055,10 +3306,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_doku_checkout_ffi_checksum_func_new_request_id() != 56840) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_doku_checkout_ffi_checksum_func_sign_request() != 25029) {
+    if (uniffi_doku_checkout_ffi_checksum_func_sign_request() != 46681) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_doku_checkout_ffi_checksum_func_signing_string() != 47625) {
+    if (uniffi_doku_checkout_ffi_checksum_func_signing_string() != 56704) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_func_verify_notification() != 56615) {
@@ -3079,7 +3330,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_order_status() != 56004) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_doku_checkout_ffi_checksum_method_dokusigner_sign() != 2646) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_doku_checkout_ffi_checksum_constructor_dokuclient_new() != 1649) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_doku_checkout_ffi_checksum_constructor_dokusigner_new() != 41441) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -120,9 +120,10 @@ final class DokuCheckoutTests: XCTestCase {
         func s(_ k: String) -> String { inp[k] as! String }
         switch op {
         case "sign_request":
-            let b = body(inp["body"])
-            XCTAssertEqual(try signingString(clientId: s("client_id"), requestId: s("request_id"), timestamp: s("timestamp"), requestTarget: s("request_target"), body: b), expect["string_to_sign"] as? String, id)
-            XCTAssertEqual(try signRequest(clientId: s("client_id"), secretKey: s("secret_key"), requestId: s("request_id"), timestamp: s("timestamp"), requestTarget: s("request_target"), body: b), expect["signature"] as? String, id)
+            let request = SigningRequest(clientId: s("client_id"), requestId: s("request_id"), timestamp: s("timestamp"), requestTarget: s("request_target"), body: body(inp["body"]))
+            XCTAssertEqual(try signingString(request: request), expect["string_to_sign"] as? String, id)
+            XCTAssertEqual(try signRequest(secretKey: s("secret_key"), request: request), expect["signature"] as? String, id)
+            XCTAssertEqual(try DokuSigner(secretKey: s("secret_key")).sign(request: request), expect["signature"] as? String, id)
         case "verify_notification":
             let headers = (inp["headers"] as! [[String]]).map { HeaderPair(name: $0[0], value: $0[1]) }
             let n = try verifyNotification(secretKey: s("secret_key"), headersReceived: headers, body: body(inp["body"])!, notificationPath: s("notification_path"),

@@ -288,6 +288,31 @@ RustBuffer uniffi_doku_checkout_ffi_fn_method_dokuclient_uniffi_trait_debug(uint
 RustBuffer uniffi_doku_checkout_ffi_fn_method_dokuclient_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_CLONE_DOKUSIGNER
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_CLONE_DOKUSIGNER
+uint64_t uniffi_doku_checkout_ffi_fn_clone_dokusigner(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FREE_DOKUSIGNER
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FREE_DOKUSIGNER
+void uniffi_doku_checkout_ffi_fn_free_dokusigner(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_CONSTRUCTOR_DOKUSIGNER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_CONSTRUCTOR_DOKUSIGNER_NEW
+uint64_t uniffi_doku_checkout_ffi_fn_constructor_dokusigner_new(RustBuffer secret_key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUSIGNER_SIGN
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUSIGNER_SIGN
+RustBuffer uniffi_doku_checkout_ffi_fn_method_dokusigner_sign(uint64_t ptr, RustBuffer request, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUSIGNER_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUSIGNER_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_doku_checkout_ffi_fn_method_dokusigner_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUERROR_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUERROR_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_doku_checkout_ffi_fn_method_dokuerror_uniffi_trait_debug(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -367,12 +392,12 @@ RustBuffer uniffi_doku_checkout_ffi_fn_func_new_request_id(RustCallStatus *_Nonn
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_SIGN_REQUEST
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_SIGN_REQUEST
-RustBuffer uniffi_doku_checkout_ffi_fn_func_sign_request(RustBuffer client_id, RustBuffer secret_key, RustBuffer request_id, RustBuffer timestamp, RustBuffer request_target, RustBuffer body, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_doku_checkout_ffi_fn_func_sign_request(RustBuffer secret_key, RustBuffer request, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_SIGNING_STRING
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_SIGNING_STRING
-RustBuffer uniffi_doku_checkout_ffi_fn_func_signing_string(RustBuffer client_id, RustBuffer request_id, RustBuffer timestamp, RustBuffer request_target, RustBuffer body, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_doku_checkout_ffi_fn_func_signing_string(RustBuffer request, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_VERIFY_NOTIFICATION
@@ -771,9 +796,21 @@ uint16_t uniffi_doku_checkout_ffi_checksum_method_dokuclient_order_status(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_DOKUSIGNER_SIGN
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_DOKUSIGNER_SIGN
+uint16_t uniffi_doku_checkout_ffi_checksum_method_dokusigner_sign(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_CONSTRUCTOR_DOKUCLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_CONSTRUCTOR_DOKUCLIENT_NEW
 uint16_t uniffi_doku_checkout_ffi_checksum_constructor_dokuclient_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_CONSTRUCTOR_DOKUSIGNER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_CONSTRUCTOR_DOKUSIGNER_NEW
+uint16_t uniffi_doku_checkout_ffi_checksum_constructor_dokusigner_new(void
     
 );
 #endif

@@ -48,6 +48,12 @@ class ClientTest {
         val e = assertThrows<DokuException.ConfigException> { DokuClient("MCH-KT", "$secret ", ClientOptions()) }
         assertFalse(e.toString().contains(secret))
         assertThrows<DokuException.ConfigException> { DokuClient("MCH-KT", secret, ClientOptions(baseUrl = "http://api.doku.com")) }
+        val signer = DokuSigner(secret)
+        assertFalse(signer.toString().contains(secret))
+        val request = SigningRequest("MCH-1", "r-1", "2020-08-11T08:45:42Z", "/x", null)
+        assertFalse(request.toString().contains(secret))
+        val injected = assertThrows<DokuException.InvalidInput> { signer.sign(request.copy(requestId = "r\r\nX-Evil: 1")) }
+        assertEquals("request_id", injected.field)
     }
 
     @Test
@@ -90,7 +96,7 @@ class ClientTest {
             assertEquals("CANCELLED", client.cancelOrder("INV-K1", created.requestId, "changed", null).orderStatus)
         }
         val body = """{"order":{"invoice_number":"INV-1"}}""".toByteArray()
-        val sig = signRequest("MCH-1", secret, "n-1", "2020-08-11T08:45:42Z", "/notify", body)
+        val sig = signRequest(secret, SigningRequest("MCH-1", "n-1", "2020-08-11T08:45:42Z", "/notify", body))
         val headers = listOf(HeaderPair("client-id", "MCH-1"), HeaderPair("REQUEST_ID", "n-1"), HeaderPair("Request-Timestamp", "2020-08-11T08:45:42Z"), HeaderPair("signature", sig))
         assertEquals("n-1", verifyNotification(secret, headers, body, "/notify", null, null).requestId)
         val forged = assertThrows<DokuException.InvalidSignature> { verifyNotification(secret, headers, body + ' '.code.toByte(), "/notify", null, null) }

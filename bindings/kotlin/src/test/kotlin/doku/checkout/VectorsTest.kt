@@ -31,10 +31,12 @@ class VectorsTest {
         when (op) {
             "sign_request" -> {
                 val body = Repo.body(inp["body"])
-                val text = signingString(str(inp, "client_id"), str(inp, "request_id"), str(inp, "timestamp"), str(inp, "request_target"), body)
-                val sig = signRequest(str(inp, "client_id"), str(inp, "secret_key"), str(inp, "request_id"), str(inp, "timestamp"), str(inp, "request_target"), body)
+                val request = SigningRequest(str(inp, "client_id"), str(inp, "request_id"), str(inp, "timestamp"), str(inp, "request_target"), body)
+                val text = signingString(request)
+                val sig = signRequest(str(inp, "secret_key"), request)
                 assertEquals(str(expect, "string_to_sign"), text, id)
                 assertEquals(str(expect, "signature"), sig, id)
+                assertEquals(sig, DokuSigner(str(inp, "secret_key")).sign(request), id)
                 assertEquals(optStr(expect, "digest"), body?.let { computeDigest(it) }, id)
             }
             "verify_notification" -> {
