@@ -17,16 +17,16 @@ pub(crate) struct CancelArgs {
     #[command(flatten)]
     api: ApiArgs,
     /// The order's invoice number.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     invoice: String,
     /// The Request-Id used when the checkout was created.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     original_request_id: String,
     /// Why the order is cancelled (1-255 characters).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     note: String,
     /// Idempotency key for this cancel (default: a new UUID); re-use it to retry safely.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     request_id: Option<String>,
 }
 

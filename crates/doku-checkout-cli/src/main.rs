@@ -36,7 +36,7 @@ pub(crate) struct ApiArgs {
     #[command(flatten)]
     secret: SecretArgs,
     /// Client ID (default: $DOKU_CLIENT_ID).
-    #[arg(long, env = "DOKU_CLIENT_ID", hide_env_values = true)]
+    #[arg(long, env = "DOKU_CLIENT_ID", hide_env_values = true, allow_hyphen_values = true)]
     client_id: String,
     /// sandbox or production.
     #[arg(long = "env", default_value = "sandbox", conflicts_with = "base_url")]

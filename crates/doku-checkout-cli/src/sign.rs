@@ -14,13 +14,13 @@ pub(crate) struct SignArgs {
     #[command(flatten)]
     secret: SecretArgs,
     /// Client-Id header value.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     client_id: String,
     /// Request-Id (default: a new UUID v4).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     request_id: Option<String>,
     /// Request-Timestamp, YYYY-MM-DDTHH:MM:SSZ (default: now).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     timestamp: Option<String>,
     /// Request-Target: the path, e.g. /checkout/v3/cancellations.
     #[arg(long)]

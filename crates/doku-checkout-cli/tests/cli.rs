@@ -260,3 +260,16 @@ fn demo_tells_the_whole_story() {
     }
     assert!(!text.contains("SK-DEMO"), "secret printed");
 }
+
+#[test]
+fn values_starting_with_a_hyphen_are_values_not_flags() {
+    // Found by the property test: a Client-Id or Request-Id may legitimately start with '-'.
+    let args =
+        ["sign", "--client-id", "-!", "--request-id", "-r", "--timestamp", "2020-08-11T08:45:42Z", "--target", "/x"];
+    let out = run(&args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8(out.stdout).expect("utf8"),
+        format!("{}\n", independent("-!", "-r", "2020-08-11T08:45:42Z", "/x", None))
+    );
+}
