@@ -47,7 +47,9 @@ proptest! {
     #[test]
     fn sign_agrees_byte_for_byte(cid in "[!-~]{1,40}", rid in "[!-~]{1,128}", secs in 0i64..4_102_444_800, target in "/[!-~]{0,40}", body in proptest::option::of(proptest::collection::vec(any::<u8>(), 0..300))) {
         let ts = doku_checkout::Timestamp::from_unix(secs).to_string();
-        let mut args = vec!["sign", "--client-id", &cid, "--request-id", &rid, "--timestamp", &ts, "--target", &target];
+        // `--flag=value` keeps arbitrary values (even "--") unambiguous.
+        let (c, r, t, g) = (format!("--client-id={cid}"), format!("--request-id={rid}"), format!("--timestamp={ts}"), format!("--target={target}"));
+        let mut args = vec!["sign", c.as_str(), r.as_str(), t.as_str(), g.as_str()];
         if body.is_some() {
             args.extend(["--body-file", "-"]);
         }
