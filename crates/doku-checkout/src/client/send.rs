@@ -6,7 +6,7 @@ use super::Client;
 use crate::error::{Error, ErrorCode};
 use crate::headers::ReceivedHeaders;
 use crate::notification::verify_response;
-use crate::operations::{Method, PreparedRequest};
+use crate::operations::{Method, PreparedRequest, SignedHeaders};
 use crate::request_id::RequestId;
 use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
 
@@ -53,12 +53,9 @@ impl Client {
         &self,
         prepared: &PreparedRequest,
         body: Option<&Bytes>,
-        request_id: &RequestId,
+        signed: &SignedHeaders,
     ) -> Result<Answer, Failure> {
         let inner = &self.inner;
-        let signed = prepared
-            .sign(&inner.client_id, &inner.secret, request_id, inner.clock.now())
-            .map_err(|e| Failure { outcome: AttemptOutcome::Status(0), detail: e.message().to_owned() })?;
         let url = format!("{}{}", inner.base_url, prepared.path);
         let method = match prepared.method {
             Method::Get => reqwest::Method::GET,
@@ -86,11 +83,13 @@ impl Client {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let (outcome, result) = match self.attempt(&prepared, body.as_ref(), request_id).await {
+            // Signed afresh per attempt (a new timestamp), always with the same Request-Id.
+            let inner = &self.inner;
+            let signed = prepared
+                .sign(&inner.client_id, &inner.secret, request_id, inner.clock.now())
+                .map_err(|e| e.with_request_id(request_id.as_str()))?;
+            let (outcome, result) = match self.attempt(&prepared, body.as_ref(), &signed).await {
                 Ok(answer) => (AttemptOutcome::Status(answer.status), Ok(answer)),
-                Err(f) if f.outcome == AttemptOutcome::Status(0) => {
-                    return Err(Error::invalid_input("request", f.detail).with_request_id(request_id.as_str()));
-                }
                 Err(f) => (f.outcome, Err(f)),
             };
             let retry_after = result.as_ref().ok().and_then(|a| a.retry_after);
