@@ -36,13 +36,8 @@ pub fn retry_decision(
         initial_backoff: Duration::from_millis(initial_backoff_ms),
         max_backoff: Duration::from_millis(max_backoff_ms),
     };
-    let outcome = match (status, transport.as_deref()) {
-        (Some(s), _) => AttemptOutcome::Status(s),
-        (None, Some("connect_failed")) => AttemptOutcome::ConnectFailed,
-        (None, Some("connection_lost")) => AttemptOutcome::ConnectionLost,
-        (None, Some("timed_out")) => AttemptOutcome::TimedOut,
-        other => return Err(internal(format!("unknown outcome {other:?}"))),
-    };
+    let outcome = AttemptOutcome::from_parts(status, transport.as_deref())
+        .ok_or_else(|| internal(format!("unknown outcome {transport:?}")))?;
     Ok(match policy.decide(attempt, outcome, retry_after_seconds.map(Duration::from_secs), jitter) {
         RetryDecision::RetryAfter(d) => Some(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
         RetryDecision::Stop => None,

@@ -47,13 +47,9 @@ pub fn retry_decision(
         initial_backoff: Duration::from_millis(initial_backoff_ms.into()),
         max_backoff: Duration::from_millis(max_backoff_ms.into()),
     };
-    let outcome = match (status, transport.as_deref()) {
-        (Some(s), _) => AttemptOutcome::Status(u16::try_from(s).unwrap_or(u16::MAX)),
-        (None, Some("connect_failed")) => AttemptOutcome::ConnectFailed,
-        (None, Some("connection_lost")) => AttemptOutcome::ConnectionLost,
-        (None, Some("timed_out")) => AttemptOutcome::TimedOut,
-        other => return Err(napi::Error::from_reason(format!("unknown outcome {other:?}"))),
-    };
+    let outcome =
+        AttemptOutcome::from_parts(status.map(|s| u16::try_from(s).unwrap_or(u16::MAX)), transport.as_deref())
+            .ok_or_else(|| napi::Error::from_reason(format!("unknown outcome {transport:?}")))?;
     Ok(match policy.decide(attempt, outcome, retry_after_seconds.map(|s| Duration::from_secs(s.into())), jitter) {
         RetryDecision::RetryAfter(d) => Some(u32::try_from(d.as_millis()).unwrap_or(u32::MAX)),
         RetryDecision::Stop => None,

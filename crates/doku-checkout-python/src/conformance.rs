@@ -40,13 +40,8 @@ fn retry_decision(
         initial_backoff: Duration::from_millis(initial_backoff_ms),
         max_backoff: Duration::from_millis(max_backoff_ms),
     };
-    let outcome = match (status, transport) {
-        (Some(s), _) => AttemptOutcome::Status(s),
-        (None, Some("connect_failed")) => AttemptOutcome::ConnectFailed,
-        (None, Some("connection_lost")) => AttemptOutcome::ConnectionLost,
-        (None, Some("timed_out")) => AttemptOutcome::TimedOut,
-        other => return Err(pyo3::exceptions::PyValueError::new_err(format!("unknown outcome {other:?}"))),
-    };
+    let outcome = AttemptOutcome::from_parts(status, transport)
+        .ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("unknown outcome {transport:?}")))?;
     Ok(match policy.decide(attempt, outcome, retry_after_seconds.map(Duration::from_secs), jitter) {
         RetryDecision::RetryAfter(d) => Some(d.as_millis()),
         RetryDecision::Stop => None,

@@ -37,6 +37,20 @@ pub enum AttemptOutcome {
     Status(u16),
 }
 
+impl AttemptOutcome {
+    /// The outcome as the shared vectors write it: an HTTP `status`, or a `transport` failure
+    /// named `connect_failed`, `connection_lost` or `timed_out`. `None` for anything else.
+    pub fn from_parts(status: Option<u16>, transport: Option<&str>) -> Option<Self> {
+        match (status, transport) {
+            (Some(s), _) => Some(Self::Status(s)),
+            (None, Some("connect_failed")) => Some(Self::ConnectFailed),
+            (None, Some("connection_lost")) => Some(Self::ConnectionLost),
+            (None, Some("timed_out")) => Some(Self::TimedOut),
+            _ => None,
+        }
+    }
+}
+
 /// Retry or stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RetryDecision {

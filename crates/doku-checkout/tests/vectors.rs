@@ -170,15 +170,9 @@ fn run_case(op: &str, id: &str, input: &Value, expect: &Value) {
                 initial_backoff: Duration::from_millis(p["initial_backoff_ms"].as_u64().expect("ms")),
                 max_backoff: Duration::from_millis(p["max_backoff_ms"].as_u64().expect("ms")),
             };
-            let outcome = match (&input["outcome"]["status"], input["outcome"]["transport"].as_str()) {
-                (Value::Number(n), _) => {
-                    AttemptOutcome::Status(u16::try_from(n.as_u64().expect("status")).expect("u16"))
-                }
-                (_, Some("connect_failed")) => AttemptOutcome::ConnectFailed,
-                (_, Some("connection_lost")) => AttemptOutcome::ConnectionLost,
-                (_, Some("timed_out")) => AttemptOutcome::TimedOut,
-                other => panic!("{id}: outcome {other:?}"),
-            };
+            let status = input["outcome"]["status"].as_u64().map(|n| u16::try_from(n).expect("u16"));
+            let outcome = AttemptOutcome::from_parts(status, input["outcome"]["transport"].as_str())
+                .unwrap_or_else(|| panic!("{id}: outcome {}", input["outcome"]));
             let attempt = u32::try_from(input["attempt"].as_u64().expect("attempt")).expect("u32");
             let decision = policy.decide(
                 attempt,
