@@ -30,17 +30,12 @@ class MockServer {
 
   /** Adds an order as if a checkout had been created with `originalRequestId`. */
   addOrder(invoiceNumber, { originalRequestId, amount = 10000, paymentMethod = null, state = 'PENDING' } = {}) {
-    call(() =>
-      this._native.addOrderJson(
-        JSON.stringify({ invoice_number: invoiceNumber, original_request_id: originalRequestId, amount, payment_method: paymentMethod, state }),
-      ),
-    )
+    this.setup({ orders: [{ invoice_number: invoiceNumber, original_request_id: originalRequestId, amount, payment_method: paymentMethod, state }] })
   }
 
   /** Adds orders and queues faults given in the scenario file format (snake_case). */
   setup({ orders = [], faults = [] } = {}) {
-    for (const o of orders) call(() => this._native.addOrderJson(JSON.stringify(o)))
-    for (const f of faults) call(() => this._native.injectFaultJson(JSON.stringify(f)))
+    call(() => this._native.setupJson(JSON.stringify({ orders, faults })))
   }
 
   markPaid(invoiceNumber) {
@@ -52,7 +47,7 @@ class MockServer {
   }
 
   _setState(invoiceNumber, state) {
-    if (!this._native.setState(invoiceNumber, state)) throw new Error(`the emulator has no order ${invoiceNumber}`)
+    if (!call(() => this._native.setState(invoiceNumber, state))) throw new Error(`the emulator has no order ${invoiceNumber}`)
   }
 
   /** The order (`state`: PENDING, PAID, EXPIRED, CANCELLED), or null. */
@@ -67,7 +62,7 @@ class MockServer {
    * 'bad_response_signature'.
    */
   injectFault(kind, { count = 1, ...params } = {}) {
-    call(() => this._native.injectFaultJson(JSON.stringify({ kind, count, ...params })))
+    this.setup({ faults: [{ kind, count, ...params }] })
   }
 
   /** Every API request received (method, path, request_id, headers, body, signature_valid, state_changed, status). */

@@ -59,24 +59,18 @@ class MockServer:
         state: str = "PENDING",
     ) -> None:
         """Add an order as if a checkout had been created with ``original_request_id``."""
-        self._native.add_order_json(
-            json.dumps(
-                {
-                    "invoice_number": invoice_number,
-                    "original_request_id": original_request_id,
-                    "amount": amount,
-                    "payment_method": payment_method,
-                    "state": state,
-                }
-            )
-        )
+        order = {
+            "invoice_number": invoice_number,
+            "original_request_id": original_request_id,
+            "amount": amount,
+            "payment_method": payment_method,
+            "state": state,
+        }
+        self.setup(orders=[order])
 
     def setup(self, orders: List[Dict[str, Any]] = (), faults: List[Dict[str, Any]] = ()) -> None:
         """Add orders and queue faults given as dicts (the scenario file format)."""
-        for order in orders:
-            self._native.add_order_json(json.dumps(order))
-        for fault in faults:
-            self._native.inject_fault_json(json.dumps(fault))
+        self._native.setup_json(json.dumps({"orders": list(orders), "faults": list(faults)}))
 
     def mark_paid(self, invoice_number: str) -> None:
         self._set_state(invoice_number, "PAID")
@@ -100,7 +94,7 @@ class MockServer:
         ``reset_before``, ``reset_after``, ``status`` (status=, retry_after=),
         ``malformed_json``, ``bad_response_signature``.
         """
-        self._native.inject_fault_json(json.dumps({"kind": kind, "count": count, **params}))
+        self.setup(faults=[{"kind": kind, "count": count, **params}])
 
     def requests(self) -> List[Dict[str, Any]]:
         """Every API request received: method, path, request_id, headers, body,

@@ -17,16 +17,8 @@ use hyper::Response;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::state::{Fault, Order, OrderState, State};
+use crate::state::{Fault, Order, OrderState, Setup, State};
 use crate::{Inner, notify, server::json_response};
-
-#[derive(Deserialize)]
-struct Setup {
-    #[serde(default)]
-    orders: Vec<Order>,
-    #[serde(default)]
-    faults: Vec<Fault>,
-}
 
 #[derive(Deserialize)]
 struct Notify {
@@ -49,13 +41,6 @@ fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, Answer> {
     serde_json::from_slice(body).map_err(|e| bad(format!("invalid control body: {e}")))
 }
 
-fn apply_setup(state: &mut State, setup: Setup) {
-    for order in setup.orders {
-        state.orders.insert(order.invoice_number.clone(), order);
-    }
-    state.faults.extend(setup.faults);
-}
-
 pub(crate) async fn handle(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Response<Full<Bytes>> {
     let (status, value) = route(inner, method, path, body).await.unwrap_or_else(|r| r);
     json_response(status, value.to_string().into_bytes())
@@ -66,7 +51,7 @@ async fn route(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Result<A
     match (method, rest) {
         ("POST", "setup") => {
             let setup: Setup = parse(body)?;
-            apply_setup(&mut inner.state(), setup);
+            inner.state().apply(setup);
             Ok(ok(json!({ "ok": true })))
         }
         ("POST", "orders") => {

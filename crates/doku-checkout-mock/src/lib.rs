@@ -100,6 +100,36 @@ impl MockControl {
         *self.inner.state() = state::State::default();
     }
 
+    /// Adds orders and queues faults from JSON `{"orders": [Order], "faults": [Fault]}` (the
+    /// scenario files' `setup`); the form the language bindings and `/_mock/setup` share.
+    pub fn setup_json(&self, spec: &str) -> Result<(), Error> {
+        let setup: state::Setup = serde_json::from_str(spec)
+            .map_err(|e| Error::invalid_input("setup", format!("invalid emulator setup: {e}")))?;
+        self.inner.state().apply(setup);
+        Ok(())
+    }
+
+    /// [`MockControl::set_state`] with the state by name (`PENDING`, `PAID`, `EXPIRED`, `CANCELLED`).
+    pub fn set_state_named(&self, invoice_number: &str, state: &str) -> Result<bool, Error> {
+        let state: OrderState = serde_json::from_value(serde_json::Value::String(state.to_owned())).map_err(|_| {
+            Error::invalid_input(
+                "state",
+                format!("unknown order state {state:?}: use PENDING, PAID, EXPIRED or CANCELLED"),
+            )
+        })?;
+        Ok(self.set_state(invoice_number, state))
+    }
+
+    /// The order as JSON, if it exists.
+    pub fn order_json(&self, invoice_number: &str) -> Option<String> {
+        self.order(invoice_number).and_then(|o| serde_json::to_string(&o).ok())
+    }
+
+    /// The request log as a JSON array.
+    pub fn log_json(&self) -> String {
+        serde_json::to_string(&self.log()).unwrap_or_else(|_| "[]".to_owned())
+    }
+
     /// Sends a signed HTTP Notification for an order to `url` (path = the Request-Target);
     /// returns the receiver's HTTP status.
     pub async fn send_notification(&self, invoice_number: &str, url: &str) -> Result<u16, Error> {

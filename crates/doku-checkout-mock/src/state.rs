@@ -134,6 +134,15 @@ pub struct LogEntry {
     pub fault: Option<String>,
 }
 
+/// Orders to add and faults to queue, as the scenarios and the `/_mock/setup` control write them.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Setup {
+    #[serde(default)]
+    pub orders: Vec<Order>,
+    #[serde(default)]
+    pub faults: Vec<Fault>,
+}
+
 /// A stored answer for a Request-Id (DOKU replays it with 409).
 #[derive(Clone, Debug)]
 pub(crate) struct Stored {
@@ -152,6 +161,14 @@ pub(crate) struct State {
 }
 
 impl State {
+    /// Adds the orders and queues the faults of a setup.
+    pub fn apply(&mut self, setup: Setup) {
+        for order in setup.orders {
+            self.orders.insert(order.invoice_number.clone(), order);
+        }
+        self.faults.extend(setup.faults);
+    }
+
     /// Takes the fault for the next API request, if one is queued.
     pub fn next_fault(&mut self) -> Option<FaultKind> {
         let front = self.faults.front_mut()?;

@@ -1,7 +1,7 @@
 //! The emulator in-process, for `doku-checkout/testing`.
 
 use doku_checkout::Error;
-use doku_checkout_mock::{BackgroundMockServer, Fault, MockConfig, MockControl, Order, OrderState};
+use doku_checkout_mock::{BackgroundMockServer, MockConfig, MockControl};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
@@ -35,35 +35,25 @@ impl NativeMockServer {
         self.url.clone()
     }
 
+    /// Adds orders and queues faults: `{"orders": [...], "faults": [...]}`.
     #[napi]
-    pub fn add_order_json(&self, order: String) -> Result<()> {
-        let order: Order = serde_json::from_str(&order).map_err(|e| invalid("order", e))?;
-        self.control.add_order(order);
-        Ok(())
-    }
-
-    #[napi]
-    pub fn inject_fault_json(&self, fault: String) -> Result<()> {
-        let fault: Fault = serde_json::from_str(&fault).map_err(|e| invalid("fault", e))?;
-        self.control.inject_fault(fault);
-        Ok(())
+    pub fn setup_json(&self, spec: String) -> Result<()> {
+        self.control.setup_json(&spec).napi()
     }
 
     #[napi]
     pub fn set_state(&self, invoice_number: String, state: String) -> Result<bool> {
-        let state: OrderState =
-            serde_json::from_value(serde_json::Value::String(state)).map_err(|e| invalid("state", e))?;
-        Ok(self.control.set_state(&invoice_number, state))
+        self.control.set_state_named(&invoice_number, &state).napi()
     }
 
     #[napi]
     pub fn order_json(&self, invoice_number: String) -> Option<String> {
-        self.control.order(&invoice_number).map(|o| serde_json::to_string(&o).unwrap_or_default())
+        self.control.order_json(&invoice_number)
     }
 
     #[napi]
     pub fn log_json(&self) -> String {
-        serde_json::to_string(&self.control.log()).unwrap_or_default()
+        self.control.log_json()
     }
 
     #[napi]

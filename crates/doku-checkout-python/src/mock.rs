@@ -3,7 +3,7 @@
 use std::sync::{Mutex, PoisonError};
 
 use doku_checkout::Error;
-use doku_checkout_mock::{BackgroundMockServer, Fault, MockConfig, Order, OrderState};
+use doku_checkout_mock::{BackgroundMockServer, MockConfig};
 use pyo3::prelude::*;
 
 use crate::errors::IntoPyResult;
@@ -13,10 +13,6 @@ use crate::errors::IntoPyResult;
 pub(crate) struct NativeMockServer {
     url: String,
     server: Mutex<Option<BackgroundMockServer>>,
-}
-
-fn invalid(field: &'static str, e: impl std::fmt::Display) -> PyErr {
-    crate::errors::to_py(Error::invalid_input(field, e.to_string()))
 }
 
 impl NativeMockServer {
@@ -48,39 +44,24 @@ impl NativeMockServer {
         self.url.clone()
     }
 
-    /// Adds an order from its JSON form.
-    fn add_order_json(&self, order: &str) -> PyResult<()> {
-        let order: Order = serde_json::from_str(order).map_err(|e| invalid("order", e))?;
-        self.with(|s| {
-            s.control().add_order(order);
-            Ok(())
-        })
-    }
-
-    /// Queues a fault from its JSON form.
-    fn inject_fault_json(&self, fault: &str) -> PyResult<()> {
-        let fault: Fault = serde_json::from_str(fault).map_err(|e| invalid("fault", e))?;
-        self.with(|s| {
-            s.control().inject_fault(fault);
-            Ok(())
-        })
+    /// Adds orders and queues faults: `{"orders": [...], "faults": [...]}`.
+    fn setup_json(&self, spec: &str) -> PyResult<()> {
+        self.with(|s| s.control().setup_json(spec).py_err())
     }
 
     /// Sets an order's state (`PENDING`, `PAID`, `EXPIRED`, `CANCELLED`); False if unknown.
     fn set_state(&self, invoice_number: &str, state: &str) -> PyResult<bool> {
-        let state: OrderState =
-            serde_json::from_value(serde_json::Value::String(state.to_owned())).map_err(|e| invalid("state", e))?;
-        self.with(|s| Ok(s.control().set_state(invoice_number, state)))
+        self.with(|s| s.control().set_state_named(invoice_number, state).py_err())
     }
 
     /// The order as JSON, or None.
     fn order_json(&self, invoice_number: &str) -> PyResult<Option<String>> {
-        self.with(|s| Ok(s.control().order(invoice_number).map(|o| serde_json::to_string(&o).unwrap_or_default())))
+        self.with(|s| Ok(s.control().order_json(invoice_number)))
     }
 
     /// The request log as JSON.
     fn log_json(&self) -> PyResult<String> {
-        self.with(|s| Ok(serde_json::to_string(&s.control().log()).unwrap_or_default()))
+        self.with(|s| Ok(s.control().log_json()))
     }
 
     /// Forgets orders, faults and the log.
