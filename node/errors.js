@@ -40,25 +40,23 @@ const InvalidResponseError = define('InvalidResponseError', 'invalid_response', 
 const SignatureVerificationError = define('SignatureVerificationError', 'invalid_signature', 'signature did not verify; see reason')
 const ConfigurationError = define('ConfigurationError', 'config_error', 'the client is configured wrongly')
 
-const ERROR_CLASSES = Object.freeze(
-  Object.fromEntries(
-    [
-      InvalidInputError,
-      AuthenticationError,
-      OrderNotFoundError,
-      OrderNotCancellableError,
-      InvalidRequestError,
-      DuplicateRequestError,
-      RateLimitError,
-      ServerError,
-      NetworkError,
-      RequestTimeoutError,
-      InvalidResponseError,
-      SignatureVerificationError,
-      ConfigurationError,
-    ].map((cls) => [cls.code, cls]),
-  ),
-)
+const SUBCLASSES = [
+  InvalidInputError,
+  AuthenticationError,
+  OrderNotFoundError,
+  OrderNotCancellableError,
+  InvalidRequestError,
+  DuplicateRequestError,
+  RateLimitError,
+  ServerError,
+  NetworkError,
+  RequestTimeoutError,
+  InvalidResponseError,
+  SignatureVerificationError,
+  ConfigurationError,
+]
+
+const ERROR_CLASSES = Object.freeze(Object.fromEntries(SUBCLASSES.map((cls) => [cls.code, cls])))
 
 /** Builds the typed error for a core error payload (snake_case JSON from the addon). */
 function fromPayload(payload) {
@@ -90,19 +88,7 @@ function invalidInput(field, message) {
 
 module.exports = {
   DokuError,
-  InvalidInputError,
-  AuthenticationError,
-  OrderNotFoundError,
-  OrderNotCancellableError,
-  InvalidRequestError,
-  DuplicateRequestError,
-  RateLimitError,
-  ServerError,
-  NetworkError,
-  RequestTimeoutError,
-  InvalidResponseError,
-  SignatureVerificationError,
-  ConfigurationError,
+  ...Object.fromEntries(SUBCLASSES.map((cls) => [cls.name, cls])),
   ERROR_CLASSES,
   toDokuError,
   invalidInput,

@@ -32,7 +32,9 @@ fn sign_request(
     Ok(input(client_id, request_id, timestamp, request_target, body.as_ref())?.sign(&secret))
 }
 
-/// The exact string that is signed (for debugging a signature mismatch).
+/// The exact string that is signed (for debugging a signature mismatch). Accepts the same
+/// keyword arguments as `sign_request`, so a call can be switched between the two; the
+/// secret key is not part of the string and is ignored.
 #[pyfunction]
 #[pyo3(signature = (*, client_id, secret_key = None, request_id, timestamp, request_target, body = None))]
 fn signing_string(
@@ -43,7 +45,7 @@ fn signing_string(
     request_target: &str,
     body: Option<Body>,
 ) -> PyResult<String> {
-    let _ = secret_key;
+    let _ = secret_key; // not part of the signed string
     Ok(input(client_id, request_id, timestamp, request_target, body.as_ref())?.string_to_sign())
 }
 
