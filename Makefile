@@ -25,7 +25,7 @@ PY_TOOLS := $(BUILD)/py-tools
 PY_TEST := $(BUILD)/py-test
 WHEELS := $(BUILD)/wheels
 
-.PHONY: demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
+.PHONY: bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
 
 demo: build
 	@$(CLI) demo
@@ -112,7 +112,14 @@ vectors:
 	python3 tests/vectors/generate.py
 	python3 tests/scenarios/generate.py
 
-bench: bench-rust bench-python bench-node bench-kotlin
+bench: bench-emulator bench-rust bench-python bench-node bench-kotlin
+
+# The emulator under load (about 2 minutes): a fresh release CLI as the server, wrk (Debian's
+# package, installed when missing) and our own signed-request load generator as the clients.
+bench-emulator:
+	$(CARGO) build --release -p doku-checkout-cli --quiet
+	command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	DOKU_CLI=$(CARGO_TARGET_DIR)/release/doku-checkout $(CARGO) bench -p doku-checkout-mock --bench load
 
 bench-rust:
 	$(CARGO) bench -p doku-checkout --bench sign -- --warm-up-time 1 --measurement-time 3

@@ -19,6 +19,12 @@ pub(crate) struct MockArgs {
     /// The Client ID the emulator accepts.
     #[arg(long, env = "DOKU_CLIENT_ID", default_value = "MCH-TEST-0001")]
     client_id: String,
+    /// How many API requests the log (`GET /_mock/log`) keeps; the oldest are forgotten first.
+    #[arg(long, default_value_t = doku_checkout_mock::DEFAULT_LOG_SIZE)]
+    log_size: usize,
+    /// How many Request-Ids' answers are kept for 409 replays.
+    #[arg(long, default_value_t = doku_checkout_mock::DEFAULT_REPLAY_STORE_SIZE)]
+    replay_store_size: usize,
 }
 
 pub(crate) fn run(args: &MockArgs) -> u8 {
@@ -26,7 +32,16 @@ pub(crate) fn run(args: &MockArgs) -> u8 {
         Ok(k) => k,
         Err(e) => return report(&e),
     };
-    let config = MockConfig { client_id: args.client_id.clone(), secret_key, port: args.port };
+    let config = MockConfig {
+        client_id: args.client_id.clone(),
+        secret_key,
+        port: args.port,
+        log_size: args.log_size,
+        replay_store_size: args.replay_store_size,
+    };
+    if let Err(e) = config.validate() {
+        return report(&e);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return report(&Error::config(format!("cannot start the runtime: {e}"))),

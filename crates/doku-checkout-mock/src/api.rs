@@ -1,23 +1,17 @@
 //! The DOKU endpoints: header and signature checks, idempotent replay, and the three
 //! operations over the in-memory orders.
+//!
+//! A request goes through three steps so that the state lock is held only for the order change:
+//! [`authenticate`] and [`parse`] before the lock (HMAC, JSON parsing), [`decide`] under it, and
+//! [`Outcome::render`] after it.
 
 use doku_checkout::{ReceivedHeaders, SigningInput, Timestamp, compute_digest};
 use percent_encoding::percent_decode_str;
-use serde_json::{Value, json};
+use serde_json::Value;
 
+use crate::outcome::{Created, Outcome};
 use crate::state::{Order, OrderState, State, Stored};
 use crate::{Inner, MAX_SKEW_SECONDS};
-
-/// An answer before it is signed and sent.
-pub(crate) struct ApiAnswer {
-    pub status: u16,
-    pub body: Vec<u8>,
-    pub state_changed: bool,
-}
-
-fn answer(status: u16, messages: &[&str]) -> ApiAnswer {
-    ApiAnswer { status, body: json!({ "message": messages }).to_string().into_bytes(), state_changed: false }
-}
 
 /// Checks the four Non-SNAP headers, the timestamp skew and the signature over the raw body.
 pub(crate) fn authenticate(
@@ -26,190 +20,210 @@ pub(crate) fn authenticate(
     path: &str,
     headers: &ReceivedHeaders,
     body: &[u8],
-) -> Result<(), ApiAnswer> {
-    let get = |name: &str| headers.get(name).ok_or_else(|| answer(400, &[&format!("MISSING HEADER {name}")]));
+) -> Result<(), Outcome> {
+    let get = |name: &str| headers.get(name).ok_or_else(|| Outcome::refused(400, format!("MISSING HEADER {name}")));
     let (client_id, request_id, timestamp, signature) =
         (get("Client-Id")?, get("Request-Id")?, get("Request-Timestamp")?, get("Signature")?);
     if client_id != inner.client_id {
-        return Err(answer(401, &["INVALID CLIENT ID"]));
+        return Err(Outcome::refused(401, "INVALID CLIENT ID"));
     }
-    let ts = Timestamp::parse(timestamp).map_err(|_| answer(400, &["INVALID REQUEST TIMESTAMP FORMAT"]))?;
+    let ts = Timestamp::parse(timestamp).map_err(|_| Outcome::refused(400, "INVALID REQUEST TIMESTAMP FORMAT"))?;
     if ts.unix().abs_diff(Timestamp::now().unix()) > MAX_SKEW_SECONDS {
-        return Err(answer(401, &["REQUEST TIMESTAMP OUT OF ALLOWED RANGE"]));
+        return Err(Outcome::refused(401, "REQUEST TIMESTAMP OUT OF ALLOWED RANGE"));
     }
     let body = (method == "POST").then_some(body);
     let input = SigningInput::new(client_id, request_id, timestamp, path, body)
-        .map_err(|_| answer(400, &["INVALID HEADER"]))?;
-    input.verify(&inner.secret, signature).map_err(|_| answer(401, &["INVALID SIGNATURE"]))
+        .map_err(|_| Outcome::refused(400, "INVALID HEADER"))?;
+    input.verify(&inner.secret, signature).map_err(|_| Outcome::refused(401, "INVALID SIGNATURE"))
 }
 
-/// Routes an authenticated API request, applying DOKU's Request-Id replay rule to POSTs.
-pub(crate) fn handle(
-    inner: &Inner,
-    state: &mut State,
-    method: &str,
-    path: &str,
-    request_id: &str,
-    body: &[u8],
-) -> ApiAnswer {
-    if method == "POST" {
-        let digest = compute_digest(body);
-        if let Some(stored) = state.answers.get(request_id) {
-            return if stored.path == path && stored.body_digest == digest {
-                ApiAnswer { status: 409, body: stored.response.clone(), state_changed: false }
-            } else {
-                answer(409, &["REQUEST ID ALREADY USED FOR A DIFFERENT REQUEST"])
-            };
-        }
-        let result = route(inner, state, method, path, request_id, body);
-        state.answers.insert(
-            request_id.to_owned(),
-            Stored { path: path.to_owned(), body_digest: digest, response: result.body.clone() },
-        );
-        return result;
+/// An authenticated API request, parsed (outside the state lock).
+pub(crate) struct Call {
+    /// `(path, body digest)` for a POST: the key DOKU replays a Request-Id's answer for.
+    replay_key: Option<(String, String)>,
+    request_id: String,
+    operation: Operation,
+}
+
+enum Operation {
+    Cancel { invoice: String, original_request_id: String, note: String },
+    Create(Box<Created>),
+    Status { invoice: String },
+    Refused(Outcome),
+}
+
+/// What [`decide`] answered.
+pub(crate) struct Decision {
+    pub outcome: Outcome,
+    /// A repeated Request-Id: the stored outcome, answered with 409.
+    pub replayed: bool,
+}
+
+impl Decision {
+    pub fn status(&self) -> u16 {
+        if self.replayed { 409 } else { self.outcome.status() }
     }
-    route(inner, state, method, path, request_id, body)
+
+    pub fn state_changed(&self) -> bool {
+        !self.replayed && self.outcome.changes_state()
+    }
 }
 
-fn route(inner: &Inner, state: &mut State, method: &str, path: &str, request_id: &str, body: &[u8]) -> ApiAnswer {
-    match (method, path) {
-        ("POST", "/checkout/v1/payment") => create(inner, state, request_id, body),
-        ("POST", "/checkout/v3/cancellations") => cancel(state, body),
+/// Routes and parses a request that [`authenticate`] accepted.
+pub(crate) fn parse(inner: &Inner, method: &str, path: &str, request_id: &str, body: &[u8]) -> Call {
+    let operation = match (method, path) {
+        ("POST", "/checkout/v1/payment") => create(inner, request_id, body).unwrap_or_else(Operation::Refused),
+        ("POST", "/checkout/v3/cancellations") => cancel(body).unwrap_or_else(Operation::Refused),
         ("GET", p) if p.starts_with("/orders/v1/status/") => {
-            let raw = &p["/orders/v1/status/".len()..];
-            match percent_decode_str(raw).decode_utf8() {
-                Ok(invoice) => status(state, &invoice),
-                Err(_) => answer(400, &["INVALID INVOICE NUMBER ENCODING"]),
+            match percent_decode_str(&p["/orders/v1/status/".len()..]).decode_utf8() {
+                Ok(invoice) => Operation::Status { invoice: invoice.into_owned() },
+                Err(_) => Operation::Refused(Outcome::refused(400, "INVALID INVOICE NUMBER ENCODING")),
             }
         }
-        _ => answer(404, &["NOT FOUND"]),
+        _ => Operation::Refused(Outcome::refused(404, "NOT FOUND")),
+    };
+    let replay_key = (method == "POST").then(|| (path.to_owned(), compute_digest(body)));
+    Call { replay_key, request_id: request_id.to_owned(), operation }
+}
+
+/// Applies a call to the orders (the only step that holds the state lock), with DOKU's
+/// Request-Id replay rule for POSTs.
+pub(crate) fn decide(state: &mut State, call: Call) -> Decision {
+    let Call { replay_key, request_id, operation } = call;
+    let Some((path, body_digest)) = replay_key else {
+        return Decision { outcome: apply(state, operation), replayed: false };
+    };
+    if let Some(stored) = state.stored(&request_id) {
+        return if stored.path == path && stored.body_digest == body_digest {
+            Decision { outcome: stored.outcome.clone(), replayed: true }
+        } else {
+            Decision {
+                outcome: Outcome::refused(409, "REQUEST ID ALREADY USED FOR A DIFFERENT REQUEST"),
+                replayed: false,
+            }
+        };
+    }
+    let outcome = apply(state, operation);
+    state.store(&request_id, Stored { path, body_digest, outcome: outcome.clone() });
+    Decision { outcome, replayed: false }
+}
+
+fn apply(state: &mut State, operation: Operation) -> Outcome {
+    let now = Timestamp::now().unix();
+    match operation {
+        Operation::Refused(outcome) => outcome,
+        Operation::Status { invoice } => match state.order_mut(&invoice, now) {
+            Some(order) => Outcome::Status(Box::new(order.clone())),
+            None => Outcome::refused(404, "ORDER NOT FOUND"),
+        },
+        Operation::Cancel { invoice, original_request_id, note } => {
+            let Some(order) = state.order_mut(&invoice, now) else {
+                return Outcome::refused(404, "ORDER NOT FOUND");
+            };
+            if order.original_request_id != original_request_id {
+                return Outcome::refused(400, "ORIGINAL REQUEST ID DOES NOT MATCH THE ORDER");
+            }
+            match order.state {
+                OrderState::Paid => return Outcome::refused(400, "ORDER ALREADY PAID"),
+                OrderState::Expired => return Outcome::refused(400, "ORDER ALREADY EXPIRED"),
+                OrderState::Cancelled => return Outcome::refused(400, "ORDER ALREADY CANCELLED"),
+                OrderState::Pending => {}
+            }
+            if order.payment_method.as_deref().map(doku_checkout::cancel_support)
+                == Some(doku_checkout::CancelSupport::NotSupported)
+            {
+                return Outcome::refused(400, "PAYMENT CHANNEL NOT SUPPORTED FOR CANCELLATION");
+            }
+            order.state = OrderState::Cancelled;
+            Outcome::Cancelled { invoice, original_request_id, note }
+        }
+        Operation::Create(created) => {
+            if state.orders.contains_key(&created.invoice) {
+                return Outcome::refused(400, "DUPLICATE INVOICE NUMBER");
+            }
+            let order = Order {
+                invoice_number: created.invoice.clone(),
+                amount: created.amount,
+                original_request_id: created.request_id.clone(),
+                payment_method: (created.methods.len() == 1).then(|| created.methods[0].clone()),
+                state: OrderState::Pending,
+                expires_at: created.expires.unix(),
+            };
+            state.orders.insert(created.invoice.clone(), order);
+            Outcome::Created(created)
+        }
     }
 }
 
-fn parse(body: &[u8]) -> Result<Value, ApiAnswer> {
+/// The longest `payment_due_date` the emulator accepts: one year, in minutes.
+const MAX_DUE_MINUTES: i64 = 366 * 24 * 60;
+
+fn json_object(body: &[u8]) -> Result<Value, Outcome> {
     serde_json::from_slice::<Value>(body)
         .ok()
         .filter(Value::is_object)
-        .ok_or_else(|| answer(400, &["INVALID JSON BODY"]))
+        .ok_or_else(|| Outcome::refused(400, "INVALID JSON BODY"))
 }
 
 fn field<'v>(v: &'v Value, path: &[&str]) -> Option<&'v Value> {
     path.iter().try_fold(v, |v, k| v.get(k))
 }
 
-fn cancel(state: &mut State, body: &[u8]) -> ApiAnswer {
-    let v = match parse(body) {
-        Ok(v) => v,
-        Err(a) => return a,
-    };
-    let text = |path: &[&str]| field(&v, path).and_then(Value::as_str).filter(|s| !s.is_empty());
-    let (Some(invoice), Some(original), Some(note)) =
+fn cancel(body: &[u8]) -> Result<Operation, Outcome> {
+    let v = json_object(body)?;
+    let text = |path: &[&str]| field(&v, path).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
+    let (Some(invoice), Some(original_request_id), Some(note)) =
         (text(&["order", "invoice_number"]), text(&["payment", "original_request_id"]), text(&["note"]))
     else {
-        return answer(
+        return Err(Outcome::refused(
             400,
-            &["INVALID PARAMETER: order.invoice_number, payment.original_request_id and note are mandatory"],
-        );
+            "INVALID PARAMETER: order.invoice_number, payment.original_request_id and note are mandatory",
+        ));
     };
-    let Some(order) = state.order_mut(invoice, Timestamp::now().unix()) else {
-        return answer(404, &["ORDER NOT FOUND"]);
-    };
-    if order.original_request_id != original {
-        return answer(400, &["ORIGINAL REQUEST ID DOES NOT MATCH THE ORDER"]);
-    }
-    match order.state {
-        OrderState::Paid => return answer(400, &["ORDER ALREADY PAID"]),
-        OrderState::Expired => return answer(400, &["ORDER ALREADY EXPIRED"]),
-        OrderState::Cancelled => return answer(400, &["ORDER ALREADY CANCELLED"]),
-        OrderState::Pending => {}
-    }
-    if order.payment_method.as_deref().map(doku_checkout::cancel_support)
-        == Some(doku_checkout::CancelSupport::NotSupported)
-    {
-        return answer(400, &["PAYMENT CHANNEL NOT SUPPORTED FOR CANCELLATION"]);
-    }
-    order.state = OrderState::Cancelled;
-    let body = json!({
-        "message": ["SUCCESS"],
-        "response": {
-            "order": { "invoice_number": invoice, "status": "CANCELLED" },
-            "payment": { "original_request_id": original },
-            "note": note,
-        }
-    });
-    ApiAnswer { status: 200, body: body.to_string().into_bytes(), state_changed: true }
+    Ok(Operation::Cancel { invoice, original_request_id, note })
 }
 
-fn create(inner: &Inner, state: &mut State, request_id: &str, body: &[u8]) -> ApiAnswer {
-    let v = match parse(body) {
-        Ok(v) => v,
-        Err(a) => return a,
-    };
+fn create(inner: &Inner, request_id: &str, body: &[u8]) -> Result<Operation, Outcome> {
+    let v = json_object(body)?;
     let Some(invoice) =
         field(&v, &["order", "invoice_number"]).and_then(Value::as_str).filter(|s| !s.is_empty() && s.len() <= 64)
     else {
-        return answer(400, &["INVALID PARAMETER: order.invoice_number"]);
+        return Err(Outcome::refused(400, "INVALID PARAMETER: order.invoice_number"));
     };
     let Some(amount) = field(&v, &["order", "amount"]).and_then(Value::as_u64).filter(|a| *a > 0) else {
-        return answer(400, &["INVALID PARAMETER: order.amount"]);
+        return Err(Outcome::refused(400, "INVALID PARAMETER: order.amount"));
     };
     if let Some(items) = field(&v, &["order", "line_items"]).and_then(Value::as_array) {
-        let total: u64 =
-            items.iter().map(|i| i["price"].as_u64().unwrap_or(0) * i["quantity"].as_u64().unwrap_or(0)).sum();
-        if total != amount {
-            return answer(400, &["AMOUNT NOT MATCH"]);
+        let total = items.iter().try_fold(0u64, |sum, i| {
+            i["price"].as_u64().unwrap_or(0).checked_mul(i["quantity"].as_u64().unwrap_or(0))?.checked_add(sum)
+        });
+        if total != Some(amount) {
+            return Err(Outcome::refused(400, "AMOUNT NOT MATCH"));
         }
     }
-    if state.orders.contains_key(invoice) {
-        return answer(400, &["DUPLICATE INVOICE NUMBER"]);
-    }
-    let due = field(&v, &["payment", "payment_due_date"]).and_then(Value::as_i64).unwrap_or(60);
+    let due_minutes = match field(&v, &["payment", "payment_due_date"]) {
+        None => 60,
+        Some(due) => match due.as_i64().filter(|m| (1..=MAX_DUE_MINUTES).contains(m)) {
+            Some(minutes) => minutes,
+            None => return Err(Outcome::refused(400, "INVALID PARAMETER: payment.payment_due_date")),
+        },
+    };
     let methods: Vec<String> = field(&v, &["payment", "payment_method_types"])
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_owned)).collect())
         .unwrap_or_default();
-    let now = Timestamp::now();
-    let expires = Timestamp::from_unix(now.unix() + due * 60);
-    let order = Order {
-        invoice_number: invoice.to_owned(),
-        amount,
-        original_request_id: request_id.to_owned(),
-        payment_method: (methods.len() == 1).then(|| methods[0].clone()),
-        state: OrderState::Pending,
-        expires_at: expires.unix(),
-    };
-    state.orders.insert(invoice.to_owned(), order);
+    let created = Timestamp::now();
     let token = uuid::Uuid::new_v4().simple().to_string();
-    let body = json!({
-        "message": ["SUCCESS"],
-        "response": {
-            "order": { "amount": amount.to_string(), "invoice_number": invoice, "currency": "IDR" },
-            "payment": {
-                "payment_method_types": methods,
-                "payment_due_date": due,
-                "token_id": token,
-                "url": format!("{}/checkout-link-v2/{token}", inner.public_url()),
-                "expired_date": expires.to_wib_compact(),
-                "expired_datetime": expires.to_string(),
-            },
-            "headers": { "request_id": request_id, "client_id": inner.client_id, "date": now.to_string() },
-        }
-    });
-    ApiAnswer { status: 200, body: body.to_string().into_bytes(), state_changed: true }
-}
-
-fn status(state: &mut State, invoice: &str) -> ApiAnswer {
-    let Some(order) = state.order_mut(invoice, Timestamp::now().unix()) else {
-        return answer(404, &["ORDER NOT FOUND"]);
-    };
-    let body = json!({
-        "order": { "invoice_number": order.invoice_number, "amount": order.amount },
-        "transaction": {
-            "status": order.state.transaction_status(),
-            "date": Timestamp::now().to_string(),
-            "original_request_id": order.original_request_id,
-        },
-        "channel": { "id": order.payment_method },
-    });
-    ApiAnswer { status: 200, body: body.to_string().into_bytes(), state_changed: false }
+    Ok(Operation::Create(Box::new(Created {
+        invoice: invoice.to_owned(),
+        amount,
+        methods,
+        due_minutes,
+        url: format!("{}/checkout-link-v2/{token}", inner.public_url()),
+        token,
+        expires: Timestamp::from_unix(created.unix() + due_minutes * 60),
+        request_id: request_id.to_owned(),
+        client_id: inner.client_id.clone(),
+        created,
+    })))
 }

@@ -17,7 +17,7 @@ use hyper::Response;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::state::{Fault, Order, OrderState, Setup, State};
+use crate::state::{Fault, LogEntry, Order, OrderState, Setup};
 use crate::{Inner, notify, server::json_response};
 
 #[derive(Deserialize)]
@@ -51,7 +51,7 @@ async fn route(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Result<A
     match (method, rest) {
         ("POST", "setup") => {
             let setup: Setup = parse(body)?;
-            inner.state().apply(setup);
+            inner.apply(setup);
             Ok(ok(json!({ "ok": true })))
         }
         ("POST", "orders") => {
@@ -61,12 +61,16 @@ async fn route(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Result<A
         }
         ("POST", "faults") => {
             let fault: Fault = parse(body)?;
-            inner.state().faults.push_back(fault);
+            inner.traffic().faults.push_back(fault);
             Ok(ok(json!({ "ok": true })))
         }
-        ("GET", "log") => Ok(ok(serde_json::to_value(&inner.state().log).unwrap_or_default())),
+        ("GET", "log") => {
+            let snapshot = inner.traffic().log.snapshot();
+            let entries: Vec<&LogEntry> = snapshot.iter().map(|e| &**e).collect();
+            Ok(ok(serde_json::to_value(entries).unwrap_or_default()))
+        }
         ("POST", "reset") => {
-            *inner.state() = State::default();
+            inner.reset();
             Ok(ok(json!({ "ok": true })))
         }
         ("POST", "notify") => {

@@ -3,8 +3,10 @@
 mod api;
 mod control;
 mod notify;
+mod outcome;
 mod server;
 mod state;
+mod traffic;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -16,6 +18,13 @@ pub use state::{Fault, FaultKind, LogEntry, Order, OrderState};
 /// DOKU-like tolerance for `Request-Timestamp` skew: ±15 minutes.
 pub const MAX_SKEW_SECONDS: u64 = 15 * 60;
 
+/// How many API requests the log keeps by default (the oldest are forgotten first).
+pub const DEFAULT_LOG_SIZE: usize = 10_000;
+/// How many Request-Ids' answers are kept for 409 replays by default.
+pub const DEFAULT_REPLAY_STORE_SIZE: usize = 100_000;
+/// The largest `log_size` and `replay_store_size` accepted.
+pub const MAX_STORE_SIZE: usize = 10_000_000;
+
 /// How to start the emulator.
 #[derive(Clone, Debug)]
 pub struct MockConfig {
@@ -25,12 +34,36 @@ pub struct MockConfig {
     pub secret_key: SecretKey,
     /// Port on 127.0.0.1; 0 picks a free one.
     pub port: u16,
+    /// Requests kept in the log (1 to [`MAX_STORE_SIZE`]): a long load test keeps the last ones.
+    pub log_size: usize,
+    /// Request-Ids whose answers are kept for replay (1 to [`MAX_STORE_SIZE`]); DOKU's own
+    /// window is not documented, and a Request-Id older than this many is treated as new.
+    pub replay_store_size: usize,
 }
 
 impl MockConfig {
-    /// Client ID and Secret Key, free port.
+    /// Client ID and Secret Key, free port, default store sizes.
     pub fn new(client_id: impl Into<String>, secret_key: impl Into<String>) -> Result<Self, Error> {
-        Ok(Self { client_id: client_id.into(), secret_key: SecretKey::new(secret_key)?, port: 0 })
+        Ok(Self {
+            client_id: client_id.into(),
+            secret_key: SecretKey::new(secret_key)?,
+            port: 0,
+            log_size: DEFAULT_LOG_SIZE,
+            replay_store_size: DEFAULT_REPLAY_STORE_SIZE,
+        })
+    }
+
+    /// Refuses store sizes outside 1 to [`MAX_STORE_SIZE`].
+    pub fn validate(&self) -> Result<(), Error> {
+        for (field, value) in [("log_size", self.log_size), ("replay_store_size", self.replay_store_size)] {
+            if !(1..=MAX_STORE_SIZE).contains(&value) {
+                return Err(Error::invalid_input(
+                    field,
+                    format!("{field} must be between 1 and {MAX_STORE_SIZE}, got {value}"),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -39,6 +72,7 @@ pub(crate) struct Inner {
     pub secret: SecretKey,
     pub addr: SocketAddr,
     state: Mutex<state::State>,
+    traffic: Mutex<traffic::Traffic>,
 }
 
 impl Inner {
@@ -46,9 +80,33 @@ impl Inner {
         format!("http://{}", self.addr)
     }
 
-    /// The state; a panic elsewhere never makes the emulator unusable.
+    /// The orders and stored answers; a panic elsewhere never makes the emulator unusable.
+    /// Lock order: never take this while holding [`Inner::traffic`].
     pub fn state(&self) -> MutexGuard<'_, state::State> {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The fault queue and the request log.
+    pub fn traffic(&self) -> MutexGuard<'_, traffic::Traffic> {
+        self.traffic.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Adds orders and queues faults.
+    pub fn apply(&self, setup: state::Setup) {
+        self.state().add_orders(setup.orders);
+        self.traffic().faults.extend(setup.faults);
+    }
+
+    /// Forgets orders, stored answers, faults and the log.
+    pub fn reset(&self) {
+        self.state().clear();
+        self.traffic().clear();
+    }
+
+    /// The log's entries, copied outside the lock.
+    pub fn log(&self) -> Vec<LogEntry> {
+        let snapshot = self.traffic().log.snapshot();
+        snapshot.iter().map(|e| LogEntry::clone(e)).collect()
     }
 }
 
@@ -87,17 +145,17 @@ impl MockControl {
 
     /// Queues a fault for the next `fault.count` API requests.
     pub fn inject_fault(&self, fault: Fault) {
-        self.inner.state().faults.push_back(fault);
+        self.inner.traffic().faults.push_back(fault);
     }
 
-    /// Every API request received so far.
+    /// The API requests received so far, oldest first (the last [`MockConfig::log_size`]).
     pub fn log(&self) -> Vec<LogEntry> {
-        self.inner.state().log.clone()
+        self.inner.log()
     }
 
     /// Forgets orders, stored answers, faults and the log.
     pub fn reset(&self) {
-        *self.inner.state() = state::State::default();
+        self.inner.reset();
     }
 
     /// Adds orders and queues faults from JSON `{"orders": [Order], "faults": [Fault]}` (the
@@ -105,7 +163,7 @@ impl MockControl {
     pub fn setup_json(&self, spec: &str) -> Result<(), Error> {
         let setup: state::Setup = serde_json::from_str(spec)
             .map_err(|e| Error::invalid_input("setup", format!("invalid emulator setup: {e}")))?;
-        self.inner.state().apply(setup);
+        self.inner.apply(setup);
         Ok(())
     }
 
@@ -125,9 +183,11 @@ impl MockControl {
         self.order(invoice_number).and_then(|o| serde_json::to_string(&o).ok())
     }
 
-    /// The request log as a JSON array.
+    /// The request log as a JSON array (serialised outside the lock).
     pub fn log_json(&self) -> String {
-        serde_json::to_string(&self.log()).unwrap_or_else(|_| "[]".to_owned())
+        let snapshot = self.inner.traffic().log.snapshot();
+        let entries: Vec<&LogEntry> = snapshot.iter().map(|e| &**e).collect();
+        serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned())
     }
 
     /// Sends a signed HTTP Notification for an order to `url` (path = the Request-Target);
@@ -147,12 +207,14 @@ pub struct MockServer {
 impl MockServer {
     /// Binds 127.0.0.1 and starts serving.
     pub async fn start(config: MockConfig) -> std::io::Result<Self> {
+        config.validate().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let inner = Arc::new(Inner {
             client_id: config.client_id,
             secret: config.secret_key,
             addr: listener.local_addr()?,
-            state: Mutex::new(state::State::default()),
+            state: Mutex::new(state::State::new(config.replay_store_size)),
+            traffic: Mutex::new(traffic::Traffic::new(config.log_size)),
         });
         let (tx, rx) = tokio::sync::oneshot::channel();
         let task = tokio::spawn(server::serve(listener, Arc::clone(&inner), rx));
@@ -240,3 +302,6 @@ impl Drop for BackgroundMockServer {
         self.stop();
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -15,9 +15,12 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 use crate::Inner;
-use crate::api::{self, ApiAnswer};
+use crate::api;
 use crate::control;
 use crate::state::{FaultKind, LogEntry};
+
+/// Request bodies longer than this are logged cut short (the request itself is served whole).
+pub(crate) const LOGGED_BODY_LIMIT: usize = 64 * 1024;
 
 /// Closing the connection without an answer: hyper drops it when the service fails.
 #[derive(Debug)]
@@ -86,35 +89,39 @@ async fn api_request(
 ) -> Reply {
     let received = ReceivedHeaders::new(headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let request_id = received.get("Request-Id").map(str::to_owned);
+    let logged_body = logged_body(&body);
     let (seq, fault) = {
-        let mut state = inner.state();
-        let seq = state.log.len() as u64 + 1;
-        let fault = state.next_fault();
-        state.log.push(LogEntry {
+        let mut traffic = inner.traffic();
+        let fault = traffic.next_fault();
+        let fault_name = fault.as_ref().map(|f| format!("{f:?}"));
+        let seq = traffic.log.push(|seq| LogEntry {
             seq,
             method: method.clone(),
             path: path.clone(),
             request_id: request_id.clone(),
-            headers: headers.clone(),
-            body: String::from_utf8_lossy(&body).into_owned(),
+            headers,
+            body: logged_body,
             signature_valid: false,
             state_changed: false,
             status: None,
-            fault: fault.as_ref().map(|f| format!("{f:?}")),
+            fault: fault_name,
         });
         (seq, fault)
     };
-    let update = |f: &dyn Fn(&mut LogEntry)| {
-        if let Some(entry) = inner.state().log.iter_mut().find(|e| e.seq == seq) {
-            f(entry);
-        }
+    // One log update per request where it ends (two when an answer is delayed after the change).
+    let finish = |signature_valid: bool, state_changed: bool, status: Option<u16>| {
+        inner.traffic().log.update(seq, |e| {
+            e.signature_valid = signature_valid;
+            e.state_changed = state_changed;
+            e.status = status;
+        });
     };
 
     match &fault {
         Some(FaultKind::ResetBefore) => return Err(Hangup),
         Some(FaultKind::Delay { ms }) => tokio::time::sleep(Duration::from_millis(*ms)).await,
         Some(FaultKind::Status { status, retry_after }) => {
-            update(&|e| e.status = Some(*status));
+            finish(false, false, Some(*status));
             let mut r = json_response(*status, format!(r#"{{"message":["INJECTED HTTP {status}"]}}"#).into_bytes());
             if let Some(secs) = retry_after {
                 r.headers_mut().insert("retry-after", hyper::header::HeaderValue::from(*secs));
@@ -124,28 +131,32 @@ async fn api_request(
         _ => {}
     }
 
-    let answer = match api::authenticate(inner, &method, &path, &received, &body) {
-        Err(refusal) => refusal,
-        Ok(()) => {
-            update(&|e| e.signature_valid = true);
-            let rid = request_id.clone().unwrap_or_default();
-            let mut state = inner.state();
-            api::handle(inner, &mut state, &method, &path, &rid, &body)
-        }
-    };
-    let changed = answer.state_changed;
-    update(&|e| e.state_changed = changed);
+    let (signature_valid, status, state_changed, mut out) =
+        match api::authenticate(inner, &method, &path, &received, &body) {
+            Err(refusal) => (false, refusal.status(), false, refusal.render()),
+            Ok(()) => {
+                let call = api::parse(inner, &method, &path, request_id.as_deref().unwrap_or_default(), &body);
+                let decision = api::decide(&mut inner.state(), call);
+                (true, decision.status(), decision.state_changed(), decision.outcome.render())
+            }
+        };
 
     match fault {
-        Some(FaultKind::ResetAfter) => return Err(Hangup),
-        Some(FaultKind::DelayAfter { ms }) => tokio::time::sleep(Duration::from_millis(ms)).await,
+        Some(FaultKind::ResetAfter) => {
+            finish(signature_valid, state_changed, None);
+            return Err(Hangup);
+        }
+        Some(FaultKind::DelayAfter { ms }) => {
+            // The order has changed already: a test looking while the answer is late sees it.
+            finish(signature_valid, state_changed, None);
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
         _ => {}
     }
-    let ApiAnswer { status, body: mut out, .. } = answer;
     if matches!(fault, Some(FaultKind::MalformedJson)) {
         out = b"{\"message\":[\"SUCC".to_vec();
     }
-    update(&|e| e.status = Some(status));
+    finish(signature_valid, state_changed, Some(status));
     let mut signed = response_headers(inner, &method, &path, request_id.as_deref(), &out);
     if matches!(fault, Some(FaultKind::BadResponseSignature)) {
         for (name, value) in &mut signed {
@@ -161,6 +172,16 @@ async fn api_request(
         }
     }
     Ok(response)
+}
+
+/// The body as the log keeps it: lossy UTF-8, cut at [`LOGGED_BODY_LIMIT`] bytes.
+fn logged_body(body: &[u8]) -> String {
+    let kept = &body[..body.len().min(LOGGED_BODY_LIMIT)];
+    let mut text = String::from_utf8_lossy(kept).into_owned();
+    if kept.len() < body.len() {
+        text.push_str(&format!("…[{} bytes not logged]", body.len() - kept.len()));
+    }
+    text
 }
 
 /// DOKU's response headers: `Client-Id`, `Request-Id`, `Response-Timestamp`, `Signature`

@@ -1,6 +1,9 @@
-//! The emulator's memory: orders, the idempotency store, queued faults and the request log.
+//! The emulator's memory of orders and of answered Request-Ids (its idempotency store).
+//! The faults and the request log live in `traffic.rs`.
 
 use std::collections::{HashMap, VecDeque};
+
+use crate::outcome::Outcome;
 
 use doku_checkout::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -148,36 +151,56 @@ pub(crate) struct Setup {
 pub(crate) struct Stored {
     pub path: String,
     pub body_digest: String,
-    pub response: Vec<u8>,
+    pub outcome: Outcome,
 }
 
-/// Everything the emulator remembers.
-#[derive(Debug, Default)]
+/// Everything the emulator remembers about orders and Request-Ids.
+#[derive(Debug)]
 pub(crate) struct State {
     pub orders: HashMap<String, Order>,
-    pub answers: HashMap<String, Stored>,
-    pub faults: VecDeque<Fault>,
-    pub log: Vec<LogEntry>,
+    answers: HashMap<String, Stored>,
+    /// Request-Ids in the order their answers were stored, to forget the oldest first.
+    answer_order: VecDeque<String>,
+    answer_capacity: usize,
 }
 
 impl State {
-    /// Adds the orders and queues the faults of a setup.
-    pub fn apply(&mut self, setup: Setup) {
-        for order in setup.orders {
-            self.orders.insert(order.invoice_number.clone(), order);
+    /// No orders; remembers the answers of the last `answer_capacity` Request-Ids.
+    pub fn new(answer_capacity: usize) -> Self {
+        Self {
+            orders: HashMap::new(),
+            answers: HashMap::new(),
+            answer_order: VecDeque::new(),
+            answer_capacity: answer_capacity.max(1),
         }
-        self.faults.extend(setup.faults);
     }
 
-    /// Takes the fault for the next API request, if one is queued.
-    pub fn next_fault(&mut self) -> Option<FaultKind> {
-        let front = self.faults.front_mut()?;
-        let kind = front.kind.clone();
-        front.count = front.count.saturating_sub(1);
-        if front.count == 0 {
-            self.faults.pop_front();
+    /// Forgets orders and stored answers; keeps the capacity.
+    pub fn clear(&mut self) {
+        *self = Self::new(self.answer_capacity);
+    }
+
+    /// Adds (or replaces) orders.
+    pub fn add_orders(&mut self, orders: Vec<Order>) {
+        for order in orders {
+            self.orders.insert(order.invoice_number.clone(), order);
         }
-        Some(kind)
+    }
+
+    /// The answer stored for a Request-Id, if it is still remembered.
+    pub fn stored(&self, request_id: &str) -> Option<&Stored> {
+        self.answers.get(request_id)
+    }
+
+    /// Stores the answer for a new Request-Id, forgetting the oldest one when full (O(1)).
+    pub fn store(&mut self, request_id: &str, stored: Stored) {
+        if self.answers.len() >= self.answer_capacity
+            && let Some(oldest) = self.answer_order.pop_front()
+        {
+            self.answers.remove(&oldest);
+        }
+        self.answer_order.push_back(request_id.to_owned());
+        self.answers.insert(request_id.to_owned(), stored);
     }
 
     /// Expires orders whose due time has passed.
@@ -187,5 +210,27 @@ impl State {
             order.state = OrderState::Expired;
         }
         Some(order)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(path: &str) -> Stored {
+        Stored { path: path.into(), body_digest: String::new(), outcome: Outcome::refused(400, "X") }
+    }
+
+    #[test]
+    fn the_answer_store_forgets_the_oldest_request_id_when_full() {
+        let mut state = State::new(2);
+        state.store("a", stored("/a"));
+        state.store("b", stored("/b"));
+        state.store("c", stored("/c"));
+        assert!(state.stored("a").is_none());
+        assert_eq!(state.stored("b").map(|s| s.path.as_str()), Some("/b"));
+        assert_eq!(state.stored("c").map(|s| s.path.as_str()), Some("/c"));
+        assert_eq!(state.answers.len(), 2);
+        assert_eq!(state.answer_order.len(), 2);
     }
 }

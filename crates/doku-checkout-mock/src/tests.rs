@@ -1,0 +1,109 @@
+//! The emulator served over loopback: constant work per request and bounded memory.
+
+use doku_checkout::Client;
+
+use crate::{MockConfig, MockServer, Order, OrderState, server::LOGGED_BODY_LIMIT};
+
+const CLIENT_ID: &str = "MCH-LOAD-0001";
+const SECRET: &str = "SK-LOAD-secret";
+
+fn order(invoice: &str) -> Order {
+    Order {
+        invoice_number: invoice.to_owned(),
+        amount: 10_000,
+        original_request_id: format!("create-{invoice}"),
+        payment_method: None,
+        state: OrderState::Pending,
+        expires_at: doku_checkout::Timestamp::now().unix() + 3_600,
+    }
+}
+
+async fn start(log_size: usize, replay_store_size: usize) -> MockServer {
+    let mut config = MockConfig::new(CLIENT_ID, SECRET).expect("config");
+    config.log_size = log_size;
+    config.replay_store_size = replay_store_size;
+    MockServer::start(config).await.expect("emulator")
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder(CLIENT_ID, SECRET).base_url(server.url()).max_retries(0).build().expect("client")
+}
+
+/// Log entries looked at while `requests` status calls are served.
+async fn visits_for(server: &MockServer, client: &Client, requests: usize) -> u64 {
+    let before = server.control().inner.traffic().log.visits();
+    for _ in 0..requests {
+        client.order_status("INV-LOAD-1").await.expect("status");
+    }
+    server.control().inner.traffic().log.visits() - before
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_per_request_does_not_depend_on_how_many_came_before() {
+    let server = start(100, 100).await;
+    server.control().add_order(order("INV-LOAD-1"));
+    let client = client(&server);
+
+    let first = visits_for(&server, &client, 50).await;
+    visits_for(&server, &client, 2_000).await; // the log wraps twenty times
+    let last = visits_for(&server, &client, 50).await;
+
+    assert_eq!(first, 100, "one append and one update per request");
+    assert_eq!(last, first, "requests 2051..2100 cost what requests 1..50 did");
+    let seqs: Vec<u64> = server.control().log().iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, (2_001..=2_100).collect::<Vec<_>>(), "the log keeps the last 100, numbered in arrival order");
+    assert!(server.control().log().iter().all(|e| e.signature_valid && e.status == Some(200)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_replay_store_keeps_the_last_request_ids() {
+    let server = start(10, 3).await;
+    for n in 0..5 {
+        server.control().add_order(order(&format!("INV-{n}")));
+    }
+    let client = client(&server);
+    for n in 0..5 {
+        let invoice = format!("INV-{n}");
+        let result = client
+            .cancel_order(&invoice, &format!("create-{invoice}"), "load", Some(&format!("cancel-{n}")))
+            .await
+            .expect("cancel");
+        assert!(!result.replayed);
+    }
+    // The last three Request-Ids replay with 409; the oldest was forgotten and is new again.
+    let replay = client.cancel_order("INV-4", "create-INV-4", "load", Some("cancel-4")).await.expect("replay");
+    assert!(replay.replayed);
+    let forgotten = client.cancel_order("INV-0", "create-INV-0", "load", Some("cancel-0")).await;
+    assert_eq!(forgotten.expect_err("already cancelled").code().as_str(), "order_not_cancellable");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_bodies_are_logged_cut_short() {
+    let server = start(10, 10).await;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = vec![b'x'; LOGGED_BODY_LIMIT + 1_000];
+    let addr = server.url().trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /checkout/v3/cancellations HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    stream.write_all(&body).await.expect("body");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.expect("answer");
+    assert!(answer.starts_with("HTTP/1.1 400"), "no headers: refused, got {answer}");
+    let log = server.control().log();
+    assert!(log[0].body.starts_with(&"x".repeat(LOGGED_BODY_LIMIT)));
+    assert!(log[0].body.ends_with("…[1000 bytes not logged]"), "{}", &log[0].body[LOGGED_BODY_LIMIT..]);
+}
+
+#[test]
+fn store_sizes_are_range_checked() {
+    let mut config = MockConfig::new(CLIENT_ID, SECRET).expect("config");
+    config.log_size = 0;
+    assert_eq!(config.validate().expect_err("zero").field(), Some("log_size"));
+    config.log_size = 1;
+    config.replay_store_size = crate::MAX_STORE_SIZE + 1;
+    assert_eq!(config.validate().expect_err("too big").field(), Some("replay_store_size"));
+}
