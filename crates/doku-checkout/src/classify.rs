@@ -171,4 +171,103 @@ mod tests {
         assert_eq!(code(409, "<html>"), Some(ErrorCode::DuplicateRequest));
         assert_eq!(code(503, ""), Some(ErrorCode::ServerError));
     }
+
+    fn failure(status: u16, body: &str) -> Error {
+        match classify(status, body.as_bytes()) {
+            Classified::Success { replayed } => panic!("HTTP {status} {body}: success (replayed {replayed})"),
+            Classified::Failure(e) => e,
+        }
+    }
+
+    #[test]
+    fn status_ranges_decide_before_wording() {
+        // A 404 means "not found" whatever DOKU's wording; 401/403 are credentials; 5xx server.
+        assert_eq!(code(404, "{}"), Some(ErrorCode::OrderNotFound));
+        assert_eq!(code(404, r#"{"message":["ORDER ALREADY PAID"]}"#), Some(ErrorCode::OrderNotFound));
+        assert_eq!(code(403, "{}"), Some(ErrorCode::AuthenticationFailed));
+        assert_eq!(code(429, "{}"), Some(ErrorCode::RateLimited));
+        assert_eq!(code(500, r#"{"message":["ORDER ALREADY PAID"]}"#), Some(ErrorCode::ServerError));
+        assert_eq!(code(599, "{}"), Some(ErrorCode::ServerError));
+        assert_eq!(code(499, "{}"), Some(ErrorCode::InvalidRequest));
+        assert_eq!(code(400, r#"{"message":["INVOICE NOT FOUND"]}"#), Some(ErrorCode::OrderNotFound));
+        for status in [100, 199, 302, 399, 600, 999] {
+            let e = failure(status, r#"{"message":["SUCCESS"]}"#);
+            assert_eq!(e.code(), ErrorCode::InvalidResponse, "{status}");
+            assert!(e.message().contains(&format!("unexpected HTTP status {status}")), "{}", e.message());
+        }
+        for status in [200, 201, 299] {
+            assert_eq!(code(status, r#"{"message":["SUCCESS"]}"#), None, "{status}");
+            assert_eq!(code(status, "[]"), Some(ErrorCode::InvalidResponse), "{status}: not an object");
+        }
+    }
+
+    #[test]
+    fn every_not_cancellable_wording_in_any_case() {
+        for marker in NOT_CANCELLABLE_MARKERS {
+            let body = serde_json::json!({ "message": [format!("order {}", marker.to_ascii_lowercase())] });
+            assert_eq!(code(400, &body.to_string()), Some(ErrorCode::OrderNotCancellable), "{marker}");
+        }
+    }
+
+    #[test]
+    fn messages_are_read_from_each_place_doku_puts_them() {
+        let bare = failure(400, r#"{"message":"ORDER ALREADY PAID"}"#);
+        assert_eq!(bare.code(), ErrorCode::OrderNotCancellable);
+        assert_eq!(bare.messages(), ["ORDER ALREADY PAID"]);
+        let nested = failure(400, r#"{"message":["A", 7, "B"],"error":{"message":"ORDER EXPIRED"}}"#);
+        assert_eq!(nested.messages(), ["A", "B", "ORDER EXPIRED"]);
+        assert_eq!(nested.code(), ErrorCode::OrderNotCancellable);
+        assert!(failure(400, r#"{"message":{"x":1}}"#).messages().is_empty());
+        assert_eq!(nested.http_status(), Some(400));
+        assert_eq!(nested.raw_body(), Some(r#"{"message":["A", 7, "B"],"error":{"message":"ORDER EXPIRED"}}"#));
+    }
+
+    #[test]
+    fn order_status_is_read_in_precedence_order() {
+        let v = |s: &str| serde_json::from_str::<Value>(s).expect("json");
+        assert_eq!(order_status(&v(r#"{"order":{"status":"A"},"transaction":{"status":"C"}}"#)).as_deref(), Some("A"));
+        assert_eq!(
+            order_status(&v(r#"{"response":{"order":{"status":"B"}},"transaction":{"status":"C"}}"#)).as_deref(),
+            Some("B")
+        );
+        assert_eq!(order_status(&v(r#"{"transaction":{"status":"C"}}"#)).as_deref(), Some("C"));
+        assert_eq!(order_status(&v(r#"{"order":{"status":1}}"#)), None);
+    }
+
+    #[test]
+    fn a_409_replay_is_a_success_when_the_original_was() {
+        assert_eq!(classify(409, br#"{"message":["success"]}"#), Classified::Success { replayed: true });
+        assert_eq!(
+            classify(409, br#"{"response":{"order":{"status":"cancelled"}}}"#),
+            Classified::Success { replayed: true }
+        );
+        assert_eq!(code(409, r#"{"message":["NOT SUCCESS"]}"#), Some(ErrorCode::DuplicateRequest));
+        assert_eq!(code(409, r#"{"message":["ORDER NOT FOUND"]}"#), Some(ErrorCode::OrderNotFound));
+        assert_eq!(classify(200, b"{}"), Classified::Success { replayed: false });
+    }
+
+    #[test]
+    fn advice_says_what_to_do_for_each_code() {
+        let cases: [(u16, &str, ErrorCode, &[&str]); 7] = [
+            (401, "INVALID SIGNATURE", ErrorCode::AuthenticationFailed, &["Client ID and Secret Key", "server clock"]),
+            (404, "ORDER NOT FOUND", ErrorCode::OrderNotFound, &["no order with this invoice number"]),
+            (400, "ORDER ALREADY PAID", ErrorCode::OrderNotCancellable, &["refused to cancel", "order_status"]),
+            (429, "TOO MANY", ErrorCode::RateLimited, &["rate limiting", "same request id"]),
+            (502, "BAD GATEWAY", ErrorCode::ServerError, &["retry later with the same request id"]),
+            (409, "CONFLICT", ErrorCode::DuplicateRequest, &["409", "order_status"]),
+            (400, "INVALID PARAMETER", ErrorCode::InvalidRequest, &["check the fields"]),
+        ];
+        for (status, said, expected, words) in cases {
+            let e = failure(status, &serde_json::json!({ "message": [said] }).to_string());
+            assert_eq!(e.code(), expected, "{status} {said}");
+            for word in words {
+                assert!(e.message().contains(word), "{expected:?} lacks {word:?}: {}", e.message());
+            }
+            assert!(e.message().contains(&format!("(HTTP {status}). DOKU said: {said}.")), "{}", e.message());
+        }
+        let silent = failure(503, "");
+        assert!(silent.message().ends_with("(HTTP 503)."), "{}", silent.message());
+        let two = failure(400, r#"{"message":["A","B"]}"#);
+        assert!(two.message().ends_with("DOKU said: A; B."), "{}", two.message());
+    }
 }

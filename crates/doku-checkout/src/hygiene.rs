@@ -74,10 +74,62 @@ mod tests {
         assert!(check_header_value("f", "12345678901", 10).is_err());
     }
 
+    fn message(result: Result<(), Error>) -> String {
+        result.expect_err("refused").message().to_owned()
+    }
+
+    #[test]
+    fn each_refused_character_is_named() {
+        let named = [
+            ("a\rb", "contains a carriage return (CR);"),
+            ("a\nb", "contains a line feed (LF);"),
+            ("a b", "contains a space;"),
+            ("a\tb", "contains a control character (U+0009);"),
+            ("a\u{7f}b", "contains a control character (U+007F);"),
+            ("caf\u{e9}", "contains a non-ASCII character (U+00E9);"),
+            ("\u{1F600}", "contains a non-ASCII character (U+1F600);"),
+        ];
+        for (value, expected) in named {
+            let text = message(check_header_value("request_id", value, 64));
+            assert!(text.starts_with(&format!("request_id {expected}")), "{value:?}: {text}");
+            assert!(text.ends_with("only visible ASCII characters may go into a DOKU header"), "{text}");
+        }
+        assert_eq!(message(check_header_value("client_id", "", 10)), "client_id must not be empty");
+    }
+
+    #[test]
+    fn length_limit_is_inclusive_and_reported() {
+        assert!(check_header_value("f", "1234567890", 10).is_ok());
+        assert_eq!(
+            message(check_header_value("f", "12345678901", 10)),
+            "f is 11 characters long; DOKU allows at most 10"
+        );
+        let err = check_header_value("request_id", "x y", 10).expect_err("space");
+        assert_eq!((err.code().as_str(), err.field()), ("invalid_input", Some("request_id")));
+    }
+
+    #[test]
+    fn free_text_refuses_only_control_characters() {
+        assert!(check_no_control_chars("note", "Batal: pelanggan minta \u{e9} \u{1F600}").is_ok());
+        let err = check_no_control_chars("note", "a\u{0}b").expect_err("nul");
+        assert_eq!(err.field(), Some("note"));
+        assert_eq!(err.message(), "note contains a control character (U+0000); remove control characters");
+        assert_eq!(
+            message(check_no_control_chars("note", "line\nbreak")),
+            "note contains a line feed (LF); remove control characters"
+        );
+    }
+
     #[test]
     fn targets() {
         assert!(check_request_target("/checkout/v3/cancellations").is_ok());
         assert!(check_request_target("checkout").is_err());
         assert!(check_request_target("https://api.doku.com/x").is_err());
+        let err = check_request_target("checkout").expect_err("relative");
+        assert_eq!(err.field(), Some("request_target"));
+        assert!(err.message().starts_with("request_target must be a path starting with '/'"), "{}", err.message());
+        assert_eq!(check_request_target("/a b").expect_err("space").field(), Some("request_target"));
+        assert!(check_request_target(&format!("/{}", "a".repeat(2047))).is_ok());
+        assert!(check_request_target(&format!("/{}", "a".repeat(2048))).is_err());
     }
 }

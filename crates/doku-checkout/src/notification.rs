@@ -200,6 +200,168 @@ mod tests {
         }
     }
 
+    fn verify_at(offset: i64, tolerance: u64) -> Result<VerifiedNotification, Error> {
+        let h = v3_headers("HMACSHA256=QGToWFImcdqd1ZMBQUm2zUIPA5DeF2o1cplE2lUQcak=");
+        let sent = Timestamp::parse("2020-08-11T08:45:42Z").expect("valid");
+        let opts =
+            VerifyOptions { tolerance_seconds: Some(tolerance), now: Some(Timestamp::from_unix(sent.unix() + offset)) };
+        verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", opts)
+    }
+
+    #[test]
+    fn tolerance_boundaries_in_both_directions() {
+        // `offset` is now minus the notification's timestamp: positive = the notification is old.
+        for (offset, ok) in
+            [(0, true), (299, true), (300, true), (301, false), (-299, true), (-300, true), (-301, false)]
+        {
+            assert_eq!(verify_at(offset, 300).is_ok(), ok, "skew {offset}");
+        }
+        assert!(verify_at(0, 0).is_ok(), "tolerance 0 accepts the same second");
+        assert!(verify_at(1, 0).is_err() && verify_at(-1, 0).is_err(), "tolerance 0 refuses one second off");
+        let old = verify_at(301, 300).expect_err("old");
+        assert!(old.message().contains("is 301 s old, beyond the tolerance of 300 s"), "{}", old.message());
+        let future = verify_at(-3_600, 300).expect_err("future");
+        assert!(future.message().contains("is 3600 s in the future"), "{}", future.message());
+    }
+
+    #[test]
+    fn tolerance_off_accepts_any_age() {
+        let h = v3_headers("HMACSHA256=QGToWFImcdqd1ZMBQUm2zUIPA5DeF2o1cplE2lUQcak=");
+        let opts = VerifyOptions { tolerance_seconds: None, now: Some(Timestamp::from_unix(4_000_000_000)) };
+        assert!(verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", opts).is_ok());
+    }
+
+    fn refusal(headers: &[(&str, &str)], body: &[u8], path: &str) -> Error {
+        verify_notification(
+            &key(),
+            &ReceivedHeaders::new(headers.iter().copied()),
+            body,
+            path,
+            VerifyOptions::default(),
+        )
+        .expect_err("refused")
+    }
+
+    const GOOD: [(&str, &str); 4] = [
+        ("client-id", "MCH-0001-10791114622547"),
+        ("request-id", "479b663f-5c9d-400d-8e80-3e548a8f7639"),
+        ("request-timestamp", "2020-08-11T08:45:42Z"),
+        ("signature", "HMACSHA256=QGToWFImcdqd1ZMBQUm2zUIPA5DeF2o1cplE2lUQcak="),
+    ];
+
+    #[test]
+    fn each_refusal_has_its_reason_and_field() {
+        let body = V3_BODY.as_bytes();
+        let path = "/payments/notifications";
+        for (i, name) in ["Client-Id", "Request-Id", "Request-Timestamp", "Signature"].iter().enumerate() {
+            let mut headers = GOOD.to_vec();
+            headers.remove(i);
+            let e = refusal(&headers, body, path);
+            assert_eq!((e.code().as_str(), e.reason()), ("invalid_signature", Some("missing_header")), "{name}");
+            assert!(e.message().starts_with(&format!("the {name} header is missing")), "{}", e.message());
+            headers.insert(i, (GOOD[i].0, "   "));
+            assert_eq!(refusal(&headers, body, path).reason(), Some("missing_header"), "blank {name}");
+        }
+        let mut bad_ts = GOOD.to_vec();
+        bad_ts[2].1 = "2020-08-11 08:45:42";
+        let e = refusal(&bad_ts, body, path);
+        assert_eq!(e.reason(), Some("invalid_timestamp"));
+        assert!(e.message().contains("Request-Timestamp header \"2020-08-11 08:45:42\""), "{}", e.message());
+
+        // A bad notification path is the caller's input: `invalid_input` naming the field.
+        let e = refusal(&GOOD, body, "payments/notifications");
+        assert_eq!((e.code().as_str(), e.field()), ("invalid_input", Some("request_target")));
+        // A bad signed header is the sender's: `invalid_signature` / `malformed_header`.
+        let mut bad_id = GOOD.to_vec();
+        bad_id[1].1 = "id with spaces";
+        let e = refusal(&bad_id, body, path);
+        assert_eq!((e.code().as_str(), e.reason()), ("invalid_signature", Some("malformed_header")));
+        assert!(e.message().starts_with("a signed header is malformed: "), "{}", e.message());
+
+        let mut with_digest = GOOD.to_vec();
+        with_digest.push(("digest", "SHA-256=AAAA"));
+        let e = refusal(&with_digest, body, path);
+        assert_eq!(e.reason(), Some("digest_mismatch"));
+        assert!(e.message().contains("not re-serialised"), "{}", e.message());
+    }
+
+    #[test]
+    fn a_matching_digest_header_is_accepted_with_or_without_its_prefix() {
+        let digest = compute_digest(V3_BODY.as_bytes());
+        for value in [digest.clone(), format!("SHA-256={digest}"), format!(" {digest} ")] {
+            let mut headers = GOOD.to_vec();
+            headers.push(("digest", &value));
+            let h = ReceivedHeaders::new(headers.iter().copied());
+            let n = verify_notification(
+                &key(),
+                &h,
+                V3_BODY.as_bytes(),
+                "/payments/notifications",
+                VerifyOptions::default(),
+            );
+            assert!(n.is_ok(), "{value}: {n:?}");
+        }
+    }
+
+    #[test]
+    fn the_verified_notification_carries_its_headers() {
+        let h = ReceivedHeaders::new(GOOD);
+        let n =
+            verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", VerifyOptions::default())
+                .expect("verifies");
+        assert_eq!(n.client_id, "MCH-0001-10791114622547");
+        assert_eq!(n.timestamp, Timestamp::parse("2020-08-11T08:45:42Z").expect("valid"));
+    }
+
+    #[test]
+    fn a_signed_body_that_is_not_json_is_reported_after_verifying() {
+        let input = SigningInput::new("C", "R", "2020-08-11T08:45:42Z", "/n", Some(b"not json")).expect("valid");
+        let signature = input.sign(&key());
+        let h = ReceivedHeaders::new([
+            ("Client-Id", "C"),
+            ("Request-Id", "R"),
+            ("Request-Timestamp", "2020-08-11T08:45:42Z"),
+            ("Signature", signature.as_str()),
+        ]);
+        let e = verify_notification(&key(), &h, b"not json", "/n", VerifyOptions::default()).expect_err("not json");
+        assert_eq!((e.code().as_str(), e.reason()), ("invalid_response", Some("body_not_json")));
+    }
+
+    fn response_headers(signature: &str, client_id: &str, request_id: &str) -> ReceivedHeaders {
+        ReceivedHeaders::new([
+            ("Client-Id", client_id),
+            ("Request-Id", request_id),
+            ("Response-Timestamp", "2020-08-11T08:45:42Z"),
+            ("Signature", signature),
+        ])
+    }
+
+    #[test]
+    fn response_signatures_verify_and_must_echo_the_request() {
+        let body = br#"{"message":["SUCCESS"]}"#;
+        let input =
+            SigningInput::new("C", "R", "2020-08-11T08:45:42Z", "/x", Some(body)).expect("valid").for_response();
+        let signature = input.sign(&key());
+        let ok = verify_response(&key(), "C", "R", "/x", &response_headers(&signature, "C", "R"), body, true);
+        assert!(ok.is_ok(), "{ok:?}");
+        let without_digest =
+            verify_response(&key(), "C", "R", "/x", &response_headers(&signature, "C", "R"), body, false);
+        assert_eq!(without_digest.expect_err("digest line missing").reason(), Some("signature_mismatch"));
+        for (cid, rid) in [("C2", "R"), ("C", "R2")] {
+            let e = verify_response(&key(), "C", "R", "/x", &response_headers(&signature, cid, rid), body, true)
+                .expect_err("echo");
+            assert_eq!(e.reason(), Some("echo_mismatch"), "{cid} {rid}");
+        }
+        let bad_ts = ReceivedHeaders::new([
+            ("Client-Id", "C"),
+            ("Request-Id", "R"),
+            ("Response-Timestamp", "yesterday"),
+            ("Signature", signature.as_str()),
+        ]);
+        let e = verify_response(&key(), "C", "R", "/x", &bad_ts, body, true).expect_err("timestamp");
+        assert_eq!(e.reason(), Some("invalid_timestamp"));
+    }
+
     #[test]
     fn errors_never_contain_the_secret() {
         let h = v3_headers("HMACSHA256=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");

@@ -232,4 +232,91 @@ mod tests {
         let other = SecretKey::new("other").expect("valid");
         assert_eq!(input.verify(&other, &good).expect_err("wrong key").reason(), Some("signature_mismatch"));
     }
+
+    fn refusal(signature: &str) -> (String, String) {
+        let e = decode_signature(signature).expect_err("refused");
+        (e.reason().unwrap_or_default().to_owned(), e.message().to_owned())
+    }
+
+    #[test]
+    fn decode_signature_accepts_exactly_a_base64_32_byte_tag() {
+        let tag = [7u8; 32];
+        let encoded = STANDARD.encode(tag);
+        assert_eq!(decode_signature(&format!("HMACSHA256={encoded}")).expect("valid"), tag);
+        assert_eq!(decode_signature(&format!("  HMACSHA256={encoded}\n")).expect("trimmed"), tag);
+        for len in [31, 33, 0] {
+            let (reason, message) = refusal(&format!("HMACSHA256={}", STANDARD.encode(vec![7u8; len])));
+            assert_eq!(reason, "malformed_signature", "{len} bytes");
+            assert!(message.contains("not the base64 of a 32-byte HMAC-SHA256"), "{len}: {message}");
+        }
+    }
+
+    #[test]
+    fn decode_signature_names_a_hex_signature() {
+        // 64 hex digits: also valid base64 (of 48 bytes), so only the hex check can name it.
+        let hex = "0123456789abcdef".repeat(4);
+        let (reason, message) = refusal(&format!("HMACSHA256={hex}"));
+        assert_eq!(reason, "malformed_signature");
+        assert!(message.contains("hex-encoded"), "{message}");
+        // 63 or 65 hex digits, and 64 characters that are base64 but not hex, are not called hex.
+        for other in [&hex[..63], &format!("{hex}0")[..], &"QUJD".repeat(16)[..], &"g".repeat(64)[..]] {
+            let (reason, message) = refusal(&format!("HMACSHA256={other}"));
+            assert_eq!(reason, "malformed_signature", "{other}");
+            assert!(!message.contains("hex"), "{other}: {message}");
+        }
+    }
+
+    #[test]
+    fn decode_signature_names_a_wrong_prefix() {
+        let (reason, message) = refusal("HMACHSHA256=AAAA");
+        assert_eq!(reason, "wrong_prefix");
+        assert!(message.contains("an extra H"), "{message}");
+        let (reason, message) = refusal("hmacsha256=AAAA");
+        assert_eq!(reason, "wrong_prefix");
+        assert_eq!(message, "the signature must start with HMACSHA256=");
+    }
+
+    #[test]
+    fn signing_string_is_the_documented_text() {
+        let text = signing_string(
+            "MCH-0001-10791114622547",
+            "d895fb53-479c-4f77-a76a-ab81b40d77cb",
+            "2020-08-11T08:45:42Z",
+            "/orders/v1/status/INV-123123-12313",
+            None,
+        )
+        .expect("valid");
+        assert_eq!(
+            text,
+            "Client-Id:MCH-0001-10791114622547\nRequest-Id:d895fb53-479c-4f77-a76a-ab81b40d77cb\nRequest-Timestamp:2020-08-11T08:45:42Z\nRequest-Target:/orders/v1/status/INV-123123-12313"
+        );
+        let with_body = signing_string("C", "R", "2020-08-11T08:45:42Z", "/x", Some(b"{}")).expect("valid");
+        assert_eq!(
+            with_body,
+            format!(
+                "Client-Id:C\nRequest-Id:R\nRequest-Timestamp:2020-08-11T08:45:42Z\nRequest-Target:/x\nDigest:{}",
+                crate::compute_digest(b"{}")
+            )
+        );
+        let response = SigningInput::new("C", "R", "2020-08-11T08:45:42Z", "/x", None).expect("valid").for_response();
+        assert_eq!(
+            response.string_to_sign(),
+            "Client-Id:C\nRequest-Id:R\nResponse-Timestamp:2020-08-11T08:45:42Z\nRequest-Target:/x"
+        );
+        assert!(signing_string("C", "R", "2020-08-11T08:45:42Z", "no-slash", None).is_err());
+    }
+
+    #[test]
+    fn sign_request_matches_the_reference_vector() {
+        let sig = sign_request(
+            &key(),
+            "MCH-0001-10791114622547",
+            "d895fb53-479c-4f77-a76a-ab81b40d77cb",
+            "2020-08-11T08:45:42Z",
+            "/orders/v1/status/INV-123123-12313",
+            None,
+        )
+        .expect("valid");
+        assert_eq!(sig, "HMACSHA256=i0P1zaM2J+dMqTB3+KLiq2ZT88tjbVBZPKPDlHBM8dg=");
+    }
 }
