@@ -25,7 +25,7 @@ PY_TOOLS := $(BUILD)/py-tools
 PY_TEST := $(BUILD)/py-test
 WHEELS := $(BUILD)/wheels
 
-.PHONY: bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
+.PHONY: mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
 
 demo: build
 	@$(CLI) demo
@@ -120,6 +120,17 @@ bench-emulator:
 	$(CARGO) build --release -p doku-checkout-cli --quiet
 	command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	DOKU_CLI=$(CARGO_TARGET_DIR)/release/doku-checkout $(CARGO) bench -p doku-checkout-mock --bench load
+
+# Mutation testing of the protocol core with cargo-mutants (not in `make test`: tens of minutes).
+# Exits non-zero when a mutant survives; the per-mutant outcomes land in build/mutants/.
+MUTANTS := $(BUILD)/tools/bin/cargo-mutants
+MUTANT_FILES ?= signing notification retry classify hygiene digest
+$(MUTANTS):
+	$(CARGO) install --locked --quiet --root $(BUILD)/tools cargo-mutants@27.1.0
+
+mutants: $(MUTANTS)
+	$(MUTANTS) mutants --no-config -p doku-checkout -j 2 -o $(BUILD)/mutants \
+		$(foreach f,$(MUTANT_FILES),-f crates/doku-checkout/src/$(f).rs)
 
 bench-rust:
 	$(CARGO) bench -p doku-checkout --bench sign -- --warm-up-time 1 --measurement-time 3

@@ -2,7 +2,9 @@
 
 mod api;
 mod demo;
+mod doctor;
 mod exit;
+mod files;
 mod mock;
 mod secret;
 mod sign;
@@ -58,6 +60,8 @@ enum Command {
     Sign(sign::SignArgs),
     /// Verify a received HTTP Notification; print its JSON body when valid.
     VerifyNotification(verify::VerifyArgs),
+    /// Find out why a notification does not verify (and what to change).
+    Doctor(doctor::DoctorArgs),
     /// Cancel an unpaid checkout order.
     Cancel(api::CancelArgs),
     /// Check an order's status.
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Sign(a) => sign::run(&a),
         Command::VerifyNotification(a) => verify::run(&a),
+        Command::Doctor(a) => doctor::run(&a),
         Command::Cancel(a) => api::cancel(&a),
         Command::Status(a) => api::status(&a),
         Command::Create(a) => api::create(&a),

@@ -1,6 +1,6 @@
 //! `doku-checkout sign`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -33,15 +33,8 @@ pub(crate) struct SignArgs {
     print_string: bool,
 }
 
-pub(crate) fn read_body(path: &PathBuf) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::new();
-    let result = if path.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut out).map(|_| ())
-    } else {
-        std::fs::read(path).map(|b| out = b)
-    };
-    result.map_err(|e| Error::invalid_input("body_file", format!("cannot read {}: {e}", path.display())))?;
-    Ok(out)
+pub(crate) fn read_body(path: &std::path::Path) -> Result<Vec<u8>, Error> {
+    crate::files::read_bounded(path, "body_file", crate::files::MAX_INPUT_FILE)
 }
 
 pub(crate) fn run(args: &SignArgs) -> u8 {
@@ -53,7 +46,7 @@ pub(crate) fn run(args: &SignArgs) -> u8 {
 
 fn sign(args: &SignArgs) -> Result<(), Error> {
     let secret = secret::load(&args.secret)?;
-    let body = args.body_file.as_ref().map(read_body).transpose()?;
+    let body = args.body_file.as_deref().map(read_body).transpose()?;
     let defaulted = args.request_id.is_none() || args.timestamp.is_none();
     let request_id = args.request_id.clone().unwrap_or_else(|| RequestId::generate().to_string());
     let timestamp = args.timestamp.clone().unwrap_or_else(|| Timestamp::now().to_string());

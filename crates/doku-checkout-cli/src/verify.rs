@@ -28,7 +28,7 @@ pub(crate) struct VerifyArgs {
     tolerance: Option<u64>,
 }
 
-fn parse_headers(text: &str) -> Result<ReceivedHeaders, Error> {
+pub(crate) fn parse_headers(text: &str) -> Result<ReceivedHeaders, Error> {
     let mut pairs = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
@@ -46,9 +46,7 @@ fn parse_headers(text: &str) -> Result<ReceivedHeaders, Error> {
 pub(crate) fn run(args: &VerifyArgs) -> u8 {
     let result = (|| {
         let secret = secret::load(&args.secret)?;
-        let text = std::fs::read_to_string(&args.headers_file).map_err(|e| {
-            Error::invalid_input("headers_file", format!("cannot read {}: {e}", args.headers_file.display()))
-        })?;
+        let text = crate::files::read_text(&args.headers_file, "headers_file", crate::files::MAX_INPUT_FILE)?;
         let headers = parse_headers(&text)?;
         let body = read_body(&args.body_file)?;
         verify_notification(

@@ -67,6 +67,12 @@ impl SecretKey {
         Ok(Self(Zeroizing::new(value.as_bytes().to_vec())))
     }
 
+    /// Any non-empty text, whitespace included: the signature doctor tries keys exactly as a
+    /// merchant's program might hold them, mistakes and all.
+    pub(crate) fn from_raw(value: &str) -> Option<Self> {
+        (!value.is_empty()).then(|| Self(Zeroizing::new(value.as_bytes().to_vec())))
+    }
+
     /// The key bytes, for the HMAC only.
     pub(crate) fn expose(&self) -> &[u8] {
         &self.0

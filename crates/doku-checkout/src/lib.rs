@@ -4,6 +4,7 @@ mod channels;
 mod classify;
 mod credentials;
 mod digest;
+pub mod doctor;
 mod error;
 mod headers;
 mod hygiene;

@@ -102,9 +102,14 @@ pub fn verify_notification(
     input.verify(secret, signature)?;
     if let Some(tolerance) = options.tolerance_seconds {
         let now = options.now.unwrap_or_else(|| SystemClock.now());
-        let skew = now.unix().abs_diff(timestamp.unix());
+        // Positive when the notification was stamped in the past.
+        let age = now.unix().saturating_sub(timestamp.unix());
+        let skew = age.unsigned_abs();
         if skew > tolerance {
-            let direction = if timestamp > now { "in the future" } else { "old" };
+            let direction = match age.signum() {
+                -1 => "in the future",
+                _ => "old",
+            };
             return Err(Error::invalid_signature(
                 "timestamp_out_of_tolerance",
                 format!(

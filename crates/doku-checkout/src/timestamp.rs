@@ -242,6 +242,113 @@ mod tests {
         assert!(Timestamp::parse_wib_compact("2024112223452").is_err());
     }
 
+    /// Walks the calendar one day at a time from 1900-01-01 (a known day number), the slow
+    /// obvious way, and checks both conversions on every day up to 2300.
+    #[test]
+    fn every_day_from_1900_to_2300_matches_a_day_by_day_count() {
+        let (mut y, mut m, mut d) = (1900, 1, 1);
+        let mut days = -25_567; // 1900-01-01 is 25 567 days before 1970-01-01
+        while y < 2300 {
+            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
+            assert_eq!(civil_from_days(days), (y, m, d), "day {days}");
+            days += 1;
+            d += 1;
+            if d > days_in_month(y, m) {
+                (d, m) = (1, m + 1);
+                if m > 12 {
+                    (m, y) = (1, y + 1);
+                }
+            }
+        }
+        assert_eq!(days, days_from_civil(2300, 1, 1));
+    }
+
+    #[test]
+    fn leap_years_and_month_lengths() {
+        for (year, leap) in [(1900, false), (2000, true), (2023, false), (2024, true), (2100, false), (2400, true)] {
+            assert_eq!(is_leap(year), leap, "{year}");
+            assert_eq!(days_in_month(year, 2), if leap { 29 } else { 28 }, "{year}");
+        }
+        let lengths: Vec<u32> = (1..=12).map(|m| days_in_month(2023, m)).collect();
+        assert_eq!(lengths, [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
+    }
+
+    #[test]
+    fn from_utc_accepts_each_field_up_to_its_limit_and_not_beyond() {
+        assert_eq!(
+            Timestamp::from_utc(2023, 12, 31, 23, 59, 59).map(|t| t.to_string()).as_deref(),
+            Some("2023-12-31T23:59:59Z")
+        );
+        assert_eq!(Timestamp::from_utc(2023, 1, 1, 0, 0, 0).map(|t| t.unix()), Some(1_672_531_200));
+        assert!(Timestamp::from_utc(2024, 2, 29, 0, 0, 0).is_some());
+        for (y, mo, d, h, mi, s) in [
+            (2023, 0, 1, 0, 0, 0),
+            (2023, 13, 1, 0, 0, 0),
+            (2023, 1, 0, 0, 0, 0),
+            (2023, 1, 32, 0, 0, 0),
+            (2023, 4, 31, 0, 0, 0),
+            (2023, 2, 29, 0, 0, 0),
+            (2023, 1, 1, 24, 0, 0),
+            (2023, 1, 1, 0, 60, 0),
+            (2023, 1, 1, 0, 0, 60),
+        ] {
+            assert_eq!(Timestamp::from_utc(y, mo, d, h, mi, s), None, "{y}-{mo}-{d} {h}:{mi}:{s}");
+        }
+        // Hours, minutes and seconds each weigh what they should.
+        let base = Timestamp::from_utc(2023, 1, 1, 0, 0, 0).expect("valid").unix();
+        assert_eq!(Timestamp::from_utc(2023, 1, 1, 1, 0, 0).expect("valid").unix() - base, 3_600);
+        assert_eq!(Timestamp::from_utc(2023, 1, 1, 0, 1, 0).expect("valid").unix() - base, 60);
+        assert_eq!(Timestamp::from_utc(2023, 1, 1, 0, 0, 1).expect("valid").unix() - base, 1);
+    }
+
+    #[test]
+    fn parse_refuses_each_wrong_separator_and_non_digit() {
+        let good = "2020-08-11T08:45:42Z";
+        assert!(Timestamp::parse(good).is_ok());
+        for (index, _) in good.char_indices() {
+            let mut bytes = good.as_bytes().to_vec();
+            bytes[index] = if bytes[index].is_ascii_digit() { b'x' } else { b'0' };
+            let text = String::from_utf8(bytes).expect("ascii");
+            let e = Timestamp::parse(&text).expect_err(&text);
+            assert_eq!(e.field(), Some("timestamp"));
+            assert!(e.message().contains(&format!("{text:?} is not UTC")), "{}", e.message());
+        }
+        assert!(Timestamp::parse("2020-08-11T08:45:42ZZ").is_err());
+        assert_eq!(Timestamp::parse("2020-08-11T08:45:42Z").expect("valid"), Timestamp::from_unix(1_597_135_542));
+        assert_eq!(Timestamp::parse("1999-12-31T23:59:59Z").expect("valid").unix(), 946_684_799);
+    }
+
+    #[test]
+    fn wib_compact_parsing_is_strict_and_exact() {
+        assert_eq!(Timestamp::parse_wib_compact("20200101065959").expect("valid").to_string(), "2019-12-31T23:59:59Z");
+        for bad in ["2024112223452x", "202411222345234", "20241322234523", "20240230000000", "20241122240000", ""] {
+            let e = Timestamp::parse_wib_compact(bad).expect_err(bad);
+            assert_eq!(e.code().as_str(), "invalid_response", "{bad}");
+            assert!(e.message().contains("is not a WIB time in the form yyyyMMddHHmmss"), "{}", e.message());
+        }
+        assert_eq!(Timestamp::from_unix(0).to_wib_compact(), "19700101070000");
+        assert_eq!(WIB_OFFSET_SECONDS, 25_200);
+    }
+
+    #[test]
+    fn instants_before_1970_format_correctly() {
+        assert_eq!(Timestamp::from_unix(-1).to_string(), "1969-12-31T23:59:59Z");
+        assert_eq!(Timestamp::from_unix(-1).to_utc_fields(), (1969, 12, 31, 23, 59, 59));
+        assert_eq!(Timestamp::from_unix(86_399).to_utc_fields(), (1970, 1, 1, 23, 59, 59));
+        assert_eq!(Timestamp::from_unix(3_661).to_utc_fields(), (1970, 1, 1, 1, 1, 1));
+    }
+
+    #[test]
+    fn clocks_and_serialisation() {
+        let fixed = Timestamp::from_unix(1_597_135_542);
+        assert_eq!(FixedClock(fixed).now(), fixed);
+        let now = SystemClock.now().unix();
+        assert!(now > 1_767_225_600, "the system clock is after 2026-01-01: {now}"); // sanity, not timing
+        assert!(Timestamp::now().unix() >= now);
+        assert_eq!(serde_json::to_string(&fixed).expect("json"), "\"2020-08-11T08:45:42Z\"");
+        assert!(Timestamp::from_unix(1) > Timestamp::from_unix(0));
+    }
+
     #[test]
     fn civil_round_trip_over_four_centuries() {
         for days in (-200_000..200_000).step_by(97) {
