@@ -66,10 +66,14 @@ pub(crate) struct CreateArgs {
     request_id: Option<String>,
 }
 
-fn client(args: &ApiArgs) -> Result<blocking::Client, Error> {
+/// The largest per-attempt timeout accepted, in seconds.
+const MAX_TIMEOUT_SECONDS: f64 = 600.0;
+
+/// The async client for these settings (checked here, so no value can reach a panic).
+pub(crate) fn async_client(args: &ApiArgs) -> Result<Client, Error> {
     let secret = secret::load(&args.secret)?;
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        return Err(Error::config("--timeout must be a positive number of seconds"));
+    if !(args.timeout.is_finite() && (0.001..=MAX_TIMEOUT_SECONDS).contains(&args.timeout)) {
+        return Err(Error::config("--timeout must be between 0.001 and 600 seconds"));
     }
     let mut builder = Client::builder_with_key(args.client_id.clone(), secret)
         .timeout(Duration::from_secs_f64(args.timeout))
@@ -79,7 +83,11 @@ fn client(args: &ApiArgs) -> Result<blocking::Client, Error> {
         Some(url) => builder.base_url(url.clone()),
         None => builder.environment(Environment::parse(&args.environment)?),
     };
-    blocking::Client::new(builder.build()?)
+    builder.build()
+}
+
+fn client(args: &ApiArgs) -> Result<blocking::Client, Error> {
+    blocking::Client::new(async_client(args)?)
 }
 
 fn print<T: Serialize>(result: Result<T, Error>) -> u8 {

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod api;
+mod batch;
 mod demo;
 mod doctor;
 mod exit;
@@ -64,6 +65,8 @@ enum Command {
     Doctor(doctor::DoctorArgs),
     /// Cancel an unpaid checkout order.
     Cancel(api::CancelArgs),
+    /// Cancel the orders of a CSV file, resumably (journal, report, progress).
+    CancelBatch(batch::BatchArgs),
     /// Check an order's status.
     Status(api::StatusArgs),
     /// Create a checkout page.
@@ -81,6 +84,7 @@ fn main() -> ExitCode {
         Command::VerifyNotification(a) => verify::run(&a),
         Command::Doctor(a) => doctor::run(&a),
         Command::Cancel(a) => api::cancel(&a),
+        Command::CancelBatch(a) => batch::run(&a),
         Command::Status(a) => api::status(&a),
         Command::Create(a) => api::create(&a),
         Command::Mock(a) => mock::run(&a),

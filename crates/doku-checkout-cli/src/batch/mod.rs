@@ -1,0 +1,278 @@
+//! `doku-checkout cancel-batch`: cancel the orders of a CSV file, resumably.
+//!
+//! Each row's Request-Id is appended to the journal and synced to disk before its cancel is
+//! sent; its outcome is appended after. A rerun with the same journal skips settled rows and
+//! resends the others with their journaled Request-Id (DOKU replays an answer it has given),
+//! so an order is never cancelled twice nor under two Request-Ids, even after `kill -9`.
+//! Losing an outcome line (a crash between the answer and the write) only means the rerun
+//! asks again and gets DOKU's replay.
+
+mod journal_file;
+mod progress;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use clap::Args;
+use doku_checkout::batch::{Action, Entry, Journal, OrderRow, Outcome, REPORT_HEADER, plan, read_orders, report_line};
+use doku_checkout::{Client, Error};
+use tokio::sync::Mutex;
+
+use crate::ApiArgs;
+use crate::exit::{FAILURE, OK, USAGE, report};
+use crate::files::read_text;
+use journal_file::JournalFile;
+use progress::Progress;
+
+/// The largest orders file read.
+const MAX_INPUT: u64 = 256 * 1024 * 1024;
+
+#[derive(Args)]
+pub(crate) struct BatchArgs {
+    #[command(flatten)]
+    api: ApiArgs,
+    /// CSV with a header row: invoice_number,original_request_id,note.
+    #[arg(long, value_name = "FILE")]
+    input: PathBuf,
+    /// The journal (JSON lines): created if missing, resumed if present.
+    #[arg(long, value_name = "FILE")]
+    journal: PathBuf,
+    /// Write one row per input row: invoice_number,outcome,request_id,http_status,replayed,message.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Cancels in flight at once (1-64).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    concurrency: u16,
+    /// At most this many cancels started per second.
+    #[arg(long)]
+    rate: Option<f64>,
+    /// Check the file and show what would be sent; send nothing, write no journal.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub(crate) fn run(args: &BatchArgs) -> u8 {
+    match execute(args) {
+        Ok(code) => code,
+        Err(e) => report(&e),
+    }
+}
+
+fn execute(args: &BatchArgs) -> Result<u8, Error> {
+    if let Some(rate) = args.rate
+        && !(rate.is_finite() && (0.01..=10_000.0).contains(&rate))
+    {
+        return Err(Error::invalid_input("rate", "--rate must be between 0.01 and 10000 cancels per second"));
+    }
+    let rows = read_orders(&read_text(&args.input, "input", MAX_INPUT)?)?;
+    let journal_text = match std::fs::read(&args.journal) {
+        Ok(bytes) => {
+            String::from_utf8(bytes).map_err(|_| Error::invalid_input("journal", "the journal is not UTF-8 text"))?
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::invalid_input("journal", format!("cannot read {}: {e}", args.journal.display()))),
+    };
+    let journal = Journal::parse(&journal_text)?;
+    let actions = plan(&rows, &journal)?;
+    if args.dry_run {
+        return Ok(dry_run(&rows, &actions));
+    }
+    let client = crate::api::async_client(&args.api)?;
+    let complete_len = journal_text.rfind('\n').map_or(0, |i| i + 1) as u64;
+    let journal_file = JournalFile::open(&args.journal, complete_len)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::config(format!("cannot start the runtime: {e}")))?;
+    let outcomes = runtime.block_on(send_all(args, client, journal_file, &rows, actions))?;
+    finish(args, &rows, &outcomes)
+}
+
+fn dry_run(rows: &[OrderRow], actions: &[Action]) -> u8 {
+    let mut lines = Vec::new();
+    let (mut send, mut settled, mut invalid) = (0, 0, 0);
+    for (row, action) in rows.iter().zip(actions) {
+        lines.push(match action {
+            Action::Send { request_id, resend: false } => {
+                send += 1;
+                format!(
+                    "line {}: would cancel {} with a new Request-Id {}",
+                    row.line,
+                    row.invoice_number,
+                    request_id.as_str()
+                )
+            }
+            Action::Send { request_id, resend: true } => {
+                send += 1;
+                format!(
+                    "line {}: would resend {} with its journaled Request-Id {}",
+                    row.line,
+                    row.invoice_number,
+                    request_id.as_str()
+                )
+            }
+            Action::Settled(Entry::Outcome { outcome, .. }) => {
+                settled += 1;
+                format!("line {}: {} is settled ({}), skipped", row.line, row.invoice_number, outcome.as_str())
+            }
+            Action::Settled(_) => format!("line {}: {} is settled, skipped", row.line, row.invoice_number),
+            Action::Invalid(reason) => {
+                invalid += 1;
+                format!("line {}: {} is invalid: {reason}", row.line, row.invoice_number)
+            }
+        });
+    }
+    lines.push(format!("dry run: {send} to send, {settled} settled, {invalid} invalid; nothing was sent"));
+    let _ = writeln!(std::io::stdout().lock(), "{}", lines.join("\n"));
+    if invalid > 0 { USAGE } else { OK }
+}
+
+/// The last journal entry of each row after the run (`None`: never sent).
+type Outcomes = Vec<Option<Entry>>;
+
+async fn send_all(
+    args: &BatchArgs,
+    client: Client,
+    journal: JournalFile,
+    rows: &[OrderRow],
+    actions: Vec<Action>,
+) -> Result<Outcomes, Error> {
+    let mut outcomes: Outcomes = vec![None; rows.len()];
+    let mut queue = Vec::new();
+    for (index, action) in actions.into_iter().enumerate() {
+        match action {
+            Action::Settled(entry) => outcomes[index] = Some(entry),
+            Action::Send { request_id, resend } => queue.push((index, request_id, resend)),
+            Action::Invalid(_) => {}
+        }
+    }
+    let progress = Arc::new(Progress::new(queue.len(), rows.len() - queue.len()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let journal = Arc::new(Mutex::new(journal));
+    let queue = Arc::new(Mutex::new(queue.into_iter()));
+    let pace = args.rate.map(|rate| {
+        let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Arc::new(Mutex::new(interval))
+    });
+    let rows: Arc<Vec<OrderRow>> = Arc::new(rows.to_vec());
+    let mut workers = Vec::new();
+    for _ in 0..args.concurrency {
+        let (client, journal, queue, stop, progress, pace, rows) = (
+            client.clone(),
+            journal.clone(),
+            queue.clone(),
+            stop.clone(),
+            progress.clone(),
+            pace.clone(),
+            rows.clone(),
+        );
+        workers.push(tokio::spawn(async move {
+            let mut done = Vec::new();
+            let result = async {
+                loop {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Some((index, request_id, resend)) = queue.lock().await.next() else { break };
+                    if let Some(pace) = &pace {
+                        pace.lock().await.tick().await;
+                    }
+                    let row = &rows[index];
+                    let Ok(request) = row.request.clone() else { continue };
+                    if !resend {
+                        let entry = Entry::Assigned {
+                            invoice_number: row.invoice_number.clone(),
+                            request_id: request_id.as_str().to_owned(),
+                            original_request_id: row.original_request_id.clone(),
+                            note: row.note.clone(),
+                        };
+                        // Durable before sending: a rerun must find this Request-Id.
+                        journal.lock().await.append(&entry, true)?;
+                    }
+                    let result = client.cancel(&request, request_id.clone()).await;
+                    let (outcome, message) = Outcome::of(&result);
+                    let http_status = match &result {
+                        Ok(r) => Some(r.http_status),
+                        Err(e) => e.http_status(),
+                    };
+                    let entry = Entry::Outcome {
+                        invoice_number: row.invoice_number.clone(),
+                        request_id: request_id.as_str().to_owned(),
+                        outcome,
+                        http_status,
+                        replayed: result.as_ref().is_ok_and(|r| r.replayed),
+                        message,
+                    };
+                    journal.lock().await.append(&entry, false)?;
+                    progress.record(outcome);
+                    done.push((index, entry));
+                }
+                Ok::<_, Error>(())
+            }
+            .await;
+            if result.is_err() {
+                stop.store(true, Ordering::SeqCst); // the journal failed: send nothing more
+            }
+            result.map(|()| done)
+        }));
+    }
+    let ticker = progress.clone().spawn_ticker();
+    let interrupted = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                stop.store(true, Ordering::SeqCst);
+            }
+        })
+    };
+    let mut failure = None;
+    for worker in workers {
+        match worker.await {
+            Ok(Ok(done)) => {
+                for (index, entry) in done {
+                    outcomes[index] = Some(entry);
+                }
+            }
+            Ok(Err(e)) => failure = Some(e),
+            Err(e) => failure = Some(Error::config(format!("a worker failed: {e}"))),
+        }
+    }
+    interrupted.abort();
+    ticker.abort();
+    journal.lock().await.sync()?;
+    progress.finish(stop.load(Ordering::SeqCst));
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(outcomes),
+    }
+}
+
+fn finish(args: &BatchArgs, rows: &[OrderRow], outcomes: &Outcomes) -> Result<u8, Error> {
+    let mut report = String::from(REPORT_HEADER);
+    report.push('\n');
+    let (mut invalid, mut unsettled) = (false, false);
+    for (row, outcome) in rows.iter().zip(outcomes) {
+        let reason = row.request.as_ref().err().map(String::as_str);
+        invalid |= reason.is_some();
+        let settled = matches!(outcome, Some(Entry::Outcome { outcome, .. }) if outcome.is_final());
+        unsettled |= reason.is_none() && !settled;
+        report.push_str(&report_line(&row.invoice_number, outcome.as_ref(), reason));
+        report.push('\n');
+    }
+    if let Some(path) = &args.report {
+        std::fs::write(path, report)
+            .map_err(|e| Error::invalid_input("report", format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(if invalid {
+        USAGE
+    } else if unsettled {
+        FAILURE
+    } else {
+        OK
+    })
+}

@@ -1,0 +1,266 @@
+//! `doku-checkout cancel-batch` as a process against the emulator process, killed and resumed.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_doku-checkout");
+const SECRET: &str = "SK-BATCH-0123";
+const CLIENT_ID: &str = "MCH-BATCH";
+
+struct Emulator {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Emulator {
+    fn start() -> Self {
+        let mut child = Command::new(BIN)
+            .args(["mock", "--client-id", CLIENT_ID])
+            .env("DOKU_SECRET_KEY", SECRET)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("line");
+        let url = line.trim().strip_prefix("listening on ").expect("first line").to_owned();
+        Self { child, url }
+    }
+
+    /// One unsigned control call (`/_mock/...`); the JSON answer.
+    fn control(&self, method: &str, path: &str, body: &Value) -> Value {
+        let body = body.to_string();
+        let mut stream = TcpStream::connect(self.url.trim_start_matches("http://")).expect("connect");
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: emulator\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("write");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("read");
+        let (_, json) = answer.split_once("\r\n\r\n").expect("http answer");
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {answer}"))
+    }
+
+    fn add_orders(&self, invoices: &[String], faults: Value) {
+        let orders: Vec<Value> = invoices
+            .iter()
+            .map(|i| json!({ "invoice_number": i, "original_request_id": format!("create-{i}") }))
+            .collect();
+        self.control("POST", "/_mock/setup", &json!({ "orders": orders, "faults": faults }));
+    }
+
+    /// Cancel requests seen, as (invoice, Request-Id, changed an order).
+    fn cancels(&self) -> Vec<(String, String, bool)> {
+        let log = self.control("GET", "/_mock/log", &Value::Null);
+        log.as_array()
+            .expect("log")
+            .iter()
+            .filter(|e| e["path"] == "/checkout/v3/cancellations")
+            .map(|e| {
+                let body: Value = serde_json::from_str(e["body"].as_str().expect("body")).expect("json body");
+                (
+                    body["order"]["invoice_number"].as_str().expect("invoice").to_owned(),
+                    e["request_id"].as_str().expect("request id").to_owned(),
+                    e["state_changed"].as_bool().expect("flag"),
+                )
+            })
+            .collect()
+    }
+}
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("doku-batch-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        Self(dir)
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn orders_csv(invoices: &[String]) -> String {
+    let mut text = String::from("invoice_number,original_request_id,note\n");
+    for i in invoices {
+        text.push_str(&format!("{i},create-{i},\"Stale order, unpaid\"\n"));
+    }
+    text
+}
+
+fn batch_command(emu: &Emulator, dir: &Dir, extra: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .args(["cancel-batch", "--base-url", &emu.url, "--client-id", CLIENT_ID])
+        .args(["--input", path_str(&dir.path("orders.csv")), "--journal", path_str(&dir.path("run.jsonl"))])
+        .args(["--report", path_str(&dir.path("report.csv"))])
+        .args(extra)
+        .env("DOKU_SECRET_KEY", SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("utf8 path")
+}
+
+fn run_batch(emu: &Emulator, dir: &Dir, extra: &[&str]) -> Output {
+    batch_command(emu, dir, extra).output().expect("run")
+}
+
+fn journal(dir: &Dir) -> Vec<Value> {
+    std::fs::read_to_string(dir.path("run.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+fn report(dir: &Dir) -> Vec<Vec<String>> {
+    std::fs::read_to_string(dir.path("report.csv"))
+        .expect("report")
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn a_batch_killed_with_sigkill_and_resumed_cancels_each_order_once_with_one_request_id() {
+    let emu = Emulator::start();
+    let dir = Dir::new("kill");
+    let invoices: Vec<String> = (0..40).map(|i| format!("INV-KILL-{i:02}")).collect();
+    // The first 8 cancels are processed at once but answered only after 400 ms (so some are
+    // done at DOKU when the batch dies); the rest take 60 ms each.
+    emu.add_orders(
+        &invoices,
+        json!([{ "kind": "delay_after", "ms": 400, "count": 8 }, { "kind": "delay", "ms": 60, "count": 60 }]),
+    );
+    std::fs::write(dir.path("orders.csv"), orders_csv(&invoices)).expect("csv");
+
+    let mut first = batch_command(&emu, &dir, &["--concurrency", "4"]).spawn().expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while journal(&dir).iter().filter(|e| e["event"] == "assigned").count() < 4 {
+        assert!(Instant::now() < deadline, "the batch never started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    first.kill().expect("SIGKILL");
+    let _ = first.wait();
+    let after_kill = journal(&dir);
+    let outcomes = after_kill.iter().filter(|e| e["event"] == "outcome").count();
+    assert!(outcomes < invoices.len(), "killed mid-run: {outcomes} outcomes");
+    let processed_unanswered = emu
+        .cancels()
+        .iter()
+        .filter(|(inv, _, changed)| {
+            *changed && !after_kill.iter().any(|e| e["event"] == "outcome" && e["invoice_number"] == inv.as_str())
+        })
+        .count();
+    assert!(processed_unanswered > 0, "some orders were cancelled at DOKU but not yet journaled");
+
+    let resumed = run_batch(&emu, &dir, &["--concurrency", "4"]);
+    assert_eq!(resumed.status.code(), Some(0), "{}", String::from_utf8_lossy(&resumed.stderr));
+
+    // The journal: one Request-Id per invoice, every invoice settled.
+    let entries = journal(&dir);
+    let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
+    for e in entries.iter().filter(|e| e["event"] == "assigned") {
+        ids.entry(e["invoice_number"].as_str().expect("inv").to_owned())
+            .or_default()
+            .insert(e["request_id"].as_str().expect("rid").to_owned());
+    }
+    assert_eq!(ids.len(), invoices.len());
+    assert!(ids.values().all(|set| set.len() == 1), "one Request-Id per invoice: {ids:?}");
+    // DOKU's side: each order cancelled exactly once, only ever with its journaled Request-Id.
+    let cancels = emu.cancels();
+    for invoice in &invoices {
+        let mine: Vec<&(String, String, bool)> = cancels.iter().filter(|(i, _, _)| i == invoice).collect();
+        assert_eq!(mine.iter().filter(|(_, _, changed)| *changed).count(), 1, "{invoice} cancelled once");
+        assert!(mine.iter().all(|(_, rid, _)| ids[invoice].contains(rid)), "{invoice}: {mine:?}");
+        let order = emu.control("GET", &format!("/_mock/orders/{invoice}"), &Value::Null);
+        assert_eq!(order["state"], "CANCELLED", "{invoice}");
+    }
+    let rows = report(&dir);
+    assert_eq!(rows.len(), invoices.len());
+    assert!(rows.iter().all(|r| r[1] == "cancelled"), "{rows:?}");
+    assert!(rows.iter().any(|r| r[4] == "true"), "the resent ones were DOKU's replays");
+    // A third run sends nothing: everything is settled.
+    let before = emu.cancels().len();
+    assert_eq!(run_batch(&emu, &dir, &[]).status.code(), Some(0));
+    assert_eq!(emu.cancels().len(), before);
+}
+
+#[test]
+fn outcomes_invalid_rows_dry_run_and_exit_codes() {
+    let emu = Emulator::start();
+    let dir = Dir::new("outcomes");
+    let invoices: Vec<String> = ["INV-OK", "INV-PAID", "INV-GONE-BEFORE"].iter().map(|s| (*s).to_owned()).collect();
+    emu.add_orders(&invoices, json!([]));
+    emu.control("POST", "/_mock/orders/INV-PAID/pay", &Value::Null);
+    emu.control("POST", "/_mock/orders/INV-GONE-BEFORE/cancel", &Value::Null);
+    let mut csv = orders_csv(&invoices);
+    csv.push_str("INV-UNKNOWN,create-INV-UNKNOWN,x\n");
+    std::fs::write(dir.path("orders.csv"), &csv).expect("csv");
+
+    let dry = run_batch(&emu, &dir, &["--dry-run"]);
+    assert_eq!(dry.status.code(), Some(0), "{}", String::from_utf8_lossy(&dry.stderr));
+    let shown = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        shown.contains("line 2: would cancel INV-OK with a new Request-Id")
+            && shown.ends_with("dry run: 4 to send, 0 settled, 0 invalid; nothing was sent\n"),
+        "{shown}"
+    );
+    assert!(emu.cancels().is_empty() && !dir.path("run.jsonl").exists(), "a dry run sends and writes nothing");
+
+    // DOKU is down for the first attempts: those rows end in `error`, exit 1.
+    emu.control("POST", "/_mock/faults", &json!({ "kind": "status", "status": 503, "count": 6 }));
+    let out = run_batch(&emu, &dir, &["--concurrency", "1", "--max-retries", "0"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(report(&dir).iter().any(|r| r[1] == "error"));
+    // Rerun: settled as far as DOKU allows, exit 0.
+    let out = run_batch(&emu, &dir, &["--concurrency", "2", "--rate", "50"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let outcomes: HashMap<String, String> = report(&dir).into_iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+    assert_eq!(outcomes["INV-OK"], "cancelled");
+    assert_eq!(outcomes["INV-PAID"], "not_cancellable");
+    assert_eq!(outcomes["INV-GONE-BEFORE"], "already_cancelled");
+    assert_eq!(outcomes["INV-UNKNOWN"], "not_found");
+
+    // A row that cannot be sent: reported invalid, nothing sent for it, exit 2.
+    std::fs::write(dir.path("orders.csv"), format!("{csv}INV-NO-NOTE,create-x,\n")).expect("csv");
+    let before = emu.cancels().len();
+    let out = run_batch(&emu, &dir, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(emu.cancels().len(), before);
+    assert!(report(&dir).iter().any(|r| r[0] == "INV-NO-NOTE" && r[1] == "invalid"));
+    // A file without the columns, or a bad setting: exit 2 before anything is sent.
+    std::fs::write(dir.path("orders.csv"), "invoice,note\nx,y\n").expect("csv");
+    assert_eq!(run_batch(&emu, &dir, &[]).status.code(), Some(2));
+    std::fs::write(dir.path("orders.csv"), &csv).expect("csv");
+    assert_eq!(run_batch(&emu, &dir, &["--concurrency", "0"]).status.code(), Some(2));
+    assert_eq!(run_batch(&emu, &dir, &["--rate", "-1"]).status.code(), Some(2));
+}

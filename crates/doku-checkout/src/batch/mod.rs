@@ -1,0 +1,218 @@
+//! Cancelling many orders, resumably: the sans-IO part of `doku-checkout cancel-batch`.
+//!
+//! [`read_orders`] validates the orders file, [`Journal`] reads back what an earlier run did,
+//! [`plan`] decides per row whether to skip it (settled), resend it with its journaled
+//! Request-Id, or send it with a new one, and [`Outcome::of`] names what a cancel's answer
+//! means for the report. The CLI adds the I/O: the journal file, the HTTP calls, the progress.
+
+mod csv;
+mod journal;
+
+use serde::{Deserialize, Serialize};
+
+pub use csv::MAX_ROWS;
+pub use journal::{Entry, Journal, JournaledRow};
+
+use crate::error::{Error, ErrorCode};
+use crate::operations::{CancelOrderRequest, CancelOrderResult};
+use crate::request_id::RequestId;
+
+/// Where a row ended up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// DOKU cancelled it (now or, replayed, earlier).
+    Cancelled,
+    /// It was cancelled before this batch.
+    AlreadyCancelled,
+    /// DOKU refused: paid, expired, or a channel that cannot be cancelled.
+    NotCancellable,
+    /// DOKU has no such order.
+    NotFound,
+    /// The row (or DOKU's view of it) is invalid: fix the input.
+    Invalid,
+    /// No final answer (network, timeout, server, rate limit, credentials): rerun.
+    Error,
+}
+
+impl Outcome {
+    /// Every outcome, in report order.
+    pub const ALL: [Self; 6] =
+        [Self::Cancelled, Self::AlreadyCancelled, Self::NotCancellable, Self::NotFound, Self::Invalid, Self::Error];
+
+    /// The report's word for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cancelled => "cancelled",
+            Self::AlreadyCancelled => "already_cancelled",
+            Self::NotCancellable => "not_cancellable",
+            Self::NotFound => "not_found",
+            Self::Invalid => "invalid",
+            Self::Error => "error",
+        }
+    }
+
+    /// Settled: a rerun skips the row.
+    pub fn is_final(self) -> bool {
+        self != Self::Error
+    }
+
+    /// What a cancel's answer means for the batch, and a one-line message.
+    pub fn of(result: &Result<CancelOrderResult, Error>) -> (Self, String) {
+        match result {
+            Ok(done) if done.replayed => (Self::Cancelled, "cancelled (DOKU replayed the earlier answer)".to_owned()),
+            Ok(_) => (Self::Cancelled, "cancelled".to_owned()),
+            Err(e) => {
+                let outcome = match e.code() {
+                    ErrorCode::OrderNotCancellable
+                        if e.messages().iter().any(|m| m.to_ascii_uppercase().contains("ALREADY CANCEL")) =>
+                    {
+                        Self::AlreadyCancelled
+                    }
+                    ErrorCode::OrderNotCancellable => Self::NotCancellable,
+                    ErrorCode::OrderNotFound => Self::NotFound,
+                    ErrorCode::InvalidInput | ErrorCode::InvalidRequest => Self::Invalid,
+                    _ => Self::Error,
+                };
+                let said = if e.messages().is_empty() { e.message().to_owned() } else { e.messages().join("; ") };
+                (outcome, format!("{}: {said}", e.code()))
+            }
+        }
+    }
+}
+
+/// One row of the orders file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderRow {
+    /// Its line in the file (for messages).
+    pub line: usize,
+    /// `invoice_number`.
+    pub invoice_number: String,
+    /// The validated request, or why the row cannot be sent.
+    pub request: Result<CancelOrderRequest, String>,
+    /// `original_request_id` as written.
+    pub original_request_id: String,
+    /// `note` as written.
+    pub note: String,
+}
+
+/// Reads the orders file: a header row naming `invoice_number`, `original_request_id` and
+/// `note` (in any order; other columns are ignored), then one order per row. A row that
+/// cannot be sent (a missing or over-long field, a control character, an invoice already
+/// listed) is kept with the reason, to be reported as `invalid`; a file without those columns
+/// is refused whole.
+pub fn read_orders(text: &str) -> Result<Vec<OrderRow>, Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut records = csv::records(text)?.into_iter();
+    let Some((_, header)) = records.next() else {
+        return Err(Error::invalid_input(
+            "input",
+            "the orders file is empty: expected a header row invoice_number,original_request_id,note",
+        ));
+    };
+    let column = |name: &str| {
+        header.iter().position(|h| h.trim() == name).ok_or_else(|| {
+            Error::invalid_input(
+                "input",
+                format!("the header row has no {name} column: expected invoice_number,original_request_id,note"),
+            )
+        })
+    };
+    let (invoice_at, original_at, note_at) =
+        (column("invoice_number")?, column("original_request_id")?, column("note")?);
+    let mut seen = std::collections::HashSet::new();
+    let mut rows = Vec::new();
+    for (line, fields) in records {
+        let get = |i: usize| fields.get(i).map(|f| f.trim().to_owned()).unwrap_or_default();
+        let (invoice_number, original_request_id, note) = (get(invoice_at), get(original_at), get(note_at));
+        let request = if !seen.insert(invoice_number.clone()) && !invoice_number.is_empty() {
+            Err(format!("invoice {invoice_number} is listed more than once; it is cancelled for its first row"))
+        } else {
+            CancelOrderRequest::new(&invoice_number, &original_request_id, &note).map_err(|e| e.message().to_owned())
+        };
+        rows.push(OrderRow { line, invoice_number, request, original_request_id, note });
+    }
+    Ok(rows)
+}
+
+/// What to do with a row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Settled by an earlier run: report it, send nothing.
+    Settled(Entry),
+    /// Send with this Request-Id; `resend` when an earlier run already assigned it.
+    Send {
+        /// The Request-Id for every send of this row.
+        request_id: RequestId,
+        /// It was journaled before: DOKU may have acted on it already.
+        resend: bool,
+    },
+    /// The row cannot be sent.
+    Invalid(String),
+}
+
+/// Decides each row's action from the journal. Refuses a journal that assigned a row's
+/// Request-Id for another body (its original Request-Id or note changed since): resending
+/// that id with a different body would be refused by DOKU, and a new id could cancel twice.
+pub fn plan(rows: &[OrderRow], journal: &Journal) -> Result<Vec<Action>, Error> {
+    rows.iter()
+        .map(|row| {
+            if let Err(reason) = &row.request {
+                return Ok(Action::Invalid(reason.clone()));
+            }
+            let Some(known) = journal.rows.get(&row.invoice_number) else {
+                return Ok(Action::Send { request_id: RequestId::generate(), resend: false });
+            };
+            if known.original_request_id != row.original_request_id || known.note != row.note {
+                return Err(Error::invalid_input(
+                    "journal",
+                    format!(
+                        "line {}: the journal sent {} with another original_request_id or note; use a new journal for a changed file",
+                        row.line, row.invoice_number
+                    ),
+                ));
+            }
+            if known.settled().is_some()
+                && let Some(last) = &known.last
+            {
+                return Ok(Action::Settled(last.clone()));
+            }
+            let request_id = RequestId::new(known.request_id.clone())
+                .map_err(|e| Error::invalid_input("journal", format!("line {}: {}", row.line, e.message())))?;
+            Ok(Action::Send { request_id, resend: true })
+        })
+        .collect()
+}
+
+/// One report row: `invoice_number,outcome,request_id,http_status,replayed,message`.
+pub fn report_line(invoice_number: &str, entry: Option<&Entry>, invalid: Option<&str>) -> String {
+    let (outcome, request_id, status, replayed, message) = match (entry, invalid) {
+        (_, Some(reason)) => (Outcome::Invalid.as_str(), "", String::new(), false, reason.to_owned()),
+        (Some(Entry::Outcome { outcome, request_id, http_status, replayed, message, .. }), None) => (
+            outcome.as_str(),
+            request_id.as_str(),
+            http_status.map(|s| s.to_string()).unwrap_or_default(),
+            *replayed,
+            message.clone(),
+        ),
+        (Some(Entry::Assigned { request_id, .. }), None) => {
+            (Outcome::Error.as_str(), request_id.as_str(), String::new(), false, "not sent yet: rerun".to_owned())
+        }
+        (None, None) => (Outcome::Error.as_str(), "", String::new(), false, "not sent: rerun".to_owned()),
+    };
+    [
+        csv::field(invoice_number),
+        outcome.to_owned(),
+        csv::field(request_id),
+        status,
+        replayed.to_string(),
+        csv::field(&message),
+    ]
+    .join(",")
+}
+
+/// The report's header row.
+pub const REPORT_HEADER: &str = "invoice_number,outcome,request_id,http_status,replayed,message";
+
+#[cfg(test)]
+mod tests;
