@@ -10,6 +10,7 @@ mod mock;
 mod secret;
 mod sign;
 mod verify;
+mod webhook;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,6 +64,8 @@ enum Command {
     VerifyNotification(verify::VerifyArgs),
     /// Find out why a notification does not verify (and what to change).
     Doctor(doctor::DoctorArgs),
+    /// Send genuine and forged notifications to your endpoint; report what it gets wrong.
+    WebhookCheck(webhook::WebhookArgs),
     /// Cancel an unpaid checkout order.
     Cancel(api::CancelArgs),
     /// Cancel the orders of a CSV file, resumably (journal, report, progress).
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Command::Sign(a) => sign::run(&a),
         Command::VerifyNotification(a) => verify::run(&a),
         Command::Doctor(a) => doctor::run(&a),
+        Command::WebhookCheck(a) => webhook::run(&a),
         Command::Cancel(a) => api::cancel(&a),
         Command::CancelBatch(a) => batch::run(&a),
         Command::Status(a) => api::status(&a),

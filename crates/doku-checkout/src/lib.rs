@@ -16,6 +16,7 @@ pub mod retry;
 mod signing;
 mod timestamp;
 mod user_agent;
+pub mod webhook_check;
 
 #[cfg(feature = "client")]
 pub mod blocking;

@@ -44,7 +44,7 @@ impl std::fmt::Debug for ClientBuilder {
     }
 }
 
-fn install_crypto_provider() {
+pub(crate) fn install_crypto_provider() {
     static ONCE: Once = Once::new();
     // Another part of the process may have installed a provider already; that is fine.
     ONCE.call_once(|| {

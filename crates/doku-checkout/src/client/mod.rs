@@ -7,6 +7,7 @@ mod send;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub(crate) use builder::install_crypto_provider;
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use environment::Environment;
 
