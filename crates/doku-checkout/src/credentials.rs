@@ -117,4 +117,11 @@ mod tests {
         assert!(ClientId::new("").is_err());
         assert_eq!(ClientId::new("MCH-1").expect("valid").as_str(), "MCH-1");
     }
+
+    #[test]
+    fn client_id_prints_itself() {
+        let id = ClientId::new("MCH-0001").expect("valid");
+        assert_eq!(format!("{id}"), "MCH-0001");
+        assert_eq!(format!("{id:?}"), "ClientId(\"MCH-0001\")");
+    }
 }

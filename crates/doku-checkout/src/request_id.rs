@@ -67,4 +67,16 @@ mod tests {
         assert!(RequestId::new("a".repeat(129)).is_err());
         assert!(RequestId::new("").is_err());
     }
+
+    #[test]
+    fn printing_and_the_string_form() {
+        let id = RequestId::new("req-7").expect("valid");
+        assert_eq!(format!("{id}"), "req-7");
+        assert_eq!(format!("{id:?}"), "RequestId(\"req-7\")");
+        let fresh = new_request_id();
+        assert_eq!(fresh.len(), 36);
+        assert_eq!(fresh.as_bytes()[14], b'4', "{fresh}");
+        assert!(RequestId::new(fresh.clone()).is_ok());
+        assert_ne!(fresh, new_request_id());
+    }
 }

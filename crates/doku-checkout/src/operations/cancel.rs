@@ -136,4 +136,13 @@ mod tests {
         assert_eq!(field(CancelOrderRequest::new("i", "r", "a\u{7}b")), Some("note"));
         assert!(CancelOrderRequest::new("x".repeat(64), "r".repeat(128), "é".repeat(255)).is_ok());
     }
+
+    #[test]
+    fn the_request_knows_its_invoice_and_is_a_post_to_the_cancel_path() {
+        let req = CancelOrderRequest::new("INV-9", "r", "n").expect("valid");
+        assert_eq!(req.invoice_number(), "INV-9");
+        let p = req.prepare();
+        assert_eq!((p.method, p.method.as_str(), p.path.as_str()), (Method::Post, "POST", CANCEL_PATH));
+        assert_eq!(Method::Get.as_str(), "GET");
+    }
 }

@@ -255,6 +255,36 @@ mod tests {
     }
 
     #[test]
+    fn amount_limit_is_inclusive() {
+        assert!(CreateCheckoutRequest { amount: MAX_AMOUNT, ..req() }.validate().is_ok());
+        let e = CreateCheckoutRequest { amount: MAX_AMOUNT + 1, ..req() }.validate().expect_err("too much");
+        assert_eq!(e.field(), Some("amount"));
+    }
+
+    #[test]
+    fn optional_fields_are_checked_when_present() {
+        let customer = |name: &str| CheckoutCustomer { name: Some(name.to_owned()), ..Default::default() };
+        let with = |c| CreateCheckoutRequest { customer: Some(c), ..req() };
+        assert!(with(customer("Budi")).validate().is_ok());
+        assert_eq!(with(customer(&"n".repeat(256))).validate().expect_err("long").field(), Some("customer.name"));
+        assert_eq!(with(customer("a\u{0}b")).validate().expect_err("control").field(), Some("customer.name"));
+        let phone = CheckoutCustomer { phone: Some("0".repeat(17)), ..Default::default() };
+        assert_eq!(with(phone).validate().expect_err("phone").field(), Some("customer.phone"));
+        let url = CreateCheckoutRequest { callback_url: Some("x".repeat(2049)), ..req() };
+        assert_eq!(url.validate().expect_err("url").field(), Some("callback_url"));
+    }
+
+    #[test]
+    fn the_body_has_payment_method_types_only_when_given() {
+        let body = |r: CreateCheckoutRequest| -> Value {
+            serde_json::from_slice(&r.prepare().expect("valid").body.expect("body")).expect("json")
+        };
+        assert!(body(req())["payment"].get("payment_method_types").is_none());
+        let with = body(CreateCheckoutRequest { payment_method_types: vec!["QRIS".into()], ..req() });
+        assert_eq!(with["payment"]["payment_method_types"], json!(["QRIS"]));
+    }
+
+    #[test]
     fn extra_merges_deeply() {
         let mut extra = Map::new();
         extra.insert("order".into(), json!({"language": "EN"}));
