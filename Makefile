@@ -25,7 +25,7 @@ PY_TOOLS := $(BUILD)/py-tools
 PY_TEST := $(BUILD)/py-test
 WHEELS := $(BUILD)/wheels
 
-.PHONY: mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
+.PHONY: fuzz mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
 
 demo: build
 	@$(CLI) demo
@@ -131,6 +131,18 @@ $(MUTANTS):
 mutants: $(MUTANTS)
 	$(MUTANTS) mutants --no-config -p doku-checkout -j 2 -o $(BUILD)/mutants \
 		$(foreach f,$(MUTANT_FILES),-f crates/doku-checkout/src/$(f).rs)
+
+# Fuzzing with cargo-fuzz on nightly (not in `make test`; the committed corpus is replayed by
+# the doku-checkout-fuzz-targets test there). FUZZ_SECONDS per target, 8 targets.
+CARGO_FUZZ := $(BUILD)/tools/bin/cargo-fuzz
+FUZZ_SECONDS ?= 60
+$(CARGO_FUZZ):
+	$(CARGO) install --locked --quiet --root $(BUILD)/tools cargo-fuzz@0.13.2
+
+fuzz: $(CARGO_FUZZ)
+	rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	PATH=$(BUILD)/tools/bin:$$PATH CARGO_TARGET_DIR=$(ROOT)/target/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		FUZZ_WORK=$(BUILD)/fuzz fuzz/run.sh
 
 bench-rust:
 	$(CARGO) bench -p doku-checkout --bench sign -- --warm-up-time 1 --measurement-time 3

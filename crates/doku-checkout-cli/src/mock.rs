@@ -32,12 +32,16 @@ pub(crate) fn run(args: &MockArgs) -> u8 {
         Ok(k) => k,
         Err(e) => return report(&e),
     };
+    if let Err(e) = doku_checkout::ClientId::new(args.client_id.as_str()) {
+        return report(&e);
+    }
     let config = MockConfig {
         client_id: args.client_id.clone(),
         secret_key,
         port: args.port,
         log_size: args.log_size,
         replay_store_size: args.replay_store_size,
+        read_timeout: doku_checkout_mock::DEFAULT_READ_TIMEOUT,
     };
     if let Err(e) = config.validate() {
         return report(&e);

@@ -275,3 +275,22 @@ fn values_starting_with_a_hyphen_are_values_not_flags() {
         format!("{}\n", independent("-!", "-r", "2020-08-11T08:45:42Z", "/x", None))
     );
 }
+
+#[test]
+fn hostile_inputs_exit_2_without_hanging_or_starting() {
+    let out = run(&["mock", "--client-id", "MCH-1\r\nX-Evil: 1"], None);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a Client-Id with CR/LF is refused: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["mock", "--log-size", "0"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let out =
+        run(&["sign", "--client-id", "C", "--request-id", "R", "--target", "/x", "--body-file", "/dev/zero"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("larger than 1048576 bytes"));
+    let out = run(&["status", "--client-id", "C", "--invoice", "I", "--timeout", "1e20"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+}

@@ -2,6 +2,9 @@
 
 mod api;
 mod control;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod notify;
 mod outcome;
 mod server;
@@ -22,6 +25,8 @@ pub const MAX_SKEW_SECONDS: u64 = 15 * 60;
 pub const DEFAULT_LOG_SIZE: usize = 10_000;
 /// How many Request-Ids' answers are kept for 409 replays by default.
 pub const DEFAULT_REPLAY_STORE_SIZE: usize = 100_000;
+/// How long a client may take to send a request, or keep a connection idle, by default.
+pub const DEFAULT_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// The largest `log_size` and `replay_store_size` accepted.
 pub const MAX_STORE_SIZE: usize = 10_000_000;
 
@@ -39,6 +44,9 @@ pub struct MockConfig {
     /// Request-Ids whose answers are kept for replay (1 to [`MAX_STORE_SIZE`]); DOKU's own
     /// window is not documented, and a Request-Id older than this many is treated as new.
     pub replay_store_size: usize,
+    /// How long a client may take to send a request's head or body, and how long a
+    /// keep-alive connection may sit idle (100 ms to 10 min; default 10 s).
+    pub read_timeout: std::time::Duration,
 }
 
 impl MockConfig {
@@ -50,10 +58,11 @@ impl MockConfig {
             port: 0,
             log_size: DEFAULT_LOG_SIZE,
             replay_store_size: DEFAULT_REPLAY_STORE_SIZE,
+            read_timeout: DEFAULT_READ_TIMEOUT,
         })
     }
 
-    /// Refuses store sizes outside 1 to [`MAX_STORE_SIZE`].
+    /// Refuses store sizes outside 1 to [`MAX_STORE_SIZE`] and read timeouts outside 100 ms–10 min.
     pub fn validate(&self) -> Result<(), Error> {
         for (field, value) in [("log_size", self.log_size), ("replay_store_size", self.replay_store_size)] {
             if !(1..=MAX_STORE_SIZE).contains(&value) {
@@ -63,6 +72,10 @@ impl MockConfig {
                 ));
             }
         }
+        let timeout_range = std::time::Duration::from_millis(100)..=std::time::Duration::from_secs(600);
+        if !timeout_range.contains(&self.read_timeout) {
+            return Err(Error::invalid_input("read_timeout", "read_timeout must be between 100 ms and 10 minutes"));
+        }
         Ok(())
     }
 }
@@ -71,6 +84,9 @@ pub(crate) struct Inner {
     pub client_id: String,
     pub secret: SecretKey,
     pub addr: SocketAddr,
+    /// Longest wait for a request's head (also for the next request on an idle
+    /// connection) and for its body.
+    pub read_timeout: std::time::Duration,
     state: Mutex<state::State>,
     traffic: Mutex<traffic::Traffic>,
 }
@@ -213,6 +229,7 @@ impl MockServer {
             client_id: config.client_id,
             secret: config.secret_key,
             addr: listener.local_addr()?,
+            read_timeout: config.read_timeout,
             state: Mutex::new(state::State::new(config.replay_store_size)),
             traffic: Mutex::new(traffic::Traffic::new(config.log_size)),
         });

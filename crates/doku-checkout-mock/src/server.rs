@@ -6,18 +6,23 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use doku_checkout::{ReceivedHeaders, RequestId, SigningInput, Timestamp};
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 
 use crate::Inner;
 use crate::api;
 use crate::control;
 use crate::state::{FaultKind, LogEntry};
+
+/// The largest API request body read (DOKU's bodies are a few KiB); longer ones get 413.
+pub(crate) const MAX_API_BODY: usize = 1024 * 1024;
+/// The largest `/_mock/` control body (a setup may carry many orders).
+pub(crate) const MAX_CONTROL_BODY: usize = 64 * 1024 * 1024;
 
 /// Request bodies longer than this are logged cut short (the request itself is served whole).
 pub(crate) const LOGGED_BODY_LIMIT: usize = 64 * 1024;
@@ -44,8 +49,16 @@ pub(crate) async fn serve(listener: TcpListener, inner: Arc<Inner>, mut shutdown
                 let _ = stream.set_nodelay(true);
                 let inner = Arc::clone(&inner);
                 tokio::spawn(async move {
+                    let read_timeout = inner.read_timeout;
                     let service = service_fn(move |req| handle(Arc::clone(&inner), peer, req));
-                    let _ = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service).await;
+                    // The header timeout also closes a keep-alive connection left idle, so idle
+                    // clients cannot use up the process's file descriptors.
+                    let _ = http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(read_timeout)
+                        .keep_alive(true)
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
                 });
             }
         }
@@ -67,9 +80,17 @@ async fn handle(inner: Arc<Inner>, peer: SocketAddr, req: Request<Incoming>) -> 
         .iter()
         .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
-    let body = match req.into_body().collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => return Err(Hangup),
+    let limit = if path.starts_with("/_mock/") { MAX_CONTROL_BODY } else { MAX_API_BODY };
+    let too_large =
+        || json_response(413, format!(r#"{{"message":["REQUEST BODY LARGER THAN {limit} BYTES"]}}"#).into_bytes());
+    let declared = req.headers().get(hyper::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Ok(too_large());
+    }
+    let body = match tokio::time::timeout(inner.read_timeout, Limited::new(req.into_body(), limit).collect()).await {
+        Ok(Ok(b)) => b.to_bytes(),
+        Ok(Err(e)) if e.is::<LengthLimitError>() => return Ok(too_large()),
+        Ok(Err(_)) | Err(_) => return Err(Hangup),
     };
     if path.starts_with("/_mock/") {
         if !peer.ip().is_loopback() {

@@ -107,3 +107,63 @@ fn store_sizes_are_range_checked() {
     config.replay_store_size = crate::MAX_STORE_SIZE + 1;
     assert_eq!(config.validate().expect_err("too big").field(), Some("replay_store_size"));
 }
+
+async fn raw_exchange(server: &MockServer, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = server.url().trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(request).await.expect("write");
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_bodies_get_413_before_being_read() {
+    let server = start(10, 10).await;
+    let declared = raw_exchange(
+        &server,
+        b"POST /checkout/v3/cancellations HTTP/1.1\r\nHost: x\r\nContent-Length: 2097152\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(declared.starts_with("HTTP/1.1 413"), "{declared}");
+    let mut chunked = b"POST /checkout/v3/cancellations HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+    for _ in 0..18 {
+        chunked.extend_from_slice(b"10000\r\n");
+        chunked.extend(std::iter::repeat_n(b'x', 0x10000));
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let streamed = raw_exchange(&server, &chunked).await;
+    assert!(streamed.starts_with("HTTP/1.1 413"), "{}", &streamed[..streamed.len().min(200)]);
+    assert!(server.control().log().is_empty(), "refused before logging");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_and_slow_connections_are_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut config = MockConfig::new(CLIENT_ID, SECRET).expect("config");
+    config.read_timeout = std::time::Duration::from_millis(200);
+    let server = MockServer::start(config).await.expect("emulator");
+    let addr = server.url().trim_start_matches("http://").to_owned();
+    let closes = |mut stream: tokio::net::TcpStream| async move {
+        let mut rest = Vec::new();
+        let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut rest)).await;
+        assert!(read.is_ok(), "the server kept the connection open");
+        String::from_utf8_lossy(&rest).into_owned()
+    };
+    // Connected, never sends a byte.
+    closes(tokio::net::TcpStream::connect(&addr).await.expect("connect")).await;
+    // Sends half a head and stops.
+    let mut half = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+    half.write_all(b"GET /orders/v1/status/X HTTP/1.1\r\nHost:").await.expect("write");
+    closes(half).await;
+    // One request answered, then idle on keep-alive.
+    let mut idle = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+    idle.write_all(b"GET /orders/v1/status/X HTTP/1.1\r\nHost: x\r\n\r\n").await.expect("write");
+    let answered = closes(idle).await;
+    assert!(answered.starts_with("HTTP/1.1 400"), "missing headers: {answered}");
+    let mut bad = MockConfig::new(CLIENT_ID, SECRET).expect("config");
+    bad.read_timeout = std::time::Duration::from_millis(10);
+    assert_eq!(bad.validate().expect_err("too short").field(), Some("read_timeout"));
+}

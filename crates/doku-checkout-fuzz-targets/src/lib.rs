@@ -1,0 +1,123 @@
+#![doc = include_str!("../README.md")]
+
+use doku_checkout::doctor::{DoctorInput, diagnose_notification};
+use doku_checkout::{ReceivedHeaders, SecretKey, Timestamp, VerifyOptions, classify, verify_notification};
+
+/// A fuzz target's body: must return normally for any input.
+pub type Target = fn(&[u8]);
+
+/// Every target, by the name of its corpus directory.
+pub const TARGETS: [(&str, Target); 8] = [
+    ("notification", notification),
+    ("classify", classify_response),
+    ("headers", headers),
+    ("timestamp", timestamp),
+    ("emulator", emulator),
+    ("doctor", doctor),
+    ("orders_csv", orders_csv),
+    ("journal", journal),
+];
+
+/// Splits fuzz input into `n` parts at 0xFF bytes (missing parts are empty).
+fn parts(data: &[u8], n: usize) -> Vec<&[u8]> {
+    let mut out: Vec<&[u8]> = data.splitn(n, |b| *b == 0xFF).collect();
+    out.resize(n, &[]);
+    out
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `Name: value` lines into received headers.
+fn header_lines(bytes: &[u8]) -> ReceivedHeaders {
+    let text = text(bytes);
+    ReceivedHeaders::new(
+        text.lines().filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())),
+    )
+}
+
+/// Notification verification: headers, body and path from the input; never panics, and a
+/// notification that verifies really carries a signature of the key.
+pub fn notification(data: &[u8]) {
+    let [h, body, path, tolerance] = parts(data, 4)[..] else { return };
+    let Ok(key) = SecretKey::new("SK-FUZZ-0123") else { return };
+    let options = VerifyOptions {
+        tolerance_seconds: tolerance.first().map(|t| u64::from(*t) * 60),
+        now: Some(Timestamp::from_unix(1_764_126_000)),
+    };
+    let headers = header_lines(h);
+    if verify_notification(&key, &headers, body, &text(path), options).is_ok() {
+        assert!(headers.get("Signature").is_some());
+    }
+}
+
+/// Response classification of any status and body.
+pub fn classify_response(data: &[u8]) {
+    let status = data.first().map_or(200, |s| 100 + u16::from(*s) * 2);
+    let _ = classify(status, data.get(1..).unwrap_or_default());
+}
+
+/// Header lookup and the header hygiene of the string to sign.
+pub fn headers(data: &[u8]) {
+    let [h, name] = parts(data, 2)[..] else { return };
+    let headers = header_lines(h);
+    let name = text(name);
+    let value = headers.get(&name).unwrap_or_default();
+    if let Ok(input) = doku_checkout::SigningInput::new(value, value, "2026-11-26T03:00:00Z", "/x", None) {
+        assert!(!input.string_to_sign().contains('\r'));
+    }
+}
+
+/// Timestamp parsing: anything that parses prints back as itself.
+pub fn timestamp(data: &[u8]) {
+    let t = text(data);
+    if let Ok(parsed) = Timestamp::parse(&t) {
+        assert_eq!(parsed.to_string(), t);
+    }
+    if let Ok(parsed) = Timestamp::parse_wib_compact(&t) {
+        assert_eq!(parsed.to_wib_compact(), t);
+    }
+}
+
+/// The emulator's request handling: method, path, headers and body from the input.
+pub fn emulator(data: &[u8]) {
+    let [method, path, h, body] = parts(data, 4)[..] else { return };
+    let fuzz = doku_checkout_mock::fuzzing::Emulator::new();
+    let pairs: Vec<(String, String)> = text(h)
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let status = fuzz.handle(&text(method), &format!("/{}", text(path)), &pairs, body);
+    assert!((200..600).contains(&status));
+}
+
+/// The signature doctor on any notification and settings.
+pub fn doctor(data: &[u8]) {
+    let [secret, h, body, path, url] = parts(data, 5)[..] else { return };
+    let (secret, path, url) = (text(secret), text(path), text(url));
+    let headers = header_lines(h);
+    let d = diagnose_notification(&DoctorInput {
+        secret_key: &secret,
+        alternate_secret_key: None,
+        headers: &headers,
+        body,
+        notification_path: &path,
+        notification_url: Some(url.as_str()).filter(|u| !u.is_empty()),
+        expected_client_id: None,
+        tolerance_seconds: None,
+        now: Some(Timestamp::from_unix(1_764_126_000)),
+    });
+    assert_eq!(d.verified, d.cause.is_none());
+}
+
+/// The batch's orders file.
+pub fn orders_csv(data: &[u8]) {
+    let _ = doku_checkout::batch::read_orders(&text(data));
+}
+
+/// The batch's journal.
+pub fn journal(data: &[u8]) {
+    let _ = doku_checkout::batch::Journal::parse(&text(data));
+}

@@ -1,0 +1,62 @@
+//! The emulator's request handling without a socket, for the fuzz targets (feature `fuzzing`).
+
+use std::net::SocketAddr;
+use std::sync::Mutex;
+
+use doku_checkout::{ReceivedHeaders, SecretKey};
+
+use crate::state::{Order, OrderState, State};
+use crate::traffic::Traffic;
+use crate::{Inner, api};
+
+/// An emulator with a few orders, driven one request at a time.
+pub struct Emulator {
+    inner: Inner,
+}
+
+impl Default for Emulator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Emulator {
+    /// Client-Id `MCH-FUZZ`, secret `SK-FUZZ-0123`, orders `INV-1` (pending) and `INV-2` (paid).
+    pub fn new() -> Self {
+        let mut state = State::new(64);
+        let order = |invoice: &str, state| Order {
+            invoice_number: invoice.to_owned(),
+            amount: 10_000,
+            original_request_id: format!("create-{invoice}"),
+            payment_method: None,
+            state,
+            expires_at: i64::MAX,
+        };
+        state.add_orders(vec![order("INV-1", OrderState::Pending), order("INV-2", OrderState::Paid)]);
+        let inner = Inner {
+            client_id: "MCH-FUZZ".to_owned(),
+            secret: SecretKey::new("SK-FUZZ-0123").unwrap_or_else(|_| unreachable!("a valid key")),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            read_timeout: crate::DEFAULT_READ_TIMEOUT,
+            state: Mutex::new(state),
+            traffic: Mutex::new(Traffic::new(16)),
+        };
+        Self { inner }
+    }
+
+    /// Handles one request; returns the status it would answer. The body is routed and
+    /// applied to the orders even when the signature does not verify, so the fuzzer reaches
+    /// the JSON handling behind it.
+    pub fn handle(&self, method: &str, path: &str, headers: &[(String, String)], body: &[u8]) -> u16 {
+        let received = ReceivedHeaders::new(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        let request_id = received.get("Request-Id").unwrap_or("fuzz").to_owned();
+        let authenticated = api::authenticate(&self.inner, method, path, &received, body);
+        let call = api::parse(&self.inner, method, path, &request_id, body);
+        let decision = api::decide(&mut self.inner.state(), call);
+        let _ = decision.outcome.render();
+        match authenticated {
+            Err(refusal) => refusal.status(),
+            Ok(()) => decision.status(),
+        }
+    }
+}
