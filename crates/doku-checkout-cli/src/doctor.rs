@@ -1,30 +1,19 @@
 //! `doku-checkout doctor`: why a notification does not verify.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use clap::Args;
 use doku_checkout::Error;
 use doku_checkout::doctor::{Diagnosis, DoctorInput, diagnose_notification};
 
 use crate::exit::{FAILURE, OK, report};
-use crate::files::{MAX_INPUT_FILE, read_bounded, read_text};
-use crate::verify::parse_headers;
-use crate::{SecretArgs, secret};
+use crate::secret;
+use crate::verify::NotificationArgs;
 
 #[derive(Args)]
 pub(crate) struct DoctorArgs {
     #[command(flatten)]
-    secret: SecretArgs,
-    /// The path you verify with (the Request-Target), e.g. /payments/notifications.
-    #[arg(long)]
-    path: String,
-    /// The received headers as `Name: value` lines.
-    #[arg(long, value_name = "FILE")]
-    headers_file: PathBuf,
-    /// The raw received body ("-" for stdin).
-    #[arg(long, value_name = "FILE")]
-    body_file: PathBuf,
+    notification: NotificationArgs,
     /// The notification URL set in DOKU Back Office (its path is what DOKU signs).
     #[arg(long)]
     url: Option<String>,
@@ -52,16 +41,15 @@ pub(crate) fn run(args: &DoctorArgs) -> u8 {
 }
 
 fn diagnose(args: &DoctorArgs) -> Result<Diagnosis, Error> {
-    let secret = secret::load_raw(&args.secret)?;
+    let secret = secret::load_raw(&args.notification.secret)?;
     let alternate = secret::from_env("DOKU_SECRET_KEY_ALT")?;
-    let headers = parse_headers(&read_text(&args.headers_file, "headers_file", MAX_INPUT_FILE)?)?;
-    let body = read_bounded(&args.body_file, "body_file", MAX_INPUT_FILE)?;
+    let (headers, body) = args.notification.read()?;
     Ok(diagnose_notification(&DoctorInput {
         secret_key: &secret,
         alternate_secret_key: alternate.as_deref().map(String::as_str),
         headers: &headers,
         body: &body,
-        notification_path: &args.path,
+        notification_path: &args.notification.path,
         notification_url: args.url.as_deref(),
         expected_client_id: args.client_id.as_deref(),
         tolerance_seconds: args.tolerance,

@@ -10,19 +10,34 @@ use crate::exit::{OK, report};
 use crate::sign::read_body;
 use crate::{SecretArgs, secret};
 
+/// A received notification, as `verify-notification` and `doctor` take it.
+#[derive(Args)]
+pub(crate) struct NotificationArgs {
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The path of your notification URL (the Request-Target), e.g. /payments/notifications.
+    #[arg(long)]
+    pub path: String,
+    /// The received headers as `Name: value` lines.
+    #[arg(long, value_name = "FILE")]
+    pub headers_file: PathBuf,
+    /// The raw received body ("-" for stdin).
+    #[arg(long, value_name = "FILE")]
+    pub body_file: PathBuf,
+}
+
+impl NotificationArgs {
+    /// The headers and the raw body, read within the size limit.
+    pub fn read(&self) -> Result<(ReceivedHeaders, Vec<u8>), Error> {
+        let text = crate::files::read_text(&self.headers_file, "headers_file", crate::files::MAX_INPUT_FILE)?;
+        Ok((parse_headers(&text)?, read_body(&self.body_file)?))
+    }
+}
+
 #[derive(Args)]
 pub(crate) struct VerifyArgs {
     #[command(flatten)]
-    secret: SecretArgs,
-    /// The path of your notification URL (the Request-Target), e.g. /payments/notifications.
-    #[arg(long)]
-    path: String,
-    /// The received headers as `Name: value` lines.
-    #[arg(long, value_name = "FILE")]
-    headers_file: PathBuf,
-    /// The raw received body ("-" for stdin).
-    #[arg(long, value_name = "FILE")]
-    body_file: PathBuf,
+    notification: NotificationArgs,
     /// Refuse timestamps more than this many seconds from now (off by default: DOKU retries for 12 h).
     #[arg(long, value_name = "SECS")]
     tolerance: Option<u64>,
@@ -45,15 +60,13 @@ pub(crate) fn parse_headers(text: &str) -> Result<ReceivedHeaders, Error> {
 
 pub(crate) fn run(args: &VerifyArgs) -> u8 {
     let result = (|| {
-        let secret = secret::load(&args.secret)?;
-        let text = crate::files::read_text(&args.headers_file, "headers_file", crate::files::MAX_INPUT_FILE)?;
-        let headers = parse_headers(&text)?;
-        let body = read_body(&args.body_file)?;
+        let secret = secret::load(&args.notification.secret)?;
+        let (headers, body) = args.notification.read()?;
         verify_notification(
             &secret,
             &headers,
             &body,
-            &args.path,
+            &args.notification.path,
             VerifyOptions { tolerance_seconds: args.tolerance, now: None },
         )
     })();

@@ -1,44 +1,29 @@
 //! `doku-checkout cancel-batch` as a process against the emulator process, killed and resumed.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_doku-checkout");
 const SECRET: &str = "SK-BATCH-0123";
 const CLIENT_ID: &str = "MCH-BATCH";
 
-struct Emulator {
-    child: Child,
-    url: String,
+mod support;
+
+use support::{BIN, Emulator};
+
+/// The emulator's unsigned `/_mock/` controls, for this test.
+trait Controls {
+    fn control(&self, method: &str, path: &str, body: &Value) -> Value;
+    fn add_orders(&self, invoices: &[String], faults: Value);
+    fn cancels(&self) -> Vec<(String, String, bool)>;
 }
 
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Emulator {
-    fn start() -> Self {
-        let mut child = Command::new(BIN)
-            .args(["mock", "--client-id", CLIENT_ID])
-            .env("DOKU_SECRET_KEY", SECRET)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("line");
-        let url = line.trim().strip_prefix("listening on ").expect("first line").to_owned();
-        Self { child, url }
-    }
-
+impl Controls for Emulator {
     /// One unsigned control call (`/_mock/...`); the JSON answer.
     fn control(&self, method: &str, path: &str, body: &Value) -> Value {
         let body = body.to_string();
@@ -150,7 +135,7 @@ fn report(dir: &Dir) -> Vec<Vec<String>> {
 
 #[test]
 fn a_batch_killed_with_sigkill_and_resumed_cancels_each_order_once_with_one_request_id() {
-    let emu = Emulator::start();
+    let emu = Emulator::start(CLIENT_ID, SECRET);
     let dir = Dir::new("kill");
     let invoices: Vec<String> = (0..40).map(|i| format!("INV-KILL-{i:02}")).collect();
     // The first 8 cancels are processed at once but answered only after 400 ms (so some are
@@ -216,7 +201,7 @@ fn a_batch_killed_with_sigkill_and_resumed_cancels_each_order_once_with_one_requ
 
 #[test]
 fn outcomes_invalid_rows_dry_run_and_exit_codes() {
-    let emu = Emulator::start();
+    let emu = Emulator::start(CLIENT_ID, SECRET);
     let dir = Dir::new("outcomes");
     let invoices: Vec<String> = ["INV-OK", "INV-PAID", "INV-GONE-BEFORE"].iter().map(|s| (*s).to_owned()).collect();
     emu.add_orders(&invoices, json!([]));

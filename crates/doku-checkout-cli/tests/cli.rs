@@ -1,7 +1,7 @@
 //! The `doku-checkout` binary, run as a process.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Output, Stdio};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -9,7 +9,10 @@ use hmac::{Hmac, KeyInit, Mac};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 
-const BIN: &str = env!("CARGO_BIN_EXE_doku-checkout");
+mod support;
+
+use support::{BIN, Emulator};
+
 const SECRET: &str = "SK-CLI-TEST-0123";
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
@@ -191,28 +194,6 @@ fn verify_notification_exit_codes() {
     assert!(String::from_utf8_lossy(&old.stderr).contains("timestamp_out_of_tolerance"));
 }
 
-struct Emulator(Child, String);
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn emulator() -> Emulator {
-    let mut child = Command::new(BIN)
-        .args(["mock", "--client-id", "MCH-CLI"])
-        .env("DOKU_SECRET_KEY", SECRET)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("line");
-    let url = line.trim().strip_prefix("listening on ").expect("first line").to_owned();
-    Emulator(child, url)
-}
-
 fn api(url: &str, args: &[&str]) -> (Option<i32>, serde_json::Value) {
     let out = Command::new(BIN)
         .args(args)
@@ -230,20 +211,20 @@ fn api(url: &str, args: &[&str]) -> (Option<i32>, serde_json::Value) {
 
 #[test]
 fn create_cancel_status_against_the_emulator_process() {
-    let emu = emulator();
-    let (code, created) = api(&emu.1, &["create", "--invoice", "INV-CLI-1", "--amount", "25000", "--method", "QRIS"]);
+    let emu = Emulator::start("MCH-CLI", SECRET);
+    let (code, created) = api(&emu.url, &["create", "--invoice", "INV-CLI-1", "--amount", "25000", "--method", "QRIS"]);
     assert_eq!(code, Some(0), "{created}");
     let rid = created["request_id"].as_str().expect("request id");
     let (code, cancelled) =
-        api(&emu.1, &["cancel", "--invoice", "INV-CLI-1", "--original-request-id", rid, "--note", "changed"]);
+        api(&emu.url, &["cancel", "--invoice", "INV-CLI-1", "--original-request-id", rid, "--note", "changed"]);
     assert_eq!((code, cancelled["order_status"].as_str()), (Some(0), Some("CANCELLED")), "{cancelled}");
-    let (code, status) = api(&emu.1, &["status", "--invoice", "INV-CLI-1"]);
+    let (code, status) = api(&emu.url, &["status", "--invoice", "INV-CLI-1"]);
     assert_eq!((code, status["transaction_status"].as_str()), (Some(0), Some("CANCELLED")), "{status}");
     let (code, again) =
-        api(&emu.1, &["cancel", "--invoice", "INV-CLI-1", "--original-request-id", rid, "--note", "changed"]);
+        api(&emu.url, &["cancel", "--invoice", "INV-CLI-1", "--original-request-id", rid, "--note", "changed"]);
     assert_eq!((code, again["error"]["code"].as_str()), (Some(1), Some("order_not_cancellable")), "{again}");
     assert_eq!(again["error"]["retryable"], false);
-    let (code, invalid) = api(&emu.1, &["cancel", "--invoice", "", "--original-request-id", rid, "--note", "x"]);
+    let (code, invalid) = api(&emu.url, &["cancel", "--invoice", "", "--original-request-id", rid, "--note", "x"]);
     assert_eq!((code, invalid["error"]["code"].as_str()), (Some(2), Some("invalid_input")), "{invalid}");
 }
 
