@@ -124,13 +124,15 @@ bench-emulator:
 # Mutation testing of the protocol core with cargo-mutants (not in `make test`: ~20 minutes on
 # 2 cores for all the files below). Prints per-file figures; exits non-zero when a mutant
 # survives. The per-mutant outcomes land in build/mutants/. MUTANT_FILES="timestamp" for one.
+# cargo-mutants builds in its own copy of the tree with its own target dir: sharing ours would
+# let a build of the real sources and a mutant's build overwrite each other's artifacts.
 MUTANTS := $(BUILD)/tools/bin/cargo-mutants
 MUTANT_FILES ?= signing notification retry classify hygiene digest timestamp request_id headers credentials operations/*
 $(MUTANTS):
 	$(CARGO) install --locked --quiet --root $(BUILD)/tools cargo-mutants@27.1.0
 
 mutants: $(MUTANTS)
-	status=0; $(MUTANTS) mutants --no-config -p doku-checkout -j 2 -o $(BUILD)/mutants \
+	status=0; env -u CARGO_TARGET_DIR $(MUTANTS) mutants --no-config -p doku-checkout -j 2 -o $(BUILD)/mutants \
 		$(foreach f,$(MUTANT_FILES),-f 'crates/doku-checkout/src/$(f).rs') || status=$$?; \
 	$(PYTHON) tests/mutants-summary.py $(BUILD)/mutants/mutants.out/outcomes.json; exit $$status
 

@@ -275,3 +275,19 @@ fn hostile_inputs_exit_2_without_hanging_or_starting() {
     let out = run(&["status", "--client-id", "C", "--invoice", "I", "--timeout", "1e20"], None);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn environment_proxies_never_carry_plain_http_loopback_calls() {
+    let emu = Emulator::start("MCH-CLI", SECRET);
+    let out = Command::new(BIN)
+        .args(["status", "--invoice", "INV-NONE", "--base-url", &emu.url, "--max-retries", "0"])
+        .env("DOKU_SECRET_KEY", SECRET)
+        .env("DOKU_CLIENT_ID", "MCH-CLI")
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("http_proxy", "http://127.0.0.1:9")
+        .env("ALL_PROXY", "http://127.0.0.1:9")
+        .output()
+        .expect("run");
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(answer["error"]["code"], "order_not_found", "the emulator answered, not the dead proxy: {answer}");
+}

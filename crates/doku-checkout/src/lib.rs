@@ -36,7 +36,10 @@ pub use timestamp::{Clock, FixedClock, SystemClock, Timestamp, WIB_OFFSET_SECOND
 pub use user_agent::UserAgent;
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Environment};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Environment,
+    MAX_RETRIES_LIMIT,
+};
 
 /// This crate's version, as sent in the User-Agent.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

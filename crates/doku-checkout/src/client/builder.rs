@@ -15,6 +15,20 @@ use crate::user_agent::UserAgent;
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default per-attempt timeout (the whole exchange of one attempt).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default cap on a response body: DOKU's answers are a few KiB; anything near this is a
+/// proxy's error page or a broken server, and reading more would only cost memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+/// Accepted range of the connect and per-attempt timeouts.
+const TIMEOUT_RANGE: std::ops::RangeInclusive<Duration> = Duration::from_millis(1)..=Duration::from_secs(600);
+/// Accepted range of the backoff bounds.
+const BACKOFF_RANGE: std::ops::RangeInclusive<Duration> = Duration::from_millis(1)..=Duration::from_secs(60);
+/// Accepted range of the total deadline of one call.
+const DEADLINE_RANGE: std::ops::RangeInclusive<Duration> = Duration::from_millis(1)..=Duration::from_secs(3600);
+/// The most retries after the first attempt.
+pub const MAX_RETRIES_LIMIT: u32 = 10;
+/// Accepted range of the response cap.
+const RESPONSE_CAP_RANGE: std::ops::RangeInclusive<usize> = 1024..=64 * 1024 * 1024;
 
 /// Builds a [`Client`]. Credential errors are reported by [`ClientBuilder::build`].
 #[must_use]
@@ -29,6 +43,9 @@ pub struct ClientBuilder {
     user_agent: UserAgent,
     verify_response_signatures: bool,
     clock: Arc<dyn Clock>,
+    max_response_bytes: usize,
+    deadline: Option<Duration>,
+    proxy: Option<String>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -65,6 +82,9 @@ impl ClientBuilder {
             user_agent: UserAgent::default(),
             verify_response_signatures: false,
             clock: Arc::new(SystemClock),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            deadline: None,
+            proxy: None,
         }
     }
 
@@ -111,6 +131,25 @@ impl ClientBuilder {
         self.verify_response_signatures = on;
         self
     }
+    /// The largest response body read (default 1 MiB, 1 KiB–64 MiB). A longer answer ends the
+    /// call at once with `invalid_response`, its first bytes in `raw_body`.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+    /// The most one call may take, retries and waits included (1 ms–1 h). Default: every
+    /// attempt's timeout plus every backoff, `(max_retries + 1) × timeout + max_retries × max_backoff + 1 s`.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+    /// Send through this proxy (`http://` or `https://` URL). Without it, the `HTTPS_PROXY`
+    /// family of environment variables is honoured for an https base URL only: a plain-http
+    /// loopback base URL (the emulator) is never proxied.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
     /// The clock used for `Request-Timestamp` (tests).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
@@ -125,20 +164,51 @@ impl ClientBuilder {
             Some(url) => check_base_url(url)?,
             None => self.environment.base_url().to_owned(),
         };
-        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
-            return Err(Error::config("timeouts must be greater than zero"));
+        if !TIMEOUT_RANGE.contains(&self.timeout) || !TIMEOUT_RANGE.contains(&self.connect_timeout) {
+            return Err(Error::config("timeouts must be between 1 ms and 10 minutes"));
+        }
+        if self.retry.max_retries > MAX_RETRIES_LIMIT {
+            return Err(Error::config(format!("max_retries must be between 0 and {MAX_RETRIES_LIMIT}")));
+        }
+        if !BACKOFF_RANGE.contains(&self.retry.initial_backoff) || !BACKOFF_RANGE.contains(&self.retry.max_backoff) {
+            return Err(Error::config("backoff bounds must be between 1 ms and 60 s"));
         }
         if self.retry.initial_backoff > self.retry.max_backoff {
             return Err(Error::config("initial backoff must not exceed the maximum backoff"));
         }
+        if !RESPONSE_CAP_RANGE.contains(&self.max_response_bytes) {
+            return Err(Error::config("max_response_bytes must be between 1 KiB and 64 MiB"));
+        }
+        let deadline = match self.deadline {
+            Some(d) if DEADLINE_RANGE.contains(&d) => d,
+            Some(_) => return Err(Error::config("the deadline must be between 1 ms and 1 hour")),
+            // Both factors were range-checked above, so this cannot overflow. The second of
+            // margin lets the last attempt's own timeout report first.
+            None => {
+                self.timeout * (self.retry.max_retries + 1)
+                    + self.retry.max_backoff * self.retry.max_retries
+                    + Duration::from_secs(1)
+            }
+        };
         install_crypto_provider();
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent.header_value())
             .redirect(reqwest::redirect::Policy::none())
-            .https_only(base_url.starts_with("https://"))
-            .build()
-            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+            .https_only(base_url.starts_with("https://"));
+        if let Some(proxy) = &self.proxy {
+            if !(proxy.starts_with("http://") || proxy.starts_with("https://")) {
+                return Err(Error::config("the proxy must be an http:// or https:// URL"));
+            }
+            let proxy =
+                reqwest::Proxy::all(proxy.as_str()).map_err(|_| Error::config("the proxy is not a valid URL"))?;
+            http = http.proxy(proxy);
+        } else if !base_url.starts_with("https://") {
+            // Signed requests to a plain-http (loopback) base URL never go through a proxy
+            // named in the environment: that would hand them to a third party in clear text.
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -149,6 +219,8 @@ impl ClientBuilder {
                 retry: self.retry,
                 verify_response_signatures: self.verify_response_signatures,
                 clock: self.clock,
+                max_response_bytes: self.max_response_bytes,
+                deadline,
             }),
         })
     }

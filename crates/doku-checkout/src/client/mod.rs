@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub(crate) use builder::install_crypto_provider;
-pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use builder::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, MAX_RETRIES_LIMIT,
+};
 pub use environment::Environment;
 
 use crate::channels::{CancelSupport, cancel_support};
@@ -37,6 +39,8 @@ struct Inner {
     retry: RetryPolicy,
     verify_response_signatures: bool,
     clock: Arc<dyn Clock>,
+    max_response_bytes: usize,
+    deadline: Duration,
 }
 
 impl std::fmt::Debug for Client {

@@ -22,6 +22,14 @@ struct Failure {
     detail: String,
 }
 
+/// Why an attempt ended without a usable answer.
+enum Stopped {
+    /// The transport failed; the retry policy decides.
+    Transport(Failure),
+    /// The answer was longer than the cap: final, never retried.
+    TooLarge { status: u16, head: Bytes },
+}
+
 struct Answer {
     status: u16,
     /// The response headers, kept only when response signatures are verified.
@@ -54,7 +62,7 @@ impl Client {
         prepared: &PreparedRequest,
         body: Option<&Bytes>,
         signed: &SignedHeaders,
-    ) -> Result<Answer, Failure> {
+    ) -> Result<Answer, Stopped> {
         let inner = &self.inner;
         let url = format!("{}{}", inner.base_url, prepared.path);
         let method = match prepared.method {
@@ -68,17 +76,46 @@ impl Client {
         if let Some(body) = body {
             builder = builder.header("Content-Type", "application/json").body(body.clone());
         }
-        let response = builder.send().await.map_err(|e| failure(&e))?;
+        let mut response = builder.send().await.map_err(|e| Stopped::Transport(failure(&e)))?;
         let status = response.status().as_u16();
         let retry_after =
             response.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
         let headers = inner.verify_response_signatures.then(|| response.headers().clone());
-        let body = response.bytes().await.map_err(|e| failure(&e))?;
-        Ok(Answer { status, headers, retry_after, body })
+        let cap = inner.max_response_bytes;
+        if response.content_length().is_some_and(|n| n > cap as u64) {
+            return Err(Stopped::TooLarge { status, head: Bytes::new() });
+        }
+        // Read chunk by chunk: never more than the cap plus one chunk in memory.
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| Stopped::Transport(failure(&e)))? {
+            if body.len() + chunk.len() > cap {
+                let room = cap - body.len();
+                body.extend_from_slice(&chunk[..room]);
+                return Err(Stopped::TooLarge { status, head: Bytes::from(body) });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer { status, headers, retry_after, body: Bytes::from(body) })
     }
 
-    /// Sends `prepared`, retrying per the policy with the same `request_id` on every attempt.
+    /// Sends `prepared`, retrying per the policy with the same `request_id` on every attempt,
+    /// all within the client's deadline.
     pub(super) async fn send(&self, prepared: PreparedRequest, request_id: &RequestId) -> Result<Reply, Error> {
+        let deadline = self.inner.deadline;
+        match tokio::time::timeout(deadline, self.send_with_retries(prepared, request_id)).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::new(
+                ErrorCode::Timeout,
+                format!(
+                    "the call did not finish within its deadline of {deadline:?} (retries included); the outcome is unknown: call again with request id {}, which is safe because DOKU de-duplicates by request id",
+                    request_id.as_str()
+                ),
+            )
+            .with_request_id(request_id.as_str())),
+        }
+    }
+
+    async fn send_with_retries(&self, prepared: PreparedRequest, request_id: &RequestId) -> Result<Reply, Error> {
         let body = prepared.body.clone().map(Bytes::from);
         let mut attempt = 0u32;
         loop {
@@ -90,7 +127,8 @@ impl Client {
                 .map_err(|e| e.with_request_id(request_id.as_str()))?;
             let (outcome, result) = match self.attempt(&prepared, body.as_ref(), &signed).await {
                 Ok(answer) => (AttemptOutcome::Status(answer.status), Ok(answer)),
-                Err(f) => (f.outcome, Err(f)),
+                Err(Stopped::Transport(f)) => (f.outcome, Err(f)),
+                Err(Stopped::TooLarge { status, head }) => return Err(self.too_large(status, &head, request_id)),
             };
             let retry_after = result.as_ref().ok().and_then(|a| a.retry_after);
             if let RetryDecision::RetryAfter(wait) =
@@ -104,6 +142,17 @@ impl Client {
                 Err(f) => Err(self.transport_error(f, attempt, request_id)),
             };
         }
+    }
+
+    fn too_large(&self, status: u16, head: &[u8], request_id: &RequestId) -> Error {
+        Error::invalid_response(format!(
+            "the answer (HTTP {status}) is longer than {} bytes, so it was not read to the end; DOKU's answers are a few KiB: check the base URL and any proxy in between, then call again with request id {}",
+            self.inner.max_response_bytes,
+            request_id.as_str()
+        ))
+        .with_reason("response_too_large")
+        .with_http(Some(status), Vec::new(), Some(String::from_utf8_lossy(head).into_owned()))
+        .with_request_id(request_id.as_str())
     }
 
     fn finish(&self, prepared: &PreparedRequest, request_id: &RequestId, answer: Answer) -> Result<Reply, Error> {
