@@ -158,3 +158,21 @@ async fn an_explicit_proxy_carries_the_calls() {
     let lines = seen.lock().expect("lock").clone();
     assert_eq!(lines, ["GET http://127.0.0.1:9/orders/v1/status/INV-PROXY HTTP/1.1"], "the request went to the proxy");
 }
+
+#[tokio::test]
+async fn a_failed_tls_handshake_is_final_and_says_what_to_check() {
+    // Not TLS at all on the other side: the handshake fails the way an intercepting proxy or
+    // a wrong port makes it fail.
+    let url = server(|s| {
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+    });
+    let c = Client::builder("MCH-HOSTILE", SECRET)
+        .base_url(url.replace("http://", "https://"))
+        .max_retries(3)
+        .backoff(Duration::from_secs(2), Duration::from_secs(2))
+        .build()
+        .expect("client");
+    let e = c.order_status("INV-1").await.expect_err("no TLS");
+    assert_eq!((e.code(), e.reason(), e.retryable()), (ErrorCode::NetworkError, Some("tls_failure"), false), "{e}");
+    assert!(e.message().contains("retrying will not help") && e.message().contains("CA certificates"), "{e}");
+}

@@ -26,6 +26,9 @@ struct Failure {
 enum Stopped {
     /// The transport failed; the retry policy decides.
     Transport(Failure),
+    /// The TLS handshake failed (an untrusted certificate, a proxy intercepting, not TLS at
+    /// all): retrying cannot help, so the call ends at once.
+    Tls(String),
     /// The answer was longer than the cap: final, never retried.
     TooLarge { status: u16, head: Bytes },
 }
@@ -36,6 +39,25 @@ struct Answer {
     headers: Option<reqwest::header::HeaderMap>,
     retry_after: Option<std::time::Duration>,
     body: Bytes,
+}
+
+/// Whether a TLS error (from rustls) caused `e`, however deeply it is wrapped: the
+/// connector nests it in `io::Error`s, whose `source()` skips the error they wrap.
+fn is_tls_failure(e: &(dyn std::error::Error + 'static)) -> bool {
+    if e.is::<rustls::Error>() {
+        return true;
+    }
+    let wrapped = e.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref);
+    if wrapped.is_some_and(|inner| is_tls_failure(inner)) {
+        return true;
+    }
+    e.source().is_some_and(is_tls_failure)
+}
+
+/// The transport failure of one attempt, TLS failures apart.
+fn stopped(e: &reqwest::Error) -> Stopped {
+    let f = failure(e);
+    if is_tls_failure(e) { Stopped::Tls(f.detail) } else { Stopped::Transport(f) }
 }
 
 fn failure(e: &reqwest::Error) -> Failure {
@@ -76,7 +98,7 @@ impl Client {
         if let Some(body) = body {
             builder = builder.header("Content-Type", "application/json").body(body.clone());
         }
-        let mut response = builder.send().await.map_err(|e| Stopped::Transport(failure(&e)))?;
+        let mut response = builder.send().await.map_err(|e| stopped(&e))?;
         let status = response.status().as_u16();
         let retry_after =
             response.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
@@ -129,6 +151,7 @@ impl Client {
                 Ok(answer) => (AttemptOutcome::Status(answer.status), Ok(answer)),
                 Err(Stopped::Transport(f)) => (f.outcome, Err(f)),
                 Err(Stopped::TooLarge { status, head }) => return Err(self.too_large(status, &head, request_id)),
+                Err(Stopped::Tls(detail)) => return Err(self.tls_error(&detail, request_id)),
             };
             let retry_after = result.as_ref().ok().and_then(|a| a.retry_after);
             if let RetryDecision::RetryAfter(wait) =
@@ -142,6 +165,19 @@ impl Client {
                 Err(f) => Err(self.transport_error(f, attempt, request_id)),
             };
         }
+    }
+
+    fn tls_error(&self, detail: &str, request_id: &RequestId) -> Error {
+        Error::new(
+            ErrorCode::NetworkError,
+            format!(
+                "the TLS handshake with {} failed, so nothing was sent; retrying will not help: check the machine's CA certificates, the clock, and any proxy that intercepts TLS ({detail})",
+                self.inner.base_url
+            ),
+        )
+        .with_reason("tls_failure")
+        .with_retryable(false)
+        .with_request_id(request_id.as_str())
     }
 
     fn too_large(&self, status: u16, head: &[u8], request_id: &RequestId) -> Error {
