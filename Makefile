@@ -134,7 +134,8 @@ $(MUTANTS):
 mutants: $(MUTANTS)
 	status=0; env -u CARGO_TARGET_DIR $(MUTANTS) mutants --no-config -p doku-checkout -j 2 -o $(BUILD)/mutants \
 		$(foreach f,$(MUTANT_FILES),-f 'crates/doku-checkout/src/$(f).rs') || status=$$?; \
-	$(PYTHON) tests/mutants-summary.py $(BUILD)/mutants/mutants.out/outcomes.json; exit $$status
+	$(PYTHON) tests/mutants-summary.py $(BUILD)/mutants/mutants.out/outcomes.json; \
+	if [ $$status -eq 3 ]; then status=0; fi; exit $$status  # 3: only timeouts, which count as caught
 
 # Fuzzing with cargo-fuzz on nightly (not in `make test`; the committed corpus is replayed by
 # the doku-checkout-fuzz-targets test there). FUZZ_SECONDS per target, 8 targets.
