@@ -25,7 +25,7 @@ PY_TOOLS := $(BUILD)/py-tools
 PY_TEST := $(BUILD)/py-test
 WHEELS := $(BUILD)/wheels
 
-.PHONY: fuzz mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
+.PHONY: rust-wasm-check fuzz mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
 
 demo: build
 	@$(CLI) demo
@@ -33,7 +33,7 @@ demo: build
 build:
 	$(CARGO) build --workspace --quiet
 
-test: rust-fmt rust-clippy rust-test python-test node-test kotlin-test swift-check
+test: rust-fmt rust-clippy rust-test rust-wasm-check python-test node-test kotlin-test swift-check
 	@echo "make test: all suites passed"
 
 rust-fmt:
@@ -44,6 +44,17 @@ rust-clippy:
 
 rust-test:
 	$(CARGO) test --workspace
+
+# The sans-IO core must keep building for WebAssembly (the edge-runtime path). The target is
+# added with rustup when missing; where that cannot be done the check says so and is skipped.
+rust-wasm-check:
+	@if rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$$' \
+		|| rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then \
+		$(CARGO) build -p doku-checkout --no-default-features --target wasm32-unknown-unknown --quiet \
+		&& echo "rust-wasm-check: the sans-IO core builds for wasm32-unknown-unknown"; \
+	else \
+		echo "rust-wasm-check: SKIPPED: the wasm32-unknown-unknown target could not be installed here"; \
+	fi
 
 $(PY_TOOLS)/bin/maturin:
 	$(PYTHON) -m venv $(PY_TOOLS)
