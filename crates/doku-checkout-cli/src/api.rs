@@ -66,17 +66,17 @@ pub(crate) struct CreateArgs {
     request_id: Option<String>,
 }
 
-/// The largest per-attempt timeout accepted, in seconds.
-const MAX_TIMEOUT_SECONDS: f64 = 600.0;
+/// `--timeout` seconds as a duration; the range is the core's to check (no value can panic here).
+pub(crate) fn timeout_arg(seconds: f64) -> Result<Duration, Error> {
+    Duration::try_from_secs_f64(seconds)
+        .map_err(|_| Error::invalid_input("timeout", "--timeout must be a non-negative number of seconds"))
+}
 
 /// The async client for these settings (checked here, so no value can reach a panic).
 pub(crate) fn async_client(args: &ApiArgs) -> Result<Client, Error> {
     let secret = secret::load(&args.secret)?;
-    if !(args.timeout.is_finite() && (0.001..=MAX_TIMEOUT_SECONDS).contains(&args.timeout)) {
-        return Err(Error::config("--timeout must be between 0.001 and 600 seconds"));
-    }
     let mut builder = Client::builder_with_key(args.client_id.clone(), secret)
-        .timeout(Duration::from_secs_f64(args.timeout))
+        .timeout(timeout_arg(args.timeout)?)
         .max_retries(args.max_retries)
         .user_agent(UserAgent::new("cli", "rust"));
     builder = match &args.base_url {

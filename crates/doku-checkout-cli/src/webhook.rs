@@ -2,7 +2,6 @@
 //! endpoint and report which it handles wrongly.
 
 use std::io::Write;
-use std::time::Duration;
 
 use clap::Args;
 use doku_checkout::webhook_check::{BatteryInput, Delivery, Verdict, cases, check_url, judge, send};
@@ -43,9 +42,7 @@ pub(crate) fn run(args: &WebhookArgs) -> u8 {
 }
 
 fn check(args: &WebhookArgs) -> Result<u8, Error> {
-    if !(args.timeout.is_finite() && (0.001..=600.0).contains(&args.timeout)) {
-        return Err(Error::invalid_input("timeout", "--timeout must be between 0.001 and 600 seconds"));
-    }
+    let timeout = crate::api::timeout_arg(args.timeout)?;
     let secret = secret::load(&args.secret)?;
     let path = check_url(&args.url, args.allow_http)?;
     let invoice = args
@@ -63,7 +60,7 @@ fn check(args: &WebhookArgs) -> Result<u8, Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::config(format!("cannot start the runtime: {e}")))?;
-    let deliveries = runtime.block_on(send(&args.url, &battery, Duration::from_secs_f64(args.timeout)))?;
+    let deliveries = runtime.block_on(send(&args.url, &battery, timeout))?;
     let verdicts: Vec<Verdict> = battery.iter().zip(&deliveries).map(|(c, d)| judge(c, d.status)).collect();
     let failed = verdicts.iter().filter(|v| matches!(v, Verdict::Fail(_))).count();
     let warned = verdicts.iter().filter(|v| matches!(v, Verdict::Warn(_))).count();

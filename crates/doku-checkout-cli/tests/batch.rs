@@ -249,3 +249,34 @@ fn outcomes_invalid_rows_dry_run_and_exit_codes() {
     assert_eq!(run_batch(&emu, &dir, &["--concurrency", "0"]).status.code(), Some(2));
     assert_eq!(run_batch(&emu, &dir, &["--rate", "-1"]).status.code(), Some(2));
 }
+
+#[test]
+fn ctrl_c_stops_sending_flushes_the_journal_and_a_rerun_finishes() {
+    let emu = Emulator::start(CLIENT_ID, SECRET);
+    let dir = Dir::new("interrupt");
+    let invoices: Vec<String> = (0..30).map(|i| format!("INV-INT-{i:02}")).collect();
+    emu.add_orders(&invoices, json!([{ "kind": "delay", "ms": 100, "count": 30 }]));
+    std::fs::write(dir.path("orders.csv"), orders_csv(&invoices)).expect("csv");
+
+    let mut run = batch_command(&emu, &dir, &["--concurrency", "2"]).spawn().expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while journal(&dir).iter().filter(|e| e["event"] == "outcome").count() < 3 {
+        assert!(Instant::now() < deadline, "the batch never got going");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let sent = Command::new("kill").args(["-INT", &run.id().to_string()]).status().expect("kill");
+    assert!(sent.success());
+    let out = run.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1), "rows left to send: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted: sending stopped, journal flushed"));
+    let entries = journal(&dir);
+    let assigned = entries.iter().filter(|e| e["event"] == "assigned").count();
+    let outcomes = entries.iter().filter(|e| e["event"] == "outcome").count();
+    assert!(assigned < invoices.len(), "sending stopped early: {assigned} assigned");
+    assert_eq!(outcomes, assigned, "the calls in flight finished and were journaled");
+
+    let rerun = run_batch(&emu, &dir, &["--concurrency", "2"]);
+    assert_eq!(rerun.status.code(), Some(0), "{}", String::from_utf8_lossy(&rerun.stderr));
+    assert!(report(&dir).iter().all(|r| r[1] == "cancelled"));
+    assert_eq!(emu.cancels().iter().filter(|(_, _, changed)| *changed).count(), invoices.len());
+}

@@ -43,17 +43,25 @@ pub fn order_status(body: &Value) -> Option<String> {
         .or_else(|| pick(body, &["transaction", "status"]))
 }
 
+/// The words of DOKU's refusal to cancel an order that is cancelled already.
+const ALREADY_CANCELLED_MARKER: &str = "ALREADY CANCEL";
+
 /// Words in DOKU's messages that mean the order itself cannot be cancelled.
 const NOT_CANCELLABLE_MARKERS: [&str; 8] = [
     "PAID",
     "EXPIRED",
-    "ALREADY CANCEL",
+    ALREADY_CANCELLED_MARKER,
     "CANNOT BE CANCEL",
     "NOT CANCELLABLE",
     "NOT CANCELABLE",
     "NOT SUPPORTED",
     "NOT ALLOWED TO CANCEL",
 ];
+
+/// Whether DOKU's messages say the order was cancelled before (a refusal, not a failure).
+pub(crate) fn says_already_cancelled(messages: &[String]) -> bool {
+    mentions_any(messages, &[ALREADY_CANCELLED_MARKER])
+}
 
 fn mentions_any(messages: &[String], markers: &[&str]) -> bool {
     messages.iter().any(|m| {

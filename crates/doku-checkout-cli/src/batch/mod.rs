@@ -67,7 +67,7 @@ fn execute(args: &BatchArgs) -> Result<u8, Error> {
     {
         return Err(Error::invalid_input("rate", "--rate must be between 0.01 and 10000 cancels per second"));
     }
-    let rows = read_orders(&read_text(&args.input, "input", MAX_INPUT)?)?;
+    let rows = Arc::new(read_orders(&read_text(&args.input, "input", MAX_INPUT)?)?);
     let journal_text = match std::fs::read(&args.journal) {
         Ok(bytes) => {
             String::from_utf8(bytes).map_err(|_| Error::invalid_input("journal", "the journal is not UTF-8 text"))?
@@ -88,7 +88,7 @@ fn execute(args: &BatchArgs) -> Result<u8, Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::config(format!("cannot start the runtime: {e}")))?;
-    let outcomes = runtime.block_on(send_all(args, client, journal_file, &rows, actions))?;
+    let outcomes = runtime.block_on(send_all(args, client, journal_file, Arc::clone(&rows), actions))?;
     finish(args, &rows, &outcomes)
 }
 
@@ -138,7 +138,7 @@ async fn send_all(
     args: &BatchArgs,
     client: Client,
     journal: JournalFile,
-    rows: &[OrderRow],
+    rows: Arc<Vec<OrderRow>>,
     actions: Vec<Action>,
 ) -> Result<Outcomes, Error> {
     let mut outcomes: Outcomes = vec![None; rows.len()];
@@ -159,7 +159,6 @@ async fn send_all(
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         Arc::new(Mutex::new(interval))
     });
-    let rows: Arc<Vec<OrderRow>> = Arc::new(rows.to_vec());
     let mut workers = Vec::new();
     for _ in 0..args.concurrency {
         let (client, journal, queue, stop, progress, pace, rows) = (

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub use csv::MAX_ROWS;
 pub use journal::{Entry, Journal, JournaledRow};
 
+use crate::classify::says_already_cancelled;
 use crate::error::{Error, ErrorCode};
 use crate::operations::{CancelOrderRequest, CancelOrderResult};
 use crate::request_id::RequestId;
@@ -64,11 +65,7 @@ impl Outcome {
             Ok(_) => (Self::Cancelled, "cancelled".to_owned()),
             Err(e) => {
                 let outcome = match e.code() {
-                    ErrorCode::OrderNotCancellable
-                        if e.messages().iter().any(|m| m.to_ascii_uppercase().contains("ALREADY CANCEL")) =>
-                    {
-                        Self::AlreadyCancelled
-                    }
+                    ErrorCode::OrderNotCancellable if says_already_cancelled(e.messages()) => Self::AlreadyCancelled,
                     ErrorCode::OrderNotCancellable => Self::NotCancellable,
                     ErrorCode::OrderNotFound => Self::NotFound,
                     ErrorCode::InvalidInput | ErrorCode::InvalidRequest => Self::Invalid,

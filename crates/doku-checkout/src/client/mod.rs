@@ -7,10 +7,10 @@ mod send;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub(crate) use builder::install_crypto_provider;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, MAX_RETRIES_LIMIT,
 };
+pub(crate) use builder::{TIMEOUT_RANGE, install_crypto_provider};
 pub use environment::Environment;
 
 use crate::channels::{CancelSupport, cancel_support};

@@ -104,11 +104,12 @@ impl Client {
             response.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
         let headers = inner.verify_response_signatures.then(|| response.headers().clone());
         let cap = inner.max_response_bytes;
-        if response.content_length().is_some_and(|n| n > cap as u64) {
+        let declared = response.content_length().unwrap_or(0);
+        if declared > cap as u64 {
             return Err(Stopped::TooLarge { status, head: Bytes::new() });
         }
         // Read chunk by chunk: never more than the cap plus one chunk in memory.
-        let mut body = Vec::new();
+        let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
         while let Some(chunk) = response.chunk().await.map_err(|e| Stopped::Transport(failure(&e)))? {
             if body.len() + chunk.len() > cap {
                 let room = cap - body.len();

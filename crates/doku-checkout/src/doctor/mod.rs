@@ -15,7 +15,7 @@ use crate::credentials::SecretKey;
 use crate::headers::ReceivedHeaders;
 use crate::notification::{VerifyOptions, verify_notification};
 use crate::signing::SigningInput;
-use crate::timestamp::{Clock, SystemClock, Timestamp};
+use crate::timestamp::Timestamp;
 
 /// What the doctor is given: the notification exactly as received, and the merchant's settings
 /// exactly as their program holds them (so a secret key with a stray newline is accepted here).
@@ -165,10 +165,26 @@ pub fn diagnose_notification(input: &DoctorInput<'_>) -> Diagnosis {
             "set DOKU_SECRET_KEY to the key from DOKU Back Office → Integration → API Keys",
         );
     };
-    let outcome =
-        verify_notification(&secret, input.headers, input.body, input.notification_path, VerifyOptions::default());
-    match outcome {
-        Ok(notification) => return check_clock(input, notification.timestamp),
+    // The real verification decides first; a replay-tolerance refusal comes only after the
+    // signature has verified, so it means the clock.
+    let options = VerifyOptions { tolerance_seconds: input.tolerance_seconds, now: input.now };
+    match verify_notification(&secret, input.headers, input.body, input.notification_path, options) {
+        Ok(_) => {
+            return Diagnosis {
+                verified: true,
+                cause: None,
+                detail: "the notification verifies".to_owned(),
+                fix: String::new(),
+                string_to_sign: None,
+            };
+        }
+        Err(e) if e.reason() == Some("timestamp_out_of_tolerance") => {
+            return Diagnosis::found(
+                Cause::Clock,
+                format!("the signature is valid, but {}", e.message()),
+                "check the server clock (NTP); DOKU retries a notification for up to 12 hours with its original timestamp, so keep the tolerance at least that wide",
+            );
+        }
         Err(e) if e.field() == Some("request_target") => {
             return Diagnosis::found(
                 Cause::RequestTarget,
@@ -195,31 +211,6 @@ pub fn diagnose_notification(input: &DoctorInput<'_>) -> Diagnosis {
         signature: get("Signature"),
     };
     search(input, &secret, &signed)
-}
-
-fn check_clock(input: &DoctorInput<'_>, timestamp: Timestamp) -> Diagnosis {
-    if let Some(tolerance) = input.tolerance_seconds {
-        let now = input.now.unwrap_or_else(|| SystemClock.now());
-        let age = now.unix().saturating_sub(timestamp.unix());
-        if age.unsigned_abs() > tolerance {
-            let direction = if age < 0 { "in the future" } else { "old" };
-            return Diagnosis::found(
-                Cause::Clock,
-                format!(
-                    "the signature is valid, but the timestamp {timestamp} is {} s {direction}, beyond your tolerance of {tolerance} s",
-                    age.unsigned_abs()
-                ),
-                "check the server clock (NTP); DOKU retries a notification for up to 12 hours with its original timestamp, so keep the tolerance at least that wide",
-            );
-        }
-    }
-    Diagnosis {
-        verified: true,
-        cause: None,
-        detail: "the notification verifies".to_owned(),
-        fix: String::new(),
-        string_to_sign: None,
-    }
 }
 
 fn verifies(secret: &SecretKey, client_id: &str, signed: &Signed<'_>, target: &str, body: &[u8]) -> bool {

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::Case;
-use crate::client::install_crypto_provider;
+use crate::client::{TIMEOUT_RANGE, install_crypto_provider};
 use crate::error::Error;
 
 /// What became of one delivery.
@@ -44,8 +44,12 @@ fn is_loopback(url: &reqwest::Url) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Sends each case in order (POST, no redirects followed), each bounded by `timeout`.
+/// Sends each case in order (POST, no redirects followed), each bounded by `timeout`
+/// (1 ms–10 min, as for the client).
 pub async fn send(url: &str, cases: &[Case], timeout: Duration) -> Result<Vec<Delivery>, Error> {
+    if !TIMEOUT_RANGE.contains(&timeout) {
+        return Err(Error::invalid_input("timeout", "the timeout must be between 1 ms and 10 minutes"));
+    }
     install_crypto_provider();
     let parsed = reqwest::Url::parse(url).map_err(|e| Error::invalid_input("url", format!("not a URL: {e}")))?;
     let mut builder = reqwest::Client::builder().timeout(timeout).redirect(reqwest::redirect::Policy::none());
