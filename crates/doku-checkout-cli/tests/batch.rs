@@ -258,7 +258,7 @@ fn ctrl_c_stops_sending_flushes_the_journal_and_a_rerun_finishes() {
     emu.add_orders(&invoices, json!([{ "kind": "delay", "ms": 100, "count": 30 }]));
     std::fs::write(dir.path("orders.csv"), orders_csv(&invoices)).expect("csv");
 
-    let mut run = batch_command(&emu, &dir, &["--concurrency", "2"]).spawn().expect("spawn");
+    let run = batch_command(&emu, &dir, &["--concurrency", "2"]).spawn().expect("spawn");
     let deadline = Instant::now() + Duration::from_secs(20);
     while journal(&dir).iter().filter(|e| e["event"] == "outcome").count() < 3 {
         assert!(Instant::now() < deadline, "the batch never got going");
