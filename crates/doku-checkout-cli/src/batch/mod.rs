@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use clap::Args;
 use doku_checkout::batch::{Action, Entry, Journal, OrderRow, Outcome, REPORT_HEADER, plan, read_orders, report_line};
-use doku_checkout::{Client, Error};
+use doku_checkout::{Client, Error, RequestId};
 use tokio::sync::Mutex;
 
 use crate::ApiArgs;
@@ -134,6 +134,68 @@ fn dry_run(rows: &[OrderRow], actions: &[Action]) -> u8 {
 /// The last journal entry of each row after the run (`None`: never sent).
 type Outcomes = Vec<Option<Entry>>;
 
+/// What the workers share.
+struct Run {
+    client: Client,
+    rows: Arc<Vec<OrderRow>>,
+    journal: Mutex<JournalFile>,
+    queue: Mutex<std::vec::IntoIter<(usize, RequestId, bool)>>,
+    pace: Option<Mutex<tokio::time::Interval>>,
+    progress: Arc<Progress>,
+    /// Set by Ctrl-C or a failed journal write: workers take no new row.
+    stop: AtomicBool,
+}
+
+impl Run {
+    /// Takes rows until the queue is empty or the run is stopped; the entries journaled.
+    async fn worker(&self) -> Result<Vec<(usize, Entry)>, Error> {
+        let mut done = Vec::new();
+        while !self.stop.load(Ordering::SeqCst) {
+            let Some((index, request_id, resend)) = self.queue.lock().await.next() else { break };
+            if let Some(pace) = &self.pace {
+                pace.lock().await.tick().await;
+            }
+            match self.send(index, request_id, resend).await {
+                Ok(entry) => done.push((index, entry)),
+                Err(e) => {
+                    self.stop.store(true, Ordering::SeqCst); // the journal failed: send nothing more
+                    return Err(e);
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    /// Journals the Request-Id (durably, unless it was journaled before), cancels, journals
+    /// the outcome.
+    async fn send(&self, index: usize, request_id: RequestId, resend: bool) -> Result<Entry, Error> {
+        let row = &self.rows[index];
+        let request = row.request.clone().map_err(|reason| Error::invalid_input("input", reason))?;
+        if !resend {
+            let entry = Entry::Assigned {
+                invoice_number: row.invoice_number.clone(),
+                request_id: request_id.as_str().to_owned(),
+                original_request_id: row.original_request_id.clone(),
+                note: row.note.clone(),
+            };
+            self.journal.lock().await.append(&entry, true)?;
+        }
+        let result = self.client.cancel(&request, request_id.clone()).await;
+        let (outcome, message) = Outcome::of(&result);
+        let entry = Entry::Outcome {
+            invoice_number: row.invoice_number.clone(),
+            request_id: request_id.as_str().to_owned(),
+            outcome,
+            http_status: result.as_ref().map_or_else(Error::http_status, |r| Some(r.http_status)),
+            replayed: result.as_ref().is_ok_and(|r| r.replayed),
+            message,
+        };
+        self.journal.lock().await.append(&entry, false)?;
+        self.progress.record(outcome);
+        Ok(entry)
+    }
+}
+
 async fn send_all(
     args: &BatchArgs,
     client: Client,
@@ -151,104 +213,50 @@ async fn send_all(
         }
     }
     let progress = Arc::new(Progress::new(queue.len(), rows.len() - queue.len()));
-    let stop = Arc::new(AtomicBool::new(false));
-    let journal = Arc::new(Mutex::new(journal));
-    let queue = Arc::new(Mutex::new(queue.into_iter()));
     let pace = args.rate.map(|rate| {
         let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        Arc::new(Mutex::new(interval))
+        Mutex::new(interval)
     });
-    let mut workers = Vec::new();
-    for _ in 0..args.concurrency {
-        let (client, journal, queue, stop, progress, pace, rows) = (
-            client.clone(),
-            journal.clone(),
-            queue.clone(),
-            stop.clone(),
-            progress.clone(),
-            pace.clone(),
-            rows.clone(),
-        );
-        workers.push(tokio::spawn(async move {
-            let mut done = Vec::new();
-            let result = async {
-                loop {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Some((index, request_id, resend)) = queue.lock().await.next() else { break };
-                    if let Some(pace) = &pace {
-                        pace.lock().await.tick().await;
-                    }
-                    let row = &rows[index];
-                    let Ok(request) = row.request.clone() else { continue };
-                    if !resend {
-                        let entry = Entry::Assigned {
-                            invoice_number: row.invoice_number.clone(),
-                            request_id: request_id.as_str().to_owned(),
-                            original_request_id: row.original_request_id.clone(),
-                            note: row.note.clone(),
-                        };
-                        // Durable before sending: a rerun must find this Request-Id.
-                        journal.lock().await.append(&entry, true)?;
-                    }
-                    let result = client.cancel(&request, request_id.clone()).await;
-                    let (outcome, message) = Outcome::of(&result);
-                    let http_status = match &result {
-                        Ok(r) => Some(r.http_status),
-                        Err(e) => e.http_status(),
-                    };
-                    let entry = Entry::Outcome {
-                        invoice_number: row.invoice_number.clone(),
-                        request_id: request_id.as_str().to_owned(),
-                        outcome,
-                        http_status,
-                        replayed: result.as_ref().is_ok_and(|r| r.replayed),
-                        message,
-                    };
-                    journal.lock().await.append(&entry, false)?;
-                    progress.record(outcome);
-                    done.push((index, entry));
-                }
-                Ok::<_, Error>(())
-            }
-            .await;
-            if result.is_err() {
-                stop.store(true, Ordering::SeqCst); // the journal failed: send nothing more
-            }
-            result.map(|()| done)
-        }));
-    }
+    let run = Arc::new(Run {
+        client,
+        rows,
+        journal: Mutex::new(journal),
+        queue: Mutex::new(queue.into_iter()),
+        pace,
+        progress: Arc::clone(&progress),
+        stop: AtomicBool::new(false),
+    });
+    let workers: Vec<_> = (0..args.concurrency)
+        .map(|_| {
+            let run = Arc::clone(&run);
+            tokio::spawn(async move { run.worker().await })
+        })
+        .collect();
     let ticker = progress.clone().spawn_ticker();
-    let interrupted = {
-        let stop = stop.clone();
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let on_ctrl_c = {
+        let (run, interrupted) = (Arc::clone(&run), Arc::clone(&interrupted));
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
-                stop.store(true, Ordering::SeqCst);
+                interrupted.store(true, Ordering::SeqCst);
+                run.stop.store(true, Ordering::SeqCst);
             }
         })
     };
     let mut failure = None;
     for worker in workers {
         match worker.await {
-            Ok(Ok(done)) => {
-                for (index, entry) in done {
-                    outcomes[index] = Some(entry);
-                }
-            }
+            Ok(Ok(done)) => done.into_iter().for_each(|(index, entry)| outcomes[index] = Some(entry)),
             Ok(Err(e)) => failure = Some(e),
             Err(e) => failure = Some(Error::config(format!("a worker failed: {e}"))),
         }
     }
-    interrupted.abort();
+    on_ctrl_c.abort();
     ticker.abort();
-    journal.lock().await.sync()?;
-    progress.finish(stop.load(Ordering::SeqCst));
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(outcomes),
-    }
+    run.journal.lock().await.sync()?;
+    progress.finish(interrupted.load(Ordering::SeqCst));
+    failure.map_or(Ok(outcomes), Err)
 }
 
 fn finish(args: &BatchArgs, rows: &[OrderRow], outcomes: &Outcomes) -> Result<u8, Error> {
