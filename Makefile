@@ -42,8 +42,12 @@ rust-fmt:
 rust-clippy:
 	$(CARGO) clippy --workspace --all-targets --quiet -- -D warnings
 
+# The Python and Node crates are tested by pytest and node --test; leaving them out here keeps
+# pyo3/napi (and libpython) out of the Rust test binaries. Test builds carry the one
+# `conformance` entry point; release builds never do.
+TEST_FEATURES := --features doku-checkout-ffi/conformance
 rust-test:
-	$(CARGO) test --workspace
+	$(CARGO) test --workspace --exclude doku-checkout-python --exclude doku-checkout-node $(TEST_FEATURES)
 
 # The sans-IO core must keep building for WebAssembly (the edge-runtime path). The target is
 # added with rustup when missing; where that cannot be done the check says so and is skipped.
@@ -63,7 +67,7 @@ $(PY_TOOLS)/bin/maturin:
 # The abi3 wheel, built with the dev profile into the shared target dir.
 python-wheel: $(PY_TOOLS)/bin/maturin
 	rm -rf $(WHEELS)
-	cd python && $(PY_TOOLS)/bin/maturin build --profile dev --out $(WHEELS)
+	cd python && $(PY_TOOLS)/bin/maturin build --profile dev --features conformance --out $(WHEELS)
 	ls $(WHEELS)/doku_checkout-*-cp39-abi3-*.whl
 
 # A fresh venv with only the built wheel and the test dependencies, then pytest.
@@ -78,15 +82,15 @@ node-deps:
 
 # The napi addon (dev profile) and its generated loader in node/native/.
 node-build: node-deps
-	cd node && npm run --silent build
+	cd node && npm run --silent build -- --features conformance
 
 node-test: node-build
 	cd node && node --test test/
 
-# The uniffi library, the generator and the emulator CLI (the whole workspace, so features
-# match the earlier build and nothing recompiles).
+# The uniffi library, the generator and the emulator CLI, with the features of rust-test so
+# nothing recompiles.
 ffi-build:
-	$(CARGO) build --workspace --all-targets --quiet
+	$(CARGO) build -p doku-checkout-ffi -p uniffi-bindgen -p doku-checkout-cli $(TEST_FEATURES) --quiet
 
 # Kotlin: Maven generates the bindings from the built library, compiles, and runs JUnit
 # through Surefire with JNA loading the host .so.
@@ -95,12 +99,13 @@ kotlin-test: ffi-build
 
 # Swift: no toolchain on Linux. Check the committed sources are exactly what the generator
 # produces now, that the XCTest suite is there, and run it only where `swift` exists.
+SWIFT_SRC := bindings/swift/Sources
+SWIFT_FILES := DokuCheckoutCore/DokuCheckoutCore.swift DokuCheckout/DokuCheckout.swift \
+	DokuCheckoutFFI/include/DokuCheckoutFFI.h DokuCheckoutFFI/include/DokuCheckoutCoreFFI.h
 swift-check: ffi-build
 	rm -rf $(SWIFT_GEN)
 	$(BINDGEN) generate $(FFI_LIB) --language swift --no-format --out-dir $(SWIFT_GEN)
-	diff -u bindings/swift/Sources/DokuCheckout/DokuCheckout.swift $(SWIFT_GEN)/DokuCheckout.swift
-	diff -u bindings/swift/Sources/DokuCheckoutFFI/include/DokuCheckoutFFI.h $(SWIFT_GEN)/DokuCheckoutFFI.h
-	diff -u bindings/swift/Sources/DokuCheckoutFFI/include/module.modulemap $(SWIFT_GEN)/DokuCheckoutFFI.modulemap
+	for f in $(SWIFT_FILES); do diff -u $(SWIFT_SRC)/$$f $(SWIFT_GEN)/$$(basename $$f); done
 	grep -q "func testEveryVector" bindings/swift/Tests/DokuCheckoutTests/DokuCheckoutTests.swift
 	grep -q "func testEveryScenario" bindings/swift/Tests/DokuCheckoutTests/DokuCheckoutTests.swift
 	@if command -v swift >/dev/null 2>&1; then \
@@ -110,13 +115,12 @@ swift-check: ffi-build
 		echo "swift-check: SKIPPED running the Swift tests: no Swift toolchain on this machine."; \
 	fi
 
-# Refresh the committed Swift sources after changing the FFI surface.
+# Refresh the committed Swift sources after changing the FFI surface. Both components (the
+# core's types and the client) share one C module, DokuCheckoutFFI (module.modulemap there).
 swift-generate: ffi-build
 	rm -rf $(SWIFT_GEN)
 	$(BINDGEN) generate $(FFI_LIB) --language swift --no-format --out-dir $(SWIFT_GEN)
-	cp $(SWIFT_GEN)/DokuCheckout.swift bindings/swift/Sources/DokuCheckout/
-	cp $(SWIFT_GEN)/DokuCheckoutFFI.h bindings/swift/Sources/DokuCheckoutFFI/include/
-	cp $(SWIFT_GEN)/DokuCheckoutFFI.modulemap bindings/swift/Sources/DokuCheckoutFFI/include/module.modulemap
+	for f in $(SWIFT_FILES); do mkdir -p $$(dirname $(SWIFT_SRC)/$$f); cp $(SWIFT_GEN)/$$(basename $$f) $(SWIFT_SRC)/$$f; done
 
 # Regenerate the shared vectors and scenarios (Python stdlib only); the diff must be empty.
 vectors:
@@ -176,7 +180,7 @@ bench-python: $(PY_TOOLS)/bin/maturin
 bench-node: node-deps
 	cd node && npx napi build --platform --release --manifest-path ../crates/doku-checkout-node/Cargo.toml --output-dir native --js index.js --dts index.d.ts --no-const-enum
 	cd node && node benchmarks/bench.mjs
-	cd node && npm run --silent build   # back to the dev addon the tests use
+	cd node && npm run --silent build -- --features conformance   # back to the dev addon the tests use
 
 # Kotlin: a release library, timed loop through JNA vs javax.crypto.Mac.
 bench-kotlin: ffi-build

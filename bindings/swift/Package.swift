@@ -7,11 +7,13 @@ let package = Package(
     name: "DokuCheckout",
     platforms: [.iOS(.v13), .macOS(.v12)],
     products: [
-        .library(name: "DokuCheckout", targets: ["DokuCheckout"]),
+        .library(name: "DokuCheckout", targets: ["DokuCheckout", "DokuCheckoutCore"]),
     ],
     targets: [
         .binaryTarget(name: "DokuCheckoutFFI", path: "DokuCheckoutFFI.xcframework"),
-        .target(name: "DokuCheckout", dependencies: ["DokuCheckoutFFI"], path: "Sources/DokuCheckout"),
-        .testTarget(name: "DokuCheckoutTests", dependencies: ["DokuCheckout"], path: "Tests/DokuCheckoutTests"),
+        // The core's own types (results, options, the error record), then the client.
+        .target(name: "DokuCheckoutCore", dependencies: ["DokuCheckoutFFI"], path: "Sources/DokuCheckoutCore"),
+        .target(name: "DokuCheckout", dependencies: ["DokuCheckoutCore", "DokuCheckoutFFI"], path: "Sources/DokuCheckout"),
+        .testTarget(name: "DokuCheckoutTests", dependencies: ["DokuCheckout", "DokuCheckoutCore"], path: "Tests/DokuCheckoutTests"),
     ]
 )

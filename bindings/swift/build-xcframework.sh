@@ -7,7 +7,8 @@ ROOT="$(cd ../.. && pwd)"
 TARGETS=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-darwin x86_64-apple-darwin)
 for t in "${TARGETS[@]}"; do
   rustup target add "$t" >/dev/null
-  cargo build --manifest-path "$ROOT/Cargo.toml" -p doku-checkout-ffi --release --target "$t"
+  # The test build carries conformanceRun, which the XCTest vectors use (as the committed sources do).
+  cargo build --manifest-path "$ROOT/Cargo.toml" -p doku-checkout-ffi --features conformance --release --target "$t"
 done
 LIB=libdoku_checkout_ffi.a
 OUT="$ROOT/target/apple"
@@ -15,12 +16,14 @@ rm -rf "$OUT" DokuCheckoutFFI.xcframework
 mkdir -p "$OUT/ios-sim" "$OUT/macos" "$OUT/headers"
 lipo -create "$ROOT/target/aarch64-apple-ios-sim/release/$LIB" "$ROOT/target/x86_64-apple-ios/release/$LIB" -output "$OUT/ios-sim/$LIB"
 lipo -create "$ROOT/target/aarch64-apple-darwin/release/$LIB" "$ROOT/target/x86_64-apple-darwin/release/$LIB" -output "$OUT/macos/$LIB"
-# Regenerate the Swift sources from the built library (library mode), then package the header.
+# Regenerate the Swift sources from the built library (library mode: two components, the
+# core's types and the client), then package both headers under the one C module.
 cargo run --manifest-path "$ROOT/Cargo.toml" -p uniffi-bindgen -- generate "$ROOT/target/aarch64-apple-darwin/release/libdoku_checkout_ffi.dylib" \
-  --language swift --config "$ROOT/crates/doku-checkout-ffi/uniffi.toml" --out-dir "$OUT/gen"
+  --language swift --out-dir "$OUT/gen"
 cp "$OUT/gen/DokuCheckout.swift" Sources/DokuCheckout/DokuCheckout.swift
-cp "$OUT/gen/DokuCheckoutFFI.h" "$OUT/headers/"
-cp "$OUT/gen/DokuCheckoutFFI.modulemap" "$OUT/headers/module.modulemap"
+cp "$OUT/gen/DokuCheckoutCore.swift" Sources/DokuCheckoutCore/DokuCheckoutCore.swift
+cp "$OUT/gen/DokuCheckoutFFI.h" "$OUT/gen/DokuCheckoutCoreFFI.h" "$OUT/headers/"
+cp Sources/DokuCheckoutFFI/include/module.modulemap "$OUT/headers/module.modulemap"
 xcodebuild -create-xcframework \
   -library "$ROOT/target/aarch64-apple-ios/release/$LIB" -headers "$OUT/headers" \
   -library "$OUT/ios-sim/$LIB" -headers "$OUT/headers" \

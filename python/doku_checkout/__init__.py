@@ -15,10 +15,10 @@ from typing import Any, Mapping, Optional, Union
 from . import _native
 from ._native import (
     AsyncClient,
-    CancelResult,
-    CheckoutResult,
+    CancelOrderResult,
     Client,
-    StatusResult,
+    CreateCheckoutResult,
+    OrderStatusResult,
     cancel_support,
     compute_digest,
     new_request_id,
@@ -31,11 +31,19 @@ from .errors import InvalidInputError
 
 __version__ = _native.__version__
 
+# The names of 0.1 (the core's names are the same in every language now).
+CancelResult = CancelOrderResult
+CheckoutResult = CreateCheckoutResult
+StatusResult = OrderStatusResult
+
 __all__ = [
     "AsyncClient",
+    "CancelOrderResult",
     "CancelResult",
     "CheckoutResult",
     "Client",
+    "CreateCheckoutResult",
+    "OrderStatusResult",
     "StatusResult",
     "cancel_support",
     "compute_digest",

@@ -1,30 +1,24 @@
 """Type stubs for the compiled module doku_checkout._native."""
 from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence, Tuple, Union, final
 
+from typing_extensions import TypedDict, Unpack
+
 
 _Body = Union[bytes, bytearray, str]
 
 __version__: str
 __all__ = [
     "AsyncClient",
-    "CancelResult",
-    "CheckoutResult",
+    "CancelOrderResult",
     "Client",
+    "CreateCheckoutResult",
     "NativeMockServer",
-    "StatusResult",
+    "OrderStatusResult",
     "__version__",
-    "cancel_order_body",
     "cancel_support",
-    "classify",
     "compute_digest",
-    "error_codes",
     "format_unix_timestamp",
-    "from_wib",
     "new_request_id",
-    "order_status_path",
-    "parse_timestamp",
-    "parse_wib_compact",
-    "retry_decision",
     "runtime_started",
     "sign_request",
     "signing_string",
@@ -67,28 +61,51 @@ def verify_response(
     with_digest: bool = True,
 ) -> None: ...
 def cancel_support(payment_method_type: str) -> str: ...
-def error_codes() -> Dict[str, str]: ...
-def classify(http_status: int, body: _Body) -> Tuple[bool, bool, Optional[Exception]]: ...
-def retry_decision(
-    *,
-    max_retries: int,
-    initial_backoff_ms: int,
-    max_backoff_ms: int,
-    attempt: int,
-    status: Optional[int] = None,
-    transport: Optional[str] = None,
-    retry_after_seconds: Optional[int] = None,
-    jitter: float,
-) -> Optional[int]: ...
-def cancel_order_body(invoice_number: str, original_request_id: str, note: str) -> bytes: ...
-def order_status_path(invoice_number: str) -> str: ...
-def parse_timestamp(text: str) -> int: ...
-def from_wib(year: int, month: int, day: int, hour: int, minute: int, second: int) -> int: ...
-def parse_wib_compact(text: str) -> int: ...
 def runtime_started() -> bool: ...
 
+# The core's types, written once for Client and AsyncClient. Names and defaults are the
+# core's (_ClientOptions, _CreateCheckoutRequest); tests/surface checks the result fields.
+
+class _ClientOptions(TypedDict, total=False):
+    environment: Optional[str]
+    base_url: Optional[str]
+    timeout_ms: Optional[int]
+    connect_timeout_ms: Optional[int]
+    max_retries: Optional[int]
+    initial_backoff_ms: Optional[int]
+    max_backoff_ms: Optional[int]
+    deadline_ms: Optional[int]
+    max_response_bytes: Optional[int]
+    proxy: Optional[str]
+    verify_response_signatures: Optional[bool]
+
+class _CheckoutCustomer(TypedDict, total=False):
+    id: Optional[str]
+    name: Optional[str]
+    email: Optional[str]
+    phone: Optional[str]
+
+class _CheckoutLineItem(TypedDict):
+    name: str
+    price: int
+    quantity: int
+
+class _CheckoutOptional(TypedDict, total=False):
+    payment_due_minutes: Optional[int]
+    payment_method_types: Sequence[str]
+    customer: Optional[_CheckoutCustomer]
+    line_items: Sequence[_CheckoutLineItem]
+    callback_url: Optional[str]
+    callback_url_cancel: Optional[str]
+    callback_url_result: Optional[str]
+    extra: Optional[Dict[str, Any]]
+
+class _CreateCheckoutRequest(_CheckoutOptional):
+    invoice_number: str
+    amount: int
+
 @final
-class CancelResult:
+class CancelOrderResult:
     @property
     def request_id(self) -> str: ...
     @property
@@ -100,10 +117,10 @@ class CancelResult:
     @property
     def replayed(self) -> bool: ...
     @property
-    def raw(self) -> str: ...
+    def raw_body(self) -> str: ...
 
 @final
-class CheckoutResult:
+class CreateCheckoutResult:
     @property
     def request_id(self) -> str: ...
     @property
@@ -117,12 +134,10 @@ class CheckoutResult:
     @property
     def expires_at(self) -> Optional[str]: ...
     @property
-    def expires_at_unix(self) -> Optional[int]: ...
-    @property
-    def raw(self) -> str: ...
+    def raw_body(self) -> str: ...
 
 @final
-class StatusResult:
+class OrderStatusResult:
     @property
     def request_id(self) -> str: ...
     @property
@@ -138,75 +153,29 @@ class StatusResult:
     @property
     def original_request_id(self) -> Optional[str]: ...
     @property
-    def raw(self) -> str: ...
+    def raw_body(self) -> str: ...
 
 @final
 class Client:
-    def __new__(
-        cls,
-        client_id: str,
-        secret_key: str,
-        *,
-        environment: str = "sandbox",
-        base_url: Optional[str] = None,
-        timeout: float = 30.0,
-        max_retries: int = 2,
-        connect_timeout: float = 10.0,
-        verify_response_signatures: bool = False,
-    ) -> "Client": ...
+    def __new__(cls, client_id: str, secret_key: str, **options: Unpack[_ClientOptions]) -> "Client": ...
     def cancel_order(
         self, *, invoice_number: str, original_request_id: str, note: str, request_id: Optional[str] = None
-    ) -> CancelResult: ...
+    ) -> CancelOrderResult: ...
     def create_checkout(
-        self,
-        *,
-        invoice_number: str,
-        amount: int,
-        payment_due_minutes: Optional[int] = None,
-        payment_method_types: Optional[Sequence[str]] = None,
-        customer: Optional[Dict[str, Optional[str]]] = None,
-        line_items: Optional[List[Dict[str, Any]]] = None,
-        callback_url: Optional[str] = None,
-        callback_url_cancel: Optional[str] = None,
-        callback_url_result: Optional[str] = None,
-        extra: Optional[Dict[str, Any]] = None,
-        request_id: Optional[str] = None,
-    ) -> CheckoutResult: ...
-    def order_status(self, invoice_number: str) -> StatusResult: ...
+        self, *, request_id: Optional[str] = None, **fields: Unpack[_CreateCheckoutRequest]
+    ) -> CreateCheckoutResult: ...
+    def order_status(self, invoice_number: str) -> OrderStatusResult: ...
 
 @final
 class AsyncClient:
-    def __new__(
-        cls,
-        client_id: str,
-        secret_key: str,
-        *,
-        environment: str = "sandbox",
-        base_url: Optional[str] = None,
-        timeout: float = 30.0,
-        max_retries: int = 2,
-        connect_timeout: float = 10.0,
-        verify_response_signatures: bool = False,
-    ) -> "AsyncClient": ...
+    def __new__(cls, client_id: str, secret_key: str, **options: Unpack[_ClientOptions]) -> "AsyncClient": ...
     def cancel_order(
         self, *, invoice_number: str, original_request_id: str, note: str, request_id: Optional[str] = None
-    ) -> Awaitable[CancelResult]: ...
+    ) -> Awaitable[CancelOrderResult]: ...
     def create_checkout(
-        self,
-        *,
-        invoice_number: str,
-        amount: int,
-        payment_due_minutes: Optional[int] = None,
-        payment_method_types: Optional[Sequence[str]] = None,
-        customer: Optional[Dict[str, Optional[str]]] = None,
-        line_items: Optional[List[Dict[str, Any]]] = None,
-        callback_url: Optional[str] = None,
-        callback_url_cancel: Optional[str] = None,
-        callback_url_result: Optional[str] = None,
-        extra: Optional[Dict[str, Any]] = None,
-        request_id: Optional[str] = None,
-    ) -> Awaitable[CheckoutResult]: ...
-    def order_status(self, invoice_number: str) -> Awaitable[StatusResult]: ...
+        self, *, request_id: Optional[str] = None, **fields: Unpack[_CreateCheckoutRequest]
+    ) -> Awaitable[CreateCheckoutResult]: ...
+    def order_status(self, invoice_number: str) -> Awaitable[OrderStatusResult]: ...
 
 @final
 class NativeMockServer:

@@ -72,5 +72,5 @@ def test_create_status_cancel_and_typed_results():
         assert client.order_status("INV-PY-1").status == "PENDING"
         result = client.cancel_order(invoice_number="INV-PY-1", original_request_id=created.request_id, note="changed")
         assert (result.order_status, result.replayed, result.http_status) == ("CANCELLED", False, 200)
-        assert "CANCELLED" in result.raw and "replayed=False" in repr(result)
+        assert "CANCELLED" in result.raw_body and "replayed=False" in repr(result)
         assert client.order_status("INV-PY-1").status == "CANCELLED"

@@ -92,7 +92,7 @@ def test_client_works_in_a_forked_child():
     with MockServer() as doku:
         for name in ("INV-PARENT", "INV-CHILD"):
             doku.add_order(name, original_request_id=f"r-{name}")
-        client = dc.Client(doku.client_id, SECRET, base_url=doku.url, timeout=5)
+        client = dc.Client(doku.client_id, SECRET, base_url=doku.url, timeout_ms=5000)
         client.cancel_order(invoice_number="INV-PARENT", original_request_id="r-INV-PARENT", note="parent")
         pid = os.fork()
         if pid == 0:  # child

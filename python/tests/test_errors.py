@@ -1,4 +1,5 @@
 """The exception hierarchy: one class per stable code, with attributes, picklable."""
+import json
 import pickle
 
 import pytest
@@ -9,7 +10,8 @@ from doku_checkout.testing import MockServer
 
 
 def test_one_class_per_core_code():
-    assert _native.error_codes() == {code: cls.__name__ for code, cls in dc.ERROR_CLASSES.items()}
+    codes = json.loads(_native._conformance("error_codes", "{}"))["ok"]
+    assert {c["code"]: c["class_name"] for c in codes} == {code: cls.__name__ for code, cls in dc.ERROR_CLASSES.items()}
     for cls in dc.ERROR_CLASSES.values():
         assert issubclass(cls, dc.DokuError)
     assert issubclass(dc.InvalidInputError, ValueError)
@@ -44,7 +46,13 @@ def test_configuration_errors():
     with pytest.raises(dc.ConfigurationError):
         dc.Client("MCH-1", "SK-1", environment="staging")
     with pytest.raises(dc.ConfigurationError):
-        dc.Client("MCH-1", "SK-1", timeout=0)
+        dc.Client("MCH-1", "SK-1", timeout_ms=0)
+    with pytest.raises(dc.ConfigurationError) as info:
+        dc.Client("MCH-1", "SK-1", timeout=5)  # a misspelt option is refused, not ignored
+    assert info.value.field == "options" and "timeout" in str(info.value)
+    with pytest.raises(dc.ConfigurationError) as info:
+        dc.Client("MCH-1", "SK-1", timeout_ms=2.5)  # never truncated
+    assert info.value.field == "timeout_ms"
     with pytest.raises(dc.ConfigurationError) as info:
         dc.Client("MCH-1", "SK-SECRET-VALUE ")
     assert "SK-SECRET-VALUE" not in str(info.value)

@@ -13,14 +13,9 @@ def test_enough_scenarios():
 
 
 def build_client(doc, cfg, url):
-    return dc.Client(
-        cfg.get("client_id", doc["client_id"]),
-        cfg.get("secret_key", doc["secret_key"]),
-        base_url=cfg.get("base_url", url),
-        timeout=cfg["timeout_ms"] / 1000,
-        max_retries=cfg["max_retries"],
-        verify_response_signatures=cfg.get("verify_response_signatures", False),
-    )
+    options = {k: v for k, v in cfg.items() if k not in ("client_id", "secret_key")}
+    options.setdefault("base_url", url)
+    return dc.Client(cfg.get("client_id", doc["client_id"]), cfg.get("secret_key", doc["secret_key"]), **options)
 
 
 def resolve(args, results):

@@ -392,6 +392,63 @@ def requests():
     })
 
 
+def config():
+    # The documented defaults (README "Client settings"); the deadline default is every
+    # attempt's timeout plus every backoff plus one second: 3 x 30 s + 2 x 5 s + 1 s.
+    defaults = {"base_url": "https://api-sandbox.doku.com", "timeout_ms": 30000, "connect_timeout_ms": 10000,
+                "max_retries": 2, "initial_backoff_ms": 500, "max_backoff_ms": 5000, "deadline_ms": 101000,
+                "max_response_bytes": 1048576, "proxy": None, "verify_response_signatures": False}
+    ids = {"client_id": "MCH-0001-10791114622547", "secret_key": SECRET}
+
+    def ok(cid, comment, options, **changed):
+        return {"id": cid, "comment": comment, "input": {**ids, "options": options}, "expect": {"settings": {**defaults, **changed}}}
+
+    def bad(cid, comment, options, field, dynamic_only=False, **over):
+        case = {"id": cid, "comment": comment, "input": {**ids, **over, "options": options}, "expect": {"error": {"code": "config_error", "field": field}}}
+        if dynamic_only:
+            case["dynamic_only"] = True  # cannot even be written in Kotlin/Swift (typed options)
+        return case
+
+    cases = [
+        ok("defaults", "Nothing set: every default", {}),
+        ok("production", "The production environment", {"environment": "production"}, base_url="https://api.doku.com"),
+        ok("environment-case", "Environment names are case-insensitive", {"environment": "PRODUCTION"}, base_url="https://api.doku.com"),
+        ok("base-url-wins", "base_url overrides environment; a trailing slash is dropped", {"environment": "production", "base_url": "http://127.0.0.1:8080/"}, base_url="http://127.0.0.1:8080"),
+        ok("limits-inclusive", "The largest accepted values", {"timeout_ms": 600000, "connect_timeout_ms": 600000, "max_retries": 10, "initial_backoff_ms": 60000, "max_backoff_ms": 60000, "deadline_ms": 3600000, "max_response_bytes": 67108864},
+           timeout_ms=600000, connect_timeout_ms=600000, max_retries=10, initial_backoff_ms=60000, max_backoff_ms=60000, deadline_ms=3600000, max_response_bytes=67108864),
+        ok("smallest", "The smallest accepted values; the deadline follows timeouts and retries", {"timeout_ms": 1, "max_retries": 0, "initial_backoff_ms": 1, "max_backoff_ms": 1, "max_response_bytes": 1024},
+           timeout_ms=1, max_retries=0, initial_backoff_ms=1, max_backoff_ms=1, max_response_bytes=1024, deadline_ms=1001),
+        ok("proxy-and-verify", "A proxy and response verification", {"proxy": "http://127.0.0.1:3128", "verify_response_signatures": True}, proxy="http://127.0.0.1:3128", verify_response_signatures=True),
+        bad("environment-unknown", "An unknown environment is refused", {"environment": "staging"}, "environment"),
+        bad("environment-unknown-with-base-url", "Checked even when base_url is given", {"environment": "staging", "base_url": "http://127.0.0.1:8080"}, "environment"),
+        bad("http-remote", "http only for loopback", {"base_url": "http://api.doku.com"}, "base_url"),
+        bad("base-url-path", "No path in base_url", {"base_url": "https://api.doku.com/checkout"}, "base_url"),
+        bad("base-url-credentials", "No credentials in base_url", {"base_url": "https://user:pw@api.doku.com"}, "base_url"),
+        bad("timeout-zero", "A zero timeout", {"timeout_ms": 0}, "timeout_ms"),
+        bad("timeout-over", "Over ten minutes", {"timeout_ms": 600001}, "timeout_ms"),
+        bad("connect-timeout-zero", "A zero connect timeout", {"connect_timeout_ms": 0}, "connect_timeout_ms"),
+        bad("retries-over", "More than ten retries", {"max_retries": 11}, "max_retries"),
+        bad("backoff-inverted", "Initial backoff above the maximum", {"initial_backoff_ms": 6000}, "initial_backoff_ms"),
+        bad("backoff-max-over", "Maximum backoff over a minute", {"max_backoff_ms": 60001}, "max_backoff_ms"),
+        bad("response-cap-under", "A response cap under 1 KiB", {"max_response_bytes": 1023}, "max_response_bytes"),
+        bad("response-cap-over", "A response cap over 64 MiB", {"max_response_bytes": 67108865}, "max_response_bytes"),
+        bad("deadline-over", "A deadline over an hour", {"deadline_ms": 3600001}, "deadline_ms"),
+        bad("proxy-scheme", "A proxy that is not http(s)", {"proxy": "socks5://127.0.0.1:1080"}, "proxy"),
+        bad("client-id-empty", "An empty Client ID", {}, "client_id", client_id=""),
+        bad("secret-key-empty", "An empty Secret Key", {}, "secret_key", secret_key=""),
+        bad("unknown-option", "A misspelt option is refused, not ignored", {"timeout": 5000}, "options", dynamic_only=True),
+        bad("string-number", "A number given as text is refused, not converted", {"timeout_ms": "5000"}, "timeout_ms", dynamic_only=True),
+        bad("fractional-number", "A fraction is refused, not truncated", {"timeout_ms": 1.5}, "timeout_ms", dynamic_only=True),
+        bad("negative-number", "A negative count is refused, not wrapped", {"max_retries": -1}, "max_retries", dynamic_only=True),
+        bad("bool-as-text", "A flag given as text is refused", {"verify_response_signatures": "yes"}, "verify_response_signatures", dynamic_only=True),
+        bad("number-too-large", "A number beyond 32 bits is refused, not wrapped", {"timeout_ms": 4294967296}, "timeout_ms", dynamic_only=True),
+    ]
+    return write("config.json", {
+        "description": "client_config: client options (snake_case; each language uses its casing) to the settings in force, or the config_error naming the option. Cases marked dynamic_only cannot be written with typed options (Kotlin/Swift).",
+        "groups": [{"name": "options", "operation": "client_config", "cases": cases}],
+    })
+
+
 if __name__ == "__main__":
-    total = sum(f() for f in (signing, notifications, responses, timestamps, errors, retry, channels, requests))
+    total = sum(f() for f in (signing, notifications, responses, timestamps, errors, retry, channels, requests, config))
     print(f"wrote {total} cases")

@@ -105,7 +105,7 @@ async fn story() -> Result<(), Error> {
     out.line("3. Check the status (GET, signed without a Digest line)");
     let status = client.order_status(&invoice).await?;
     out.sent(&control);
-    out.line(format!("   ← HTTP {}: status {}\n", status.http_status, status.status().unwrap_or("-")));
+    out.line(format!("   ← HTTP {}: status {}\n", status.http_status, status.status.as_deref().unwrap_or("-")));
 
     out.line("4. Retry the same cancel with the same Request-Id (e.g. after a timeout): safe");
     let replay = client

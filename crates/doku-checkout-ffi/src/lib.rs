@@ -5,12 +5,16 @@
 uniffi::setup_scaffolding!();
 
 mod client;
-mod conformance;
 mod error;
 mod signing;
 
-pub use client::{
-    CancelResult, CheckoutResult, ClientOptions, CreateCheckoutInput, DokuClient, LineItem, StatusResult,
-};
+pub use client::DokuClient;
 pub use error::DokuError;
 pub use signing::{DokuSigner, HeaderPair, SigningRequest, VerifiedNotification};
+
+/// Runs one shared-vector operation by name, JSON in and out (test builds only).
+#[cfg(feature = "conformance")]
+#[uniffi::export]
+pub fn conformance_run(operation: String, input: String) -> String {
+    doku_checkout::conformance::run(&operation, &input)
+}

@@ -1,170 +1,62 @@
 //! `NativeClient`: every call returns a Promise and runs on napi's tokio runtime, so the
-//! event loop never waits on the network.
+//! event loop never waits on the network. Settings and create-checkout input arrive as plain
+//! objects and are read by the core's strict readers; results are the core's own types.
 
-use std::time::Duration;
-
-use doku_checkout::operations::{
-    CancelOrderResult, CheckoutCustomer, CheckoutLineItem, CreateCheckoutRequest, CreateCheckoutResult,
-    OrderStatusResult,
-};
-use doku_checkout::{Client, Environment, Error, UserAgent};
+use doku_checkout::operations::{CancelOrderResult, CreateCheckoutRequest, CreateCheckoutResult, OrderStatusResult};
+use doku_checkout::{Client, ClientOptions, UserAgent};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
+use serde_json::{Map, Number, Value};
 
-use crate::errors::{IntoNapi, to_napi};
+use crate::errors::{IntoNapi, to_js};
 
-#[napi(object)]
-pub struct ClientOptions {
-    pub client_id: String,
-    pub secret_key: String,
-    pub environment: Option<String>,
-    pub base_url: Option<String>,
-    pub timeout_ms: Option<u32>,
-    pub connect_timeout_ms: Option<u32>,
-    pub max_retries: Option<u32>,
-    pub verify_response_signatures: Option<bool>,
-    /// e.g. `node/20.20.2`, for the User-Agent.
-    pub runtime: Option<String>,
-}
-
-#[napi(object)]
-pub struct CancelResult {
-    pub request_id: String,
-    pub http_status: u32,
-    pub messages: Vec<String>,
-    pub order_status: Option<String>,
-    pub replayed: bool,
-    pub raw: String,
-}
-
-impl From<CancelOrderResult> for CancelResult {
-    fn from(r: CancelOrderResult) -> Self {
-        Self {
-            request_id: r.request_id,
-            http_status: r.http_status.into(),
-            messages: r.messages,
-            order_status: r.order_status,
-            replayed: r.replayed,
-            raw: r.raw_body,
+/// `timeoutMs` → `timeout_ms`: the core reads snake_case keys.
+fn snake(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
         }
     }
+    out
 }
 
-#[napi(object)]
-pub struct CheckoutResult {
-    pub request_id: String,
-    pub http_status: u32,
-    pub messages: Vec<String>,
-    pub payment_url: String,
-    pub token_id: Option<String>,
-    /// `YYYY-MM-DDTHH:MM:SSZ`.
-    pub expires_at: Option<String>,
-    pub raw: String,
-}
-
-impl From<CreateCheckoutResult> for CheckoutResult {
-    fn from(r: CreateCheckoutResult) -> Self {
-        Self {
-            request_id: r.request_id,
-            http_status: r.http_status.into(),
-            messages: r.messages,
-            payment_url: r.payment_url,
-            token_id: r.token_id,
-            expires_at: r.expires_at.map(|t| t.to_string()),
-            raw: r.raw_body,
+/// napi hands whole numbers above 2^32 over as floats; give the core the integer JavaScript
+/// meant (up to 2^53, where JS numbers stop being exact).
+fn whole_numbers(value: &mut Value) {
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_991.0)
+            {
+                #[allow(clippy::cast_possible_truncation)]
+                let whole = f as i64;
+                *n = Number::from(whole);
+            }
         }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
     }
 }
 
-#[napi(object)]
-pub struct StatusResult {
-    pub request_id: String,
-    pub http_status: u32,
-    pub invoice_number: Option<String>,
-    pub status: Option<String>,
-    pub transaction_status: Option<String>,
-    pub order_status: Option<String>,
-    pub original_request_id: Option<String>,
-    pub raw: String,
-}
-
-impl From<OrderStatusResult> for StatusResult {
-    fn from(r: OrderStatusResult) -> Self {
-        Self {
-            status: r.status().map(str::to_owned),
-            request_id: r.request_id,
-            http_status: r.http_status.into(),
-            invoice_number: r.invoice_number,
-            transaction_status: r.transaction_status,
-            order_status: r.order_status,
-            original_request_id: r.original_request_id,
-            raw: r.raw_body,
-        }
+/// A JS options object as the core's snake_case JSON (top-level keys renamed only: nested
+/// values such as `extra` are DOKU's own field names).
+fn core_json(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, mut v)| {
+                    whole_numbers(&mut v);
+                    (snake(&k), v)
+                })
+                .collect::<Map<_, _>>(),
+        ),
+        other => other,
     }
-}
-
-#[napi(object)]
-pub struct Customer {
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-}
-
-#[napi(object)]
-pub struct LineItem {
-    pub name: String,
-    pub price: f64,
-    pub quantity: u32,
-}
-
-#[napi(object)]
-pub struct CreateCheckoutInput {
-    pub invoice_number: String,
-    pub amount: f64,
-    pub payment_due_minutes: Option<u32>,
-    pub payment_method_types: Option<Vec<String>>,
-    pub customer: Option<Customer>,
-    pub line_items: Option<Vec<LineItem>>,
-    pub callback_url: Option<String>,
-    pub callback_url_cancel: Option<String>,
-    pub callback_url_result: Option<String>,
-    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
-    pub request_id: Option<String>,
-}
-
-/// A JS number that must be a whole, non-negative amount of rupiah.
-fn whole(field: &'static str, value: f64) -> std::result::Result<u64, Error> {
-    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_991.0 {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        Ok(value as u64)
-    } else {
-        Err(Error::invalid_input(field, format!("{field} must be a whole number of rupiah")))
-    }
-}
-
-fn checkout_request(input: CreateCheckoutInput) -> std::result::Result<CreateCheckoutRequest, Error> {
-    let mut line_items = Vec::new();
-    for item in input.line_items.unwrap_or_default() {
-        line_items.push(CheckoutLineItem {
-            name: item.name,
-            price: whole("line_items.price", item.price)?,
-            quantity: item.quantity,
-        });
-    }
-    Ok(CreateCheckoutRequest {
-        invoice_number: input.invoice_number,
-        amount: whole("amount", input.amount)?,
-        payment_due_minutes: input.payment_due_minutes,
-        payment_method_types: input.payment_method_types.unwrap_or_default(),
-        customer: input.customer.map(|c| CheckoutCustomer { id: c.id, name: c.name, email: c.email, phone: c.phone }),
-        line_items,
-        callback_url: input.callback_url,
-        callback_url_cancel: input.callback_url_cancel,
-        callback_url_result: input.callback_url_result,
-        extra: input.extra,
-    })
 }
 
 #[napi]
@@ -175,19 +67,10 @@ pub struct NativeClient {
 #[napi]
 impl NativeClient {
     #[napi(constructor)]
-    pub fn new(options: ClientOptions) -> Result<Self> {
-        let ms = |v: Option<u32>, default: Duration| v.map_or(default, |m| Duration::from_millis(m.into()));
-        let mut b = Client::builder(options.client_id, options.secret_key)
-            .timeout(ms(options.timeout_ms, doku_checkout::DEFAULT_TIMEOUT))
-            .connect_timeout(ms(options.connect_timeout_ms, doku_checkout::DEFAULT_CONNECT_TIMEOUT))
-            .max_retries(options.max_retries.unwrap_or(2))
-            .verify_response_signatures(options.verify_response_signatures.unwrap_or(false))
-            .user_agent(UserAgent::new("node", options.runtime.unwrap_or_else(|| "node".to_owned())));
-        b = match options.base_url {
-            Some(url) => b.base_url(url),
-            None => b.environment(Environment::parse(options.environment.as_deref().unwrap_or("sandbox")).napi()?),
-        };
-        Ok(Self { inner: b.build().napi()? })
+    pub fn new(env: Env, client_id: String, secret_key: String, options: Value, runtime: String) -> Result<Self> {
+        let options = ClientOptions::from_json_value(core_json(options)).napi(&env)?;
+        let inner = options.build(client_id, secret_key, UserAgent::new("node", runtime)).napi(&env)?;
+        Ok(Self { inner })
     }
 
     #[napi(getter)]
@@ -208,36 +91,35 @@ impl NativeClient {
         original_request_id: String,
         note: String,
         request_id: Option<String>,
-    ) -> Result<PromiseRaw<'env, CancelResult>> {
+    ) -> Result<PromiseRaw<'env, CancelOrderResult>> {
         let client = self.inner.clone();
-        env.spawn_future(async move {
-            client
-                .cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref())
-                .await
-                .map(CancelResult::from)
-                .map_err(to_napi)
-        })
+        let fut = async move {
+            client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref()).await
+        };
+        env.spawn_future_with_callback(async move { Ok(fut.await) }, |env, r| r.map_err(|e| to_js(env, &e)))
     }
 
     #[napi]
     pub fn create_checkout<'env>(
         &self,
         env: &'env Env,
-        input: CreateCheckoutInput,
-    ) -> Result<PromiseRaw<'env, CheckoutResult>> {
+        input: Value,
+        request_id: Option<String>,
+    ) -> Result<PromiseRaw<'env, CreateCheckoutResult>> {
+        let request = CreateCheckoutRequest::from_json_value(core_json(input)).napi(env)?;
         let client = self.inner.clone();
-        env.spawn_future(async move {
-            let request_id = input.request_id.clone();
-            let request = checkout_request(input).map_err(to_napi)?;
-            client.create_checkout(&request, request_id.as_deref()).await.map(CheckoutResult::from).map_err(to_napi)
-        })
+        let fut = async move { client.create_checkout(&request, request_id.as_deref()).await };
+        env.spawn_future_with_callback(async move { Ok(fut.await) }, |env, r| r.map_err(|e| to_js(env, &e)))
     }
 
     #[napi]
-    pub fn order_status<'env>(&self, env: &'env Env, invoice_number: String) -> Result<PromiseRaw<'env, StatusResult>> {
+    pub fn order_status<'env>(
+        &self,
+        env: &'env Env,
+        invoice_number: String,
+    ) -> Result<PromiseRaw<'env, OrderStatusResult>> {
         let client = self.inner.clone();
-        env.spawn_future(
-            async move { client.order_status(&invoice_number).await.map(StatusResult::from).map_err(to_napi) },
-        )
+        let fut = async move { client.order_status(&invoice_number).await };
+        env.spawn_future_with_callback(async move { Ok(fut.await) }, |env, r| r.map_err(|e| to_js(env, &e)))
     }
 }

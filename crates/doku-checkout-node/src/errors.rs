@@ -1,25 +1,30 @@
-//! Core errors cross into JavaScript as a JSON payload in the message; the package's
-//! `errors.js` turns it into the right `DokuError` subclass by its stable code.
+//! Core errors cross into JavaScript as real `Error` objects carrying the core's error
+//! record as a structured `dokuDetails` property (code, message, httpStatus, requestId,
+//! retryable, messages, rawBody, reason, field); `errors.js` picks the `DokuError`
+//! subclass by its code.
 
 use doku_checkout::Error;
+use napi::Env;
+use napi::bindgen_prelude::{JsObjectValue, ToNapiValue};
 
-/// Marker that tells `errors.js` the message is a serialised core error.
-pub(crate) const MARKER: &str = "__doku_checkout_error__:";
-
-/// A core error as a napi error.
-pub(crate) fn to_napi(e: Error) -> napi::Error {
-    let mut payload = e.to_json();
-    payload["raw_body"] = serde_json::json!(e.raw_body());
-    napi::Error::new(napi::Status::GenericFailure, format!("{MARKER}{payload}"))
+/// A core error as a thrown (or rejected) JavaScript value.
+pub(crate) fn to_js(env: &Env, e: &Error) -> napi::Error {
+    let build = || -> napi::Result<napi::Error> {
+        let mut error = env.create_error(napi::Error::from_reason(e.to_string()))?;
+        error.set_named_property("code", e.code().as_str())?;
+        error.set_named_property("dokuDetails", e.details())?;
+        Ok(napi::Error::from(error.into_unknown(env)?))
+    };
+    build().unwrap_or_else(|failed| failed)
 }
 
-/// `Result<T, Error>` → `napi::Result<T>`.
+/// `Result<T, Error>` → `napi::Result<T>` with the structured error.
 pub(crate) trait IntoNapi<T> {
-    fn napi(self) -> napi::Result<T>;
+    fn napi(self, env: &Env) -> napi::Result<T>;
 }
 
 impl<T> IntoNapi<T> for Result<T, Error> {
-    fn napi(self) -> napi::Result<T> {
-        self.map_err(to_napi)
+    fn napi(self, env: &Env) -> napi::Result<T> {
+        self.map_err(|e| to_js(env, &e))
     }
 }

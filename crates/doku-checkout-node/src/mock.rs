@@ -6,7 +6,7 @@ use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
 
-use crate::errors::{IntoNapi, to_napi};
+use crate::errors::{IntoNapi, to_js};
 
 #[napi]
 pub struct NativeMockServer {
@@ -15,18 +15,17 @@ pub struct NativeMockServer {
     server: Option<BackgroundMockServer>,
 }
 
-fn invalid(field: &'static str, e: impl std::fmt::Display) -> napi::Error {
-    to_napi(Error::invalid_input(field, e.to_string()))
-}
-
 #[napi]
 impl NativeMockServer {
     #[napi(constructor)]
-    pub fn new(client_id: String, secret_key: String, port: Option<u32>) -> Result<Self> {
-        let mut config = MockConfig::new(client_id, secret_key).napi()?;
-        config.port = u16::try_from(port.unwrap_or(0)).map_err(|_| invalid("port", "port must be 0-65535"))?;
+    pub fn new(env: Env, client_id: String, secret_key: String, port: Option<u32>) -> Result<Self> {
+        let mut config = MockConfig::new(client_id, secret_key).napi(&env)?;
+        config.port = u16::try_from(port.unwrap_or(0))
+            .map_err(|_| Error::invalid_input("port", "port must be 0-65535"))
+            .napi(&env)?;
         let server = BackgroundMockServer::start(config)
-            .map_err(|e| to_napi(Error::config(format!("cannot start the emulator: {e}"))))?;
+            .map_err(|e| Error::config(format!("cannot start the emulator: {e}")))
+            .napi(&env)?;
         Ok(Self { url: server.url(), control: server.control().clone(), server: Some(server) })
     }
 
@@ -37,13 +36,13 @@ impl NativeMockServer {
 
     /// Adds orders and queues faults: `{"orders": [...], "faults": [...]}`.
     #[napi]
-    pub fn setup_json(&self, spec: String) -> Result<()> {
-        self.control.setup_json(&spec).napi()
+    pub fn setup_json(&self, env: Env, spec: String) -> Result<()> {
+        self.control.setup_json(&spec).napi(&env)
     }
 
     #[napi]
-    pub fn set_state(&self, invoice_number: String, state: String) -> Result<bool> {
-        self.control.set_state_named(&invoice_number, &state).napi()
+    pub fn set_state(&self, env: Env, invoice_number: String, state: String) -> Result<bool> {
+        self.control.set_state_named(&invoice_number, &state).napi(&env)
     }
 
     #[napi]
@@ -71,9 +70,8 @@ impl NativeMockServer {
         url: String,
     ) -> Result<PromiseRaw<'env, u32>> {
         let control = self.control.clone();
-        env.spawn_future(async move {
-            control.send_notification(&invoice_number, &url).await.map(u32::from).map_err(to_napi)
-        })
+        let fut = async move { control.send_notification(&invoice_number, &url).await.map(u32::from) };
+        env.spawn_future_with_callback(async move { Ok(fut.await) }, |env, r| r.map_err(|e| to_js(env, &e)))
     }
 
     #[napi]

@@ -1,6 +1,7 @@
 //! Pure functions: signing, digests, ids, notification and response verification.
 
-use doku_checkout::{ReceivedHeaders, SecretKey, SigningInput, Timestamp, VerifyOptions};
+use doku_checkout::{Error, ReceivedHeaders, SecretKey, SigningInput, Timestamp, VerifyOptions};
+use napi::Env;
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
@@ -12,12 +13,13 @@ fn input<'a>(
     timestamp: &'a str,
     request_target: &'a str,
     body: Option<&'a [u8]>,
-) -> napi::Result<SigningInput<'a>> {
-    SigningInput::new(client_id, request_id, timestamp, request_target, body).napi()
+) -> Result<SigningInput<'a>, Error> {
+    SigningInput::new(client_id, request_id, timestamp, request_target, body)
 }
 
 #[napi(js_name = "nativeSignRequest")]
 pub fn sign_request(
+    env: Env,
     client_id: String,
     secret_key: String,
     request_id: String,
@@ -25,19 +27,23 @@ pub fn sign_request(
     request_target: String,
     body: Option<Buffer>,
 ) -> napi::Result<String> {
-    let secret = SecretKey::new(secret_key).napi()?;
-    Ok(input(&client_id, &request_id, &timestamp, &request_target, body.as_deref())?.sign(&secret))
+    let sign = || {
+        Ok(input(&client_id, &request_id, &timestamp, &request_target, body.as_deref())?
+            .sign(&SecretKey::new(secret_key)?))
+    };
+    sign().napi(&env)
 }
 
 #[napi(js_name = "nativeSigningString")]
 pub fn signing_string(
+    env: Env,
     client_id: String,
     request_id: String,
     timestamp: String,
     request_target: String,
     body: Option<Buffer>,
 ) -> napi::Result<String> {
-    Ok(input(&client_id, &request_id, &timestamp, &request_target, body.as_deref())?.string_to_sign())
+    input(&client_id, &request_id, &timestamp, &request_target, body.as_deref()).map(|i| i.string_to_sign()).napi(&env)
 }
 
 #[napi(js_name = "nativeComputeDigest")]
@@ -65,6 +71,7 @@ fn headers(pairs: Vec<Vec<String>>) -> ReceivedHeaders {
 /// Verifies a notification; returns its Request-Id (the JS layer parses the body).
 #[napi(js_name = "nativeVerifyNotification")]
 pub fn verify_notification(
+    env: Env,
     secret_key: String,
     header_pairs: Vec<Vec<String>>,
     body: Buffer,
@@ -72,23 +79,24 @@ pub fn verify_notification(
     tolerance_seconds: Option<i64>,
     now: Option<i64>,
 ) -> napi::Result<String> {
-    let secret = SecretKey::new(secret_key).napi()?;
-    let tolerance = tolerance_seconds
-        .map(|t| {
-            u64::try_from(t)
-                .map_err(|_| doku_checkout::Error::invalid_input("tolerance", "tolerance must be zero or more seconds"))
-        })
-        .transpose()
-        .napi()?;
-    let options = VerifyOptions { tolerance_seconds: tolerance, now: now.map(Timestamp::from_unix) };
-    let n = doku_checkout::verify_notification(&secret, &headers(header_pairs), &body, &notification_path, options)
-        .napi()?;
-    Ok(n.request_id)
+    let verify = || {
+        let secret = SecretKey::new(secret_key)?;
+        let tolerance = tolerance_seconds
+            .map(|t| {
+                u64::try_from(t)
+                    .map_err(|_| Error::invalid_input("tolerance", "tolerance must be zero or more seconds"))
+            })
+            .transpose()?;
+        let options = VerifyOptions { tolerance_seconds: tolerance, now: now.map(Timestamp::from_unix) };
+        doku_checkout::verify_notification(&secret, &headers(header_pairs), &body, &notification_path, options)
+    };
+    verify().map(|n| n.request_id).napi(&env)
 }
 
 #[napi(js_name = "nativeVerifyResponse")]
 #[allow(clippy::too_many_arguments)]
 pub fn verify_response(
+    env: Env,
     secret_key: String,
     client_id: String,
     request_id: String,
@@ -97,26 +105,15 @@ pub fn verify_response(
     body: Buffer,
     with_digest: bool,
 ) -> napi::Result<()> {
-    let secret = SecretKey::new(secret_key).napi()?;
-    doku_checkout::verify_response(
-        &secret,
-        &client_id,
-        &request_id,
-        &request_target,
-        &headers(header_pairs),
-        &body,
-        with_digest,
-    )
-    .napi()
+    let verify = || {
+        let secret = SecretKey::new(secret_key)?;
+        let h = headers(header_pairs);
+        doku_checkout::verify_response(&secret, &client_id, &request_id, &request_target, &h, &body, with_digest)
+    };
+    verify().napi(&env)
 }
 
 #[napi(js_name = "nativeCancelSupport")]
 pub fn cancel_support(payment_method_type: String) -> &'static str {
     doku_checkout::cancel_support(&payment_method_type).as_str()
-}
-
-/// `[[code, className], ...]` for every stable error code.
-#[napi(js_name = "nativeErrorCodes")]
-pub fn error_codes() -> Vec<Vec<&'static str>> {
-    doku_checkout::ErrorCode::ALL.iter().map(|c| vec![c.as_str(), c.class_name()]).collect()
 }

@@ -1,5 +1,6 @@
 //! Core errors become the pure-Python exception classes of `doku_checkout.errors`
-//! (pure Python so they pickle for Celery), chosen by the stable error code.
+//! (pure Python so they pickle for Celery), chosen by the stable code and built from the
+//! core's one error record, field for field.
 
 use doku_checkout::Error;
 use pyo3::prelude::*;
@@ -9,15 +10,25 @@ use pyo3::types::PyDict;
 pub(crate) fn exception<'py>(py: Python<'py>, e: &Error) -> PyResult<Bound<'py, PyAny>> {
     let class = py.import("doku_checkout.errors")?.getattr(e.code().class_name())?;
     let kwargs = PyDict::new(py);
-    kwargs.set_item("code", e.code().as_str())?;
-    kwargs.set_item("http_status", e.http_status())?;
-    kwargs.set_item("request_id", e.request_id())?;
-    kwargs.set_item("retryable", e.retryable())?;
-    kwargs.set_item("messages", e.messages().to_vec())?;
-    kwargs.set_item("raw_body", e.raw_body())?;
-    kwargs.set_item("reason", e.reason())?;
-    kwargs.set_item("field", e.field())?;
-    class.call((e.message(),), Some(&kwargs))
+    let details = serde_json::to_value(e.details()).unwrap_or_default();
+    for (key, value) in details.as_object().into_iter().flatten() {
+        kwargs.set_item(key, json_to_py(py, value)?)?;
+    }
+    class.call((), Some(&kwargs))
+}
+
+/// The scalar, list and null values an error record holds.
+fn json_to_py<'py>(py: Python<'py>, value: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+    use pyo3::IntoPyObjectExt;
+    match value {
+        serde_json::Value::Bool(b) => b.into_bound_py_any(py),
+        serde_json::Value::Number(n) => n.as_u64().into_bound_py_any(py),
+        serde_json::Value::String(s) => s.into_bound_py_any(py),
+        serde_json::Value::Array(items) => {
+            items.iter().map(|v| json_to_py(py, v)).collect::<PyResult<Vec<_>>>()?.into_bound_py_any(py)
+        }
+        _ => Ok(py.None().into_bound(py)),
+    }
 }
 
 /// Converts a core error into a raisable `PyErr`.

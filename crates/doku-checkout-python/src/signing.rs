@@ -1,8 +1,8 @@
 //! Pure functions: signing, digests, ids, notification and response verification.
 
-use doku_checkout::{ErrorCode, ReceivedHeaders, SecretKey, SigningInput, Timestamp, VerifyOptions};
+use doku_checkout::{ReceivedHeaders, SecretKey, SigningInput, Timestamp, VerifyOptions};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyMapping};
+use pyo3::types::PyMapping;
 
 use crate::body::Body;
 use crate::errors::IntoPyResult;
@@ -139,16 +139,6 @@ fn cancel_support(payment_method_type: &str) -> &'static str {
     doku_checkout::cancel_support(payment_method_type).as_str()
 }
 
-/// `{code: class_name}` for every stable error code.
-#[pyfunction]
-fn error_codes(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
-    let d = PyDict::new(py);
-    for c in ErrorCode::ALL {
-        d.set_item(c.as_str(), c.class_name())?;
-    }
-    Ok(d)
-}
-
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(signing_string, m)?)?;
@@ -158,6 +148,5 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify_notification_raw, m)?)?;
     m.add_function(wrap_pyfunction!(verify_response, m)?)?;
     m.add_function(wrap_pyfunction!(cancel_support, m)?)?;
-    m.add_function(wrap_pyfunction!(error_codes, m)?)?;
     Ok(())
 }

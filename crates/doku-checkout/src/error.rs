@@ -168,6 +168,13 @@ impl Error {
         Self::new(ErrorCode::ConfigError, message)
     }
 
+    /// `config_error` naming the refused setting (`timeout_ms`, `base_url`, ...).
+    pub fn config_field(field: &'static str, message: impl Into<String>) -> Self {
+        let mut e = Self::config(message);
+        e.0.field = Some(field);
+        e
+    }
+
     /// Sets the finer reason code.
     pub fn with_reason(mut self, reason: &'static str) -> Self {
         self.0.reason = Some(reason);
@@ -232,7 +239,49 @@ impl Error {
     }
 }
 
+/// Every field of an [`Error`] as one plain record: what each binding's error object carries,
+/// under the same names (in each language's casing) everywhere.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object, use_nullable = true, object_from_js = false))]
+pub struct ErrorDetails {
+    /// The stable code, e.g. `order_not_cancellable`.
+    pub code: String,
+    /// What happened and what to do.
+    pub message: String,
+    /// HTTP status DOKU answered, if any.
+    pub http_status: Option<u16>,
+    /// The Request-Id of the call (retry with it).
+    pub request_id: Option<String>,
+    /// Whether repeating the call with the same Request-Id may succeed.
+    pub retryable: bool,
+    /// DOKU's `message` list.
+    pub messages: Vec<String>,
+    /// The raw response body, if there was one.
+    pub raw_body: Option<String>,
+    /// A finer reason, e.g. `digest_mismatch`.
+    pub reason: Option<String>,
+    /// The refused input or setting.
+    pub field: Option<String>,
+}
+
 impl Error {
+    /// The error as a plain record (bindings hand this across).
+    pub fn details(&self) -> ErrorDetails {
+        let i = &self.0;
+        ErrorDetails {
+            code: i.code.as_str().to_owned(),
+            message: i.message.clone(),
+            http_status: i.http_status,
+            request_id: i.request_id.clone(),
+            retryable: i.retryable,
+            messages: i.messages.clone(),
+            raw_body: i.raw_body.clone(),
+            reason: i.reason.map(str::to_owned),
+            field: i.field.map(str::to_owned),
+        }
+    }
+
     /// `{"code", "reason", "field", "message", "http_status", "request_id", "retryable", "messages"}`:
     /// the shape the CLI prints and bindings may forward.
     pub fn to_json(&self) -> serde_json::Value {
@@ -266,16 +315,57 @@ impl fmt::Debug for Error {
     }
 }
 
+/// `code: message (HTTP s, request id r)`: the one text form of an error in every language.
+fn display(
+    f: &mut fmt::Formatter<'_>,
+    code: &str,
+    message: &str,
+    http_status: Option<u16>,
+    request_id: Option<&str>,
+) -> fmt::Result {
+    write!(f, "{code}: {message}")?;
+    match (http_status, request_id) {
+        (Some(s), Some(r)) => write!(f, " (HTTP {s}, request id {r})"),
+        (Some(s), None) => write!(f, " (HTTP {s})"),
+        (None, Some(r)) => write!(f, " (request id {r})"),
+        (None, None) => Ok(()),
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.0.code, self.0.message)?;
-        match (&self.0.http_status, &self.0.request_id) {
-            (Some(s), Some(r)) => write!(f, " (HTTP {s}, request id {r})"),
-            (Some(s), None) => write!(f, " (HTTP {s})"),
-            (None, Some(r)) => write!(f, " (request id {r})"),
-            (None, None) => Ok(()),
-        }
+        let i = &self.0;
+        display(f, i.code.as_str(), &i.message, i.http_status, i.request_id.as_deref())
     }
+}
+
+impl fmt::Display for ErrorDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        display(f, &self.code, &self.message, self.http_status, self.request_id.as_deref())
+    }
+}
+
+/// Calls `$callback!(Variant, ...)` with every [`ErrorCode`] variant, so a binding can
+/// generate one error case per code from this single list.
+#[macro_export]
+macro_rules! for_each_error_code {
+    ($callback:ident) => {
+        $callback! {
+            InvalidInput,
+            AuthenticationFailed,
+            OrderNotFound,
+            OrderNotCancellable,
+            InvalidRequest,
+            DuplicateRequest,
+            RateLimited,
+            ServerError,
+            NetworkError,
+            Timeout,
+            InvalidResponse,
+            InvalidSignature,
+            ConfigError
+        }
+    };
 }
 
 impl std::error::Error for Error {}
@@ -283,6 +373,21 @@ impl std::error::Error for Error {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_binding_list_of_codes_is_every_code_in_order() {
+        macro_rules! listed {
+            ($($v:ident),+) => { [$(ErrorCode::$v),+] };
+        }
+        assert_eq!(for_each_error_code!(listed), ErrorCode::ALL);
+    }
+
+    #[test]
+    fn details_display_like_the_error() {
+        let e = Error::config_field("timeout_ms", "too long").with_http(Some(400), vec![], None).with_request_id("r");
+        assert_eq!(e.details().to_string(), e.to_string());
+        assert_eq!(e.details().field.as_deref(), Some("timeout_ms"));
+    }
 
     #[test]
     fn codes_round_trip_and_are_unique() {

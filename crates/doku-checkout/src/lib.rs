@@ -14,9 +14,17 @@ pub mod operations;
 mod request_id;
 pub mod retry;
 mod signing;
+mod strict_json;
 mod timestamp;
 mod user_agent;
 pub mod webhook_check;
+
+#[cfg(any(feature = "uniffi", feature = "napi", feature = "python"))]
+mod binding_support;
+#[cfg(feature = "conformance")]
+pub mod conformance;
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 
 #[cfg(feature = "client")]
 pub mod blocking;
@@ -27,7 +35,7 @@ pub use channels::{CancelSupport, cancel_support};
 pub use classify::{Classified, classify, doku_messages};
 pub use credentials::{ClientId, SecretKey};
 pub use digest::compute_digest;
-pub use error::{Error, ErrorCode};
+pub use error::{Error, ErrorCode, ErrorDetails};
 pub use headers::ReceivedHeaders;
 pub use notification::{VerifiedNotification, VerifyOptions, verify_notification, verify_response};
 pub use request_id::{MAX_REQUEST_ID_LEN, RequestId, new_request_id};
@@ -37,8 +45,8 @@ pub use user_agent::UserAgent;
 
 #[cfg(feature = "client")]
 pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Environment,
-    MAX_RETRIES_LIMIT,
+    Client, ClientBuilder, ClientOptions, ClientSettings, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT, Environment, MAX_RETRIES_LIMIT,
 };
 
 /// This crate's version, as sent in the User-Agent.

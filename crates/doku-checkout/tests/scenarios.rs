@@ -53,11 +53,7 @@ async fn call(client: &Client, op: &str, a: &Value) -> Result<Value, Error> {
             .cancel_order(s("invoice_number"), s("original_request_id"), s("note"), a["request_id"].as_str())
             .await
             .map(|r| to_value(serde_json::to_value(r))),
-        "order_status" => client.order_status(s("invoice_number")).await.map(|r| {
-            let mut v = to_value(serde_json::to_value(&r));
-            v["status"] = json!(r.status());
-            v
-        }),
+        "order_status" => client.order_status(s("invoice_number")).await.map(|r| to_value(serde_json::to_value(r))),
         "create_checkout" => {
             let request = CreateCheckoutRequest {
                 invoice_number: s("invoice_number").to_owned(),

@@ -205,6 +205,18 @@ fn run_case(op: &str, id: &str, input: &Value, expect: &Value) {
             (Err(e), Some(want)) => check_error(id, &e, want),
             (r, _) => panic!("{id}: unexpected {r:?}"),
         },
+        "client_config" => {
+            let built = doku_checkout::ClientOptions::from_json_value(input["options"].clone()).and_then(|o| {
+                o.build(s(input, "client_id"), s(input, "secret_key"), doku_checkout::UserAgent::default())
+            });
+            match (built, expect.get("error")) {
+                (Ok(c), None) => {
+                    assert_eq!(serde_json::to_value(c.settings()).expect("json"), expect["settings"], "{id}")
+                }
+                (Err(e), Some(want)) => check_error(id, &e, want),
+                (r, _) => panic!("{id}: unexpected {:?}", r.map(|c| c.settings())),
+            }
+        }
         other => panic!("unknown operation {other}"),
     }
 }

@@ -121,6 +121,10 @@ impl ClientBuilder {
         self.retry.max_backoff = max;
         self
     }
+    /// The current (initial, maximum) backoff.
+    pub fn backoff_bounds(&self) -> (Duration, Duration) {
+        (self.retry.initial_backoff, self.retry.max_backoff)
+    }
     /// Who is calling, for the User-Agent (bindings set this).
     pub fn user_agent(mut self, user_agent: UserAgent) -> Self {
         self.user_agent = user_agent;
@@ -159,30 +163,50 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client. Does not touch the network.
     pub fn build(self) -> Result<Client, Error> {
-        let client_id = self.client_id.map_err(|e| Error::config(format!("client_id: {}", e.message())))?;
-        let secret = self.secret_key.map_err(|e| Error::config(format!("secret_key: {}", e.message())))?;
+        let client_id =
+            self.client_id.map_err(|e| Error::config_field("client_id", format!("client_id: {}", e.message())))?;
+        let secret =
+            self.secret_key.map_err(|e| Error::config_field("secret_key", format!("secret_key: {}", e.message())))?;
         let base_url = match &self.base_url {
             Some(url) => check_base_url(url)?,
             None => self.environment.base_url().to_owned(),
         };
-        if !TIMEOUT_RANGE.contains(&self.timeout) || !TIMEOUT_RANGE.contains(&self.connect_timeout) {
-            return Err(Error::config("timeouts must be between 1 ms and 10 minutes"));
+        if !TIMEOUT_RANGE.contains(&self.timeout) {
+            return Err(Error::config_field("timeout_ms", "the timeout must be between 1 ms and 10 minutes"));
+        }
+        if !TIMEOUT_RANGE.contains(&self.connect_timeout) {
+            return Err(Error::config_field(
+                "connect_timeout_ms",
+                "the connect timeout must be between 1 ms and 10 minutes",
+            ));
         }
         if self.retry.max_retries > MAX_RETRIES_LIMIT {
-            return Err(Error::config(format!("max_retries must be between 0 and {MAX_RETRIES_LIMIT}")));
+            return Err(Error::config_field(
+                "max_retries",
+                format!("max_retries must be between 0 and {MAX_RETRIES_LIMIT}"),
+            ));
         }
-        if !BACKOFF_RANGE.contains(&self.retry.initial_backoff) || !BACKOFF_RANGE.contains(&self.retry.max_backoff) {
-            return Err(Error::config("backoff bounds must be between 1 ms and 60 s"));
+        if !BACKOFF_RANGE.contains(&self.retry.initial_backoff) {
+            return Err(Error::config_field("initial_backoff_ms", "the initial backoff must be between 1 ms and 60 s"));
+        }
+        if !BACKOFF_RANGE.contains(&self.retry.max_backoff) {
+            return Err(Error::config_field("max_backoff_ms", "the maximum backoff must be between 1 ms and 60 s"));
         }
         if self.retry.initial_backoff > self.retry.max_backoff {
-            return Err(Error::config("initial backoff must not exceed the maximum backoff"));
+            return Err(Error::config_field(
+                "initial_backoff_ms",
+                "the initial backoff must not exceed the maximum backoff",
+            ));
         }
         if !RESPONSE_CAP_RANGE.contains(&self.max_response_bytes) {
-            return Err(Error::config("max_response_bytes must be between 1 KiB and 64 MiB"));
+            return Err(Error::config_field(
+                "max_response_bytes",
+                "max_response_bytes must be between 1 KiB and 64 MiB",
+            ));
         }
         let deadline = match self.deadline {
             Some(d) if DEADLINE_RANGE.contains(&d) => d,
-            Some(_) => return Err(Error::config("the deadline must be between 1 ms and 1 hour")),
+            Some(_) => return Err(Error::config_field("deadline_ms", "the deadline must be between 1 ms and 1 hour")),
             // Both factors were range-checked above, so this cannot overflow. The second of
             // margin lets the last attempt's own timeout report first.
             None => {
@@ -199,10 +223,10 @@ impl ClientBuilder {
             .https_only(base_url.starts_with("https://"));
         if let Some(proxy) = &self.proxy {
             if !(proxy.starts_with("http://") || proxy.starts_with("https://")) {
-                return Err(Error::config("the proxy must be an http:// or https:// URL"));
+                return Err(Error::config_field("proxy", "the proxy must be an http:// or https:// URL"));
             }
-            let proxy =
-                reqwest::Proxy::all(proxy.as_str()).map_err(|_| Error::config("the proxy is not a valid URL"))?;
+            let proxy = reqwest::Proxy::all(proxy.as_str())
+                .map_err(|_| Error::config_field("proxy", "the proxy is not a valid URL"))?;
             http = http.proxy(proxy);
         } else if !base_url.starts_with("https://") {
             // Signed requests to a plain-http (loopback) base URL never go through a proxy
@@ -217,6 +241,8 @@ impl ClientBuilder {
                 client_id,
                 secret,
                 timeout: self.timeout,
+                connect_timeout: self.connect_timeout,
+                proxy: self.proxy,
                 retry: self.retry,
                 verify_response_signatures: self.verify_response_signatures,
                 clock: self.clock,

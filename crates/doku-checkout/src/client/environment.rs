@@ -28,7 +28,10 @@ impl Environment {
         match name.to_ascii_lowercase().as_str() {
             "sandbox" => Ok(Self::Sandbox),
             "production" | "prod" | "live" => Ok(Self::Production),
-            other => Err(Error::config(format!("unknown environment {other:?}: use \"sandbox\" or \"production\""))),
+            other => Err(Error::config_field(
+                "environment",
+                format!("unknown environment {other:?}: use \"sandbox\" or \"production\""),
+            )),
         }
     }
 }
@@ -39,18 +42,26 @@ impl Environment {
 /// `::1`), so a typo can never send signed requests in clear text over a network. A path,
 /// query or fragment is refused: the signed Request-Target is the operation's path alone.
 pub(crate) fn check_base_url(raw: &str) -> Result<String, Error> {
-    let url = reqwest::Url::parse(raw).map_err(|e| Error::config(format!("base_url {raw:?} is not a URL: {e}")))?;
-    let host = url.host_str().ok_or_else(|| Error::config(format!("base_url {raw:?} has no host")))?;
+    let url = reqwest::Url::parse(raw)
+        .map_err(|e| Error::config_field("base_url", format!("base_url {raw:?} is not a URL: {e}")))?;
+    let host =
+        url.host_str().ok_or_else(|| Error::config_field("base_url", format!("base_url {raw:?} has no host")))?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(host) => {}
         "http" => {
-            return Err(Error::config(format!(
-                "base_url {raw:?} uses http for a non-loopback host; use https (http is allowed only for localhost/127.0.0.1/::1 test servers)"
-            )));
+            return Err(Error::config_field(
+                "base_url",
+                format!(
+                    "base_url {raw:?} uses http for a non-loopback host; use https (http is allowed only for localhost/127.0.0.1/::1 test servers)"
+                ),
+            ));
         }
         other => {
-            return Err(Error::config(format!("base_url scheme {other:?} is not supported; use https")));
+            return Err(Error::config_field(
+                "base_url",
+                format!("base_url scheme {other:?} is not supported; use https"),
+            ));
         }
     }
     if url.path() != "/"
@@ -59,9 +70,11 @@ pub(crate) fn check_base_url(raw: &str) -> Result<String, Error> {
         || !url.username().is_empty()
         || url.password().is_some()
     {
-        return Err(Error::config(format!(
-            "base_url {raw:?} must be scheme://host[:port] only, without path, query or credentials"
-        )));
+        // Not echoed: a URL with credentials in it would put them in logs.
+        return Err(Error::config_field(
+            "base_url",
+            "base_url must be scheme://host[:port] only, without path, query or credentials",
+        ));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }

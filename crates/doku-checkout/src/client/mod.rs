@@ -2,6 +2,7 @@
 
 mod builder;
 mod environment;
+mod options;
 mod send;
 
 use std::sync::Arc;
@@ -12,6 +13,7 @@ pub use builder::{
 };
 pub(crate) use builder::{TIMEOUT_RANGE, install_crypto_provider};
 pub use environment::Environment;
+pub use options::ClientOptions;
 
 use crate::channels::{CancelSupport, cancel_support};
 use crate::credentials::{ClientId, SecretKey};
@@ -36,11 +38,39 @@ struct Inner {
     client_id: ClientId,
     secret: SecretKey,
     timeout: Duration,
+    connect_timeout: Duration,
+    proxy: Option<String>,
     retry: RetryPolicy,
     verify_response_signatures: bool,
     clock: Arc<dyn Clock>,
     max_response_bytes: usize,
     deadline: Duration,
+}
+
+/// The settings a client runs with, defaults resolved (what the shared `config.json` vectors
+/// compare in every language).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ClientSettings {
+    /// Where requests go.
+    pub base_url: String,
+    /// Per-attempt timeout.
+    pub timeout_ms: u128,
+    /// Connect timeout.
+    pub connect_timeout_ms: u128,
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// First backoff.
+    pub initial_backoff_ms: u128,
+    /// Largest backoff.
+    pub max_backoff_ms: u128,
+    /// The most one call may take.
+    pub deadline_ms: u128,
+    /// The largest response body read.
+    pub max_response_bytes: usize,
+    /// The proxy every request goes through, if any.
+    pub proxy: Option<String>,
+    /// Whether response signatures are verified.
+    pub verify_response_signatures: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -78,6 +108,23 @@ impl Client {
     /// The Client ID.
     pub fn client_id(&self) -> &str {
         self.inner.client_id.as_str()
+    }
+
+    /// The settings in force, defaults resolved.
+    pub fn settings(&self) -> ClientSettings {
+        let i = &self.inner;
+        ClientSettings {
+            base_url: i.base_url.clone(),
+            timeout_ms: i.timeout.as_millis(),
+            connect_timeout_ms: i.connect_timeout.as_millis(),
+            max_retries: i.retry.max_retries,
+            initial_backoff_ms: i.retry.initial_backoff.as_millis(),
+            max_backoff_ms: i.retry.max_backoff.as_millis(),
+            deadline_ms: i.deadline.as_millis(),
+            max_response_bytes: i.max_response_bytes,
+            proxy: i.proxy.clone(),
+            verify_response_signatures: i.verify_response_signatures,
+        }
     }
 
     /// Cancels an unpaid checkout order.

@@ -70,6 +70,9 @@ impl CancelOrderRequest {
 
 /// The outcome of a successful cancel.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object, use_nullable = true, object_from_js = false))]
+#[cfg_attr(feature = "python", pyo3::pyclass(module = "doku_checkout._native", frozen, get_all))]
 pub struct CancelOrderResult {
     /// The Request-Id that was sent (on every attempt).
     pub request_id: String,

@@ -14,21 +14,34 @@ pub const CHECKOUT_PATH: &str = "/checkout/v1/payment";
 /// Largest amount DOKU accepts (12 digits, IDR, no decimals).
 const MAX_AMOUNT: u64 = 999_999_999_999;
 
+/// A JSON object of extra body fields (a JSON string over uniffi).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct JsonObject(pub Map<String, Value>);
+
 /// Customer details shown on the checkout page.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CheckoutCustomer {
     /// Merchant's customer id.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub id: Option<String>,
     /// Name.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub name: Option<String>,
     /// E-mail address.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub email: Option<String>,
     /// Phone number.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub phone: Option<String>,
 }
 
 /// One line of the order. DOKU refuses line items that do not add up to the amount.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CheckoutLineItem {
     /// Item name.
     pub name: String,
@@ -40,28 +53,38 @@ pub struct CheckoutLineItem {
 
 /// A create-checkout request. Fields we do not model go into `extra`, a JSON object merged
 /// into the body (objects merge key by key; `extra` wins on conflicts).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CreateCheckoutRequest {
     /// `order.invoice_number`, 1–64 characters.
     pub invoice_number: String,
     /// `order.amount` in IDR, a positive integer.
     pub amount: u64,
     /// `payment.payment_due_date` in minutes (DOKU's default is 60).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub payment_due_minutes: Option<u32>,
     /// `payment.payment_method_types`, e.g. `["VIRTUAL_ACCOUNT_BCA", "QRIS"]`.
+    #[cfg_attr(feature = "uniffi", uniffi(default = []))]
     pub payment_method_types: Vec<String>,
     /// `customer`.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub customer: Option<CheckoutCustomer>,
     /// `order.line_items`.
+    #[cfg_attr(feature = "uniffi", uniffi(default = []))]
     pub line_items: Vec<CheckoutLineItem>,
     /// `order.callback_url` (after payment).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub callback_url: Option<String>,
     /// `order.callback_url_cancel`.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub callback_url_cancel: Option<String>,
     /// `order.callback_url_result`.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub callback_url_result: Option<String>,
     /// Extra body fields, merged in.
-    pub extra: Option<Map<String, Value>>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub extra: Option<JsonObject>,
 }
 
 fn optional(field: &'static str, v: &Option<String>, max: usize) -> Result<(), Error> {
@@ -79,7 +102,35 @@ fn merge(into: &mut Value, extra: &Value) {
     }
 }
 
+/// The request's field names, for naming the first bad one in a caller's JSON.
+const FIELDS: &[&str] = &[
+    "invoice_number",
+    "amount",
+    "payment_due_minutes",
+    "payment_method_types",
+    "customer",
+    "line_items",
+    "callback_url",
+    "callback_url_cancel",
+    "callback_url_result",
+    "extra",
+];
+
+/// The largest create-checkout request read from a caller's JSON.
+const MAX_REQUEST_JSON: usize = 256 * 1024;
+
 impl CreateCheckoutRequest {
+    /// Reads a request from a binding's JSON object (snake_case keys): unknown keys and
+    /// wrong types are `invalid_input` naming the field; nothing is coerced.
+    pub fn from_json_value(value: Value) -> Result<Self, Error> {
+        crate::strict_json::deserialize(value, FIELDS, "request", Error::invalid_input)
+    }
+
+    /// [`CreateCheckoutRequest::from_json_value`] from JSON text (at most 256 KiB).
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        crate::strict_json::from_str(text, MAX_REQUEST_JSON, FIELDS, "request", Error::invalid_input)
+    }
+
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<(), Error> {
         text("invoice_number", &self.invoice_number, 64)?;
@@ -172,7 +223,7 @@ impl CreateCheckoutRequest {
             body["customer"] = Value::Object(customer);
         }
         if let Some(extra) = &self.extra {
-            merge(&mut body, &Value::Object(extra.clone()));
+            merge(&mut body, &Value::Object(extra.0.clone()));
         }
         let bytes = serde_json::to_vec(&body)
             .map_err(|e| Error::invalid_input("extra", format!("extra cannot be serialised: {e}")))?;
@@ -182,6 +233,9 @@ impl CreateCheckoutRequest {
 
 /// A created checkout page.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object, use_nullable = true, object_from_js = false))]
+#[cfg_attr(feature = "python", pyo3::pyclass(module = "doku_checkout._native", frozen, get_all))]
 pub struct CreateCheckoutResult {
     /// **Store this.** The Request-Id of the create call; cancelling needs it as
     /// `original_request_id`.
@@ -194,7 +248,9 @@ pub struct CreateCheckoutResult {
     pub payment_url: String,
     /// `response.payment.token_id`.
     pub token_id: Option<String>,
-    /// When the page expires (from `expired_datetime`, else the WIB `expired_date`).
+    /// When the page expires (from `expired_datetime`, else the WIB `expired_date`); an ISO
+    /// `YYYY-MM-DDTHH:MM:SSZ` string in every binding.
+    #[cfg_attr(feature = "napi", napi(ts_type = "string | null"))]
     pub expires_at: Option<Timestamp>,
     /// The raw response body.
     pub raw_body: String,
@@ -288,7 +344,7 @@ mod tests {
     fn extra_merges_deeply() {
         let mut extra = Map::new();
         extra.insert("order".into(), json!({"language": "EN"}));
-        let p = CreateCheckoutRequest { extra: Some(extra), ..req() }.prepare().expect("valid");
+        let p = CreateCheckoutRequest { extra: Some(JsonObject(extra)), ..req() }.prepare().expect("valid");
         let v: Value = serde_json::from_slice(&p.body.expect("body")).expect("json");
         assert_eq!(v["order"]["language"], "EN");
         assert_eq!(v["order"]["amount"], 20000);

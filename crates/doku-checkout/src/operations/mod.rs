@@ -11,6 +11,6 @@ mod status;
 mod validate;
 
 pub use cancel::{CancelOrderRequest, CancelOrderResult};
-pub use checkout::{CheckoutCustomer, CheckoutLineItem, CreateCheckoutRequest, CreateCheckoutResult};
+pub use checkout::{CheckoutCustomer, CheckoutLineItem, CreateCheckoutRequest, CreateCheckoutResult, JsonObject};
 pub use prepared::{Method, PreparedRequest, SignedHeaders};
 pub use status::{OrderStatusRequest, OrderStatusResult};

@@ -34,6 +34,9 @@ impl OrderStatusRequest {
 
 /// An order's state as DOKU reports it. Unknown status values are kept as they are.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object, use_nullable = true, object_from_js = false))]
+#[cfg_attr(feature = "python", pyo3::pyclass(module = "doku_checkout._native", frozen, get_all))]
 pub struct OrderStatusResult {
     /// The Request-Id that was sent.
     pub request_id: String,
@@ -41,6 +44,8 @@ pub struct OrderStatusResult {
     pub http_status: u16,
     /// `order.invoice_number` from the body.
     pub invoice_number: Option<String>,
+    /// The most specific status: `transaction_status`, else `order_status`.
+    pub status: Option<String>,
     /// `transaction.status` (`PENDING`, `SUCCESS`, `EXPIRED`, `CANCELLED`, ... or anything new).
     pub transaction_status: Option<String>,
     /// `order.status` (`ORDER_GENERATED`, `ORDER_EXPIRED`, ... or anything new).
@@ -52,11 +57,6 @@ pub struct OrderStatusResult {
 }
 
 impl OrderStatusResult {
-    /// The most specific status: the transaction's, else the order's.
-    pub fn status(&self) -> Option<&str> {
-        self.transaction_status.as_deref().or(self.order_status.as_deref())
-    }
-
     /// Interprets DOKU's final answer.
     pub fn from_response(request_id: &str, status: u16, body: &[u8]) -> Result<Self, Error> {
         let parsed: Option<Value> = serde_json::from_slice(body).ok();
@@ -65,12 +65,14 @@ impl OrderStatusResult {
         }
         let v = parsed.unwrap_or(Value::Null);
         let s = |a: &str, b: &str| v.get(a).and_then(|x| x.get(b)).and_then(Value::as_str).map(str::to_owned);
+        let (transaction_status, order_status) = (s("transaction", "status"), s("order", "status"));
         Ok(Self {
             request_id: request_id.to_owned(),
             http_status: status,
             invoice_number: s("order", "invoice_number"),
-            transaction_status: s("transaction", "status"),
-            order_status: s("order", "status"),
+            status: transaction_status.clone().or_else(|| order_status.clone()),
+            transaction_status,
+            order_status,
             original_request_id: s("transaction", "original_request_id"),
             raw_body: String::from_utf8_lossy(body).into_owned(),
         })
@@ -95,6 +97,6 @@ mod tests {
     fn unknown_status_is_kept() {
         let r =
             OrderStatusResult::from_response("r", 200, br#"{"transaction":{"status":"SOMETHING_NEW"}}"#).expect("ok");
-        assert_eq!(r.status(), Some("SOMETHING_NEW"));
+        assert_eq!(r.status.as_deref(), Some("SOMETHING_NEW"));
     }
 }
