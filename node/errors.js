@@ -1,8 +1,8 @@
 'use strict'
 // Error classes of doku-checkout: one subclass of DokuError per stable error code.
-// The native addon reports core errors as a JSON payload; toDokuError() rebuilds the class.
-
-const MARKER = '__doku_checkout_error__:'
+// The native addon throws Errors carrying the core's error record as `dokuDetails` (a plain
+// object: code, message, httpStatus, requestId, retryable, messages, rawBody, reason, field);
+// toDokuError() gives it its class.
 
 class DokuError extends Error {
   constructor(message, details = {}) {
@@ -58,28 +58,12 @@ const SUBCLASSES = [
 
 const ERROR_CLASSES = Object.freeze(Object.fromEntries(SUBCLASSES.map((cls) => [cls.code, cls])))
 
-/** Builds the typed error for a core error payload (snake_case JSON from the addon). */
-function fromPayload(payload) {
-  const Cls = ERROR_CLASSES[payload.code] ?? DokuError
-  return new Cls(payload.message, {
-    code: payload.code,
-    httpStatus: payload.http_status,
-    requestId: payload.request_id,
-    retryable: payload.retryable,
-    messages: payload.messages,
-    rawBody: payload.raw_body,
-    reason: payload.reason,
-    field: payload.field,
-  })
-}
-
 /** Maps an error thrown by the addon to its DokuError subclass; other errors pass through. */
 function toDokuError(err) {
-  const text = typeof err === 'string' ? err : err && err.message
-  if (typeof text === 'string' && text.startsWith(MARKER)) {
-    return fromPayload(JSON.parse(text.slice(MARKER.length)))
-  }
-  return err
+  const details = err && typeof err === 'object' ? err.dokuDetails : undefined
+  if (!details) return err
+  const Cls = ERROR_CLASSES[details.code] ?? DokuError
+  return new Cls(details.message, details)
 }
 
 function invalidInput(field, message) {

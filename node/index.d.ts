@@ -67,47 +67,46 @@ export function verifyResponse(input: VerifyResponseInput): void
 /** Whether DOKU documents cancel support for a payment method type (advisory only). */
 export function cancelSupport(paymentMethodType: string): 'supported' | 'not_supported' | 'unknown'
 
+/**
+ * The core's ClientOptions in camelCase: every option, its default and its limits are the
+ * same in every language (see tests/vectors/config.json). A misspelt option is refused.
+ */
 export interface ClientOptions {
   clientId: string
   secretKey: string
-  /** 'sandbox' (default) or 'production'. */
+  /** `sandbox` (default) or `production`. */
   environment?: 'sandbox' | 'production'
-  /** A custom base URL: https, or http for loopback only (tests, the emulator). */
+  /** A custom base URL: https, or http for a loopback test server only. Wins over `environment`. */
   baseUrl?: string
-  /** Per-attempt timeout, default 30000. */
+  /** Per-attempt timeout (default 30000; 1 ms to 10 minutes). */
   timeoutMs?: number
-  /** Connect timeout, default 10000. */
+  /** Connect timeout (default 10000). */
   connectTimeoutMs?: number
-  /** Retries after the first attempt, default 2. */
+  /** Retries after the first attempt (default 2; at most 10). */
   maxRetries?: number
-  /** Verify DOKU's response signatures (opt-in). */
+  /** First backoff (default 500). */
+  initialBackoffMs?: number
+  /** Largest backoff (default 5000). */
+  maxBackoffMs?: number
+  /** The most one call may take, retries included (default: every attempt and backoff plus 1 s). */
+  deadlineMs?: number
+  /** The largest response body read (default 1 MiB; 1 KiB to 64 MiB). */
+  maxResponseBytes?: number
+  /** An http:// or https:// proxy for every request. */
+  proxy?: string
+  /** Verify DOKU's signature on API responses (default off). */
   verifyResponseSignatures?: boolean
 }
 
 export interface CancelOrderInput {
   invoiceNumber: string
-  /** The Request-Id used when the checkout was created. */
   originalRequestId: string
-  /** 1–255 characters. */
   note: string
-  /** The idempotency key; re-use it to retry a call whose outcome is unknown. */
   requestId?: string
-}
-
-export interface CancelResult {
-  requestId: string
-  /** 200, or 409 when DOKU replayed the original success. */
-  httpStatus: number
-  messages: string[]
-  orderStatus?: string | null
-  replayed: boolean
-  /** The raw response body. */
-  raw: string
 }
 
 export interface CreateCheckoutInput {
   invoiceNumber: string
-  /** IDR, a positive whole number. */
   amount: number
   paymentDueMinutes?: number
   paymentMethodTypes?: string[]
@@ -116,43 +115,25 @@ export interface CreateCheckoutInput {
   callbackUrl?: string
   callbackUrlCancel?: string
   callbackUrlResult?: string
-  /** Extra body fields, merged into the request JSON. */
   extra?: Record<string, unknown>
   requestId?: string
 }
 
-export interface CheckoutResult {
-  /** Store this: cancelling needs it as `originalRequestId`. */
-  requestId: string
-  httpStatus: number
-  messages: string[]
-  paymentUrl: string
-  tokenId?: string | null
-  /** `YYYY-MM-DDTHH:MM:SSZ`. */
-  expiresAt?: string | null
-  raw: string
-}
+// The result types and the error record are the core's own, generated from the Rust structs.
+export type { CancelOrderResult, CreateCheckoutResult, OrderStatusResult, ErrorDetails } from './native/index'
+import type { CancelOrderResult, CreateCheckoutResult, OrderStatusResult, ErrorDetails } from './native/index'
+/** The names of 0.1. */
+export type CancelResult = CancelOrderResult
+export type CheckoutResult = CreateCheckoutResult
+export type StatusResult = OrderStatusResult
 
-export interface StatusResult {
-  requestId: string
-  httpStatus: number
-  invoiceNumber?: string | null
-  /** The most specific status; unknown values are kept. */
-  status?: string | null
-  transactionStatus?: string | null
-  orderStatus?: string | null
-  originalRequestId?: string | null
-  raw: string
-}
-
-/** The DOKU Checkout API client. `util.inspect` and `JSON.stringify` never show the secret. */
 export class Client {
   constructor(options: ClientOptions)
   readonly clientId: string
   readonly baseUrl: string
-  cancelOrder(input: CancelOrderInput): Promise<CancelResult>
-  createCheckout(input: CreateCheckoutInput): Promise<CheckoutResult>
-  orderStatus(invoiceNumber: string): Promise<StatusResult>
+  cancelOrder(input: CancelOrderInput): Promise<CancelOrderResult>
+  createCheckout(input: CreateCheckoutInput): Promise<CreateCheckoutResult>
+  orderStatus(invoiceNumber: string): Promise<OrderStatusResult>
   toJSON(): { clientId: string; baseUrl: string; secretKey: '***' }
 }
 
@@ -172,7 +153,7 @@ export type ErrorCode =
   | 'config_error'
 
 /** Base class of every doku-checkout error. */
-export class DokuError extends Error {
+export class DokuError extends Error implements ErrorDetails {
   readonly code: ErrorCode
   readonly httpStatus: number | null
   readonly requestId: string | null

@@ -154,23 +154,14 @@ function cancelSupport(paymentMethodType) {
 
 const SECRET = Symbol('doku-checkout.native')
 
-/** A DOKU Checkout client. Every method returns a Promise; the event loop never blocks. */
+/**
+ * A DOKU Checkout client. Every method returns a Promise; the event loop never blocks.
+ * The options (camelCase) are the core's ClientOptions: names, defaults and refusals are
+ * the same in every language, and a misspelt option is refused, not ignored.
+ */
 class Client {
-  constructor({ clientId, secretKey, environment, baseUrl, timeoutMs, connectTimeoutMs, maxRetries, verifyResponseSignatures } = {}) {
-    const nativeClient = call(
-      () =>
-        new native.NativeClient({
-          clientId: str(clientId, 'clientId'),
-          secretKey: str(secretKey, 'secretKey'),
-          environment,
-          baseUrl,
-          timeoutMs,
-          connectTimeoutMs,
-          maxRetries,
-          verifyResponseSignatures,
-          runtime: `node/${process.versions.node}`,
-        }),
-    )
+  constructor({ clientId, secretKey, ...options } = {}) {
+    const nativeClient = call(() => new native.NativeClient(str(clientId, 'clientId'), str(secretKey, 'secretKey'), options, `node/${process.versions.node}`))
     Object.defineProperty(this, SECRET, { value: nativeClient, enumerable: false })
     Object.defineProperty(this, 'clientId', { value: nativeClient.clientId, enumerable: true })
     Object.defineProperty(this, 'baseUrl', { value: nativeClient.baseUrl, enumerable: true })
@@ -186,13 +177,8 @@ class Client {
   }
 
   /** Creates a checkout page; store `result.requestId` to cancel later. */
-  createCheckout(input = {}) {
-    return callAsync(
-      Promise.resolve().then(() => {
-        if (typeof input.amount !== 'number') throw invalidInput('amount', 'amount must be a number of rupiah')
-        return this[SECRET].createCheckout({ ...input, invoiceNumber: str(input.invoiceNumber, 'invoiceNumber') })
-      }),
-    )
+  createCheckout({ requestId, ...request } = {}) {
+    return callAsync(Promise.resolve().then(() => this[SECRET].createCheckout(request, requestId ?? undefined)))
   }
 
   /** The current status of an order. */
@@ -220,17 +206,6 @@ module.exports = {
   verifyResponse,
   cancelSupport,
   ...errors,
-  // The core's pure decisions, for the shared conformance vectors (not part of the documented API).
-  _conformance: {
-    classify: (status, body) => native.nativeClassify(status, toBuffer(body) ?? Buffer.alloc(0)),
-    retryDecision: native.nativeRetryDecision,
-    cancelOrderBody: (...a) => call(() => native.nativeCancelOrderBody(...a)),
-    orderStatusPath: (i) => call(() => native.nativeOrderStatusPath(i)),
-    parseTimestamp: (t) => call(() => native.nativeParseTimestamp(t)),
-    fromWib: (...a) => call(() => native.nativeFromWib(...a)),
-    parseWibCompact: (t) => call(() => native.nativeParseWibCompact(t)),
-    formatUnixTimestamp: native.nativeFormatUnixTimestamp,
-    errorCodes: native.nativeErrorCodes,
-    toDokuError,
-  },
+  // The core's one test entry point (test builds only; absent from release addons).
+  _conformance: native.conformance,
 }

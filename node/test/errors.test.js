@@ -6,7 +6,7 @@ const dc = require('..')
 const { MockServer } = require('../testing')
 
 test('one Error subclass per core code, named as everywhere else', () => {
-  const core = Object.fromEntries(dc._conformance.errorCodes())
+  const core = Object.fromEntries(JSON.parse(dc._conformance('error_codes', '{}')).ok.map((c) => [c.code, c.class_name]))
   assert.deepEqual(core, Object.fromEntries(Object.entries(dc.ERROR_CLASSES).map(([code, cls]) => [code, cls.name])))
   for (const cls of Object.values(dc.ERROR_CLASSES)) {
     assert.ok(cls.prototype instanceof dc.DokuError)
@@ -37,6 +37,9 @@ test('API errors carry code, httpStatus, requestId, retryable, messages, rawBody
 test('configuration and input errors are typed; the secret never shows', () => {
   assert.throws(() => new dc.Client({ clientId: 'MCH-1', secretKey: 'SK-1', baseUrl: 'http://api.doku.com' }), dc.ConfigurationError)
   assert.throws(() => new dc.Client({ clientId: 'MCH-1', secretKey: 'SK-1', environment: 'staging' }), dc.ConfigurationError)
+  // A misspelt option is refused, not ignored; a fraction is refused, not truncated.
+  assert.throws(() => new dc.Client({ clientId: 'MCH-1', secretKey: 'SK-1', timeout: 5000 }), (e) => e instanceof dc.ConfigurationError && e.field === 'options')
+  assert.throws(() => new dc.Client({ clientId: 'MCH-1', secretKey: 'SK-1', timeoutMs: 2.5 }), (e) => e instanceof dc.ConfigurationError && e.field === 'timeout_ms')
   assert.throws(() => dc.verifyNotification({ secretKey: 'k', headers: {}, body: { parsed: true }, notificationPath: '/n' }), (e) => e instanceof dc.InvalidInputError && e.field === 'body')
   const client = new dc.Client({ clientId: 'MCH-1', secretKey: 'SK-VERY-SECRET-42' })
   for (const text of [util.inspect(client), JSON.stringify(client), String(Object.keys(client)), util.inspect(client, { showHidden: true, depth: 5 })]) {

@@ -47,14 +47,8 @@ for (const { name, doc, sc } of all) {
         let outcome = null
         let error = null
         try {
-          const client = new dc.Client({
-            clientId: cfg.client_id ?? doc.client_id,
-            secretKey: cfg.secret_key ?? doc.secret_key,
-            baseUrl: cfg.base_url ?? doku.url,
-            timeoutMs: cfg.timeout_ms,
-            maxRetries: cfg.max_retries,
-            verifyResponseSignatures: cfg.verify_response_signatures ?? false,
-          })
+          // The scenario's client settings are ClientOptions names: passed through as they are.
+          const client = new dc.Client({ clientId: doc.client_id, secretKey: doc.secret_key, baseUrl: doku.url, ...camelArgs(cfg) })
           outcome = await call(client, step.call.op, args)
         } catch (e) {
           error = e

@@ -250,7 +250,7 @@ pub struct CreateCheckoutResult {
     pub token_id: Option<String>,
     /// When the page expires (from `expired_datetime`, else the WIB `expired_date`); an ISO
     /// `YYYY-MM-DDTHH:MM:SSZ` string in every binding.
-    #[cfg_attr(feature = "napi", napi(ts_type = "string | null"))]
+    #[cfg_attr(feature = "napi", napi(ts_type = "string"))]
     pub expires_at: Option<Timestamp>,
     /// The raw response body.
     pub raw_body: String,
