@@ -15,11 +15,9 @@ uniffi::custom_type!(Timestamp, String, {
 
 #[cfg(feature = "uniffi")]
 uniffi::custom_type!(JsonObject, String, {
-    lower: |o| serde_json::Value::Object(o.0).to_string(),
-    try_lift: |text| match serde_json::from_str(&text) {
-        Ok(serde_json::Value::Object(map)) => Ok(JsonObject(map)),
-        _ => Err(crate::Error::invalid_input("extra", "extra must be the text of a JSON object").into()),
-    },
+    lower: |o| serde_json::Value::Object(o.fields().clone()).to_string(),
+    // Never fails: bad text is refused by validation as `invalid_input` on `extra`.
+    try_lift: |text| Ok(JsonObject::parse(&text)),
 });
 
 #[cfg(feature = "napi")]

@@ -465,54 +465,6 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
-    typealias FfiType = UInt16
-    typealias SwiftType = UInt16
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
-    typealias FfiType = Int32
-    typealias SwiftType = Int32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: Int32, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -539,22 +491,6 @@ fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
 
     public static func write(_ value: Int64, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
-    typealias FfiType = Double
-    typealias SwiftType = Double
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Double {
-        return try lift(readDouble(&buf))
-    }
-
-    public static func write(_ value: Double, into buf: inout [UInt8]) {
-        writeDouble(&buf, lower(value))
     }
 }
 
@@ -662,17 +598,17 @@ public protocol DokuClientProtocol: AnyObject, Sendable {
     /**
      * Cancels an unpaid order. Retrying with the same `request_id` is always safe.
      */
-    func cancelOrder(invoiceNumber: String, originalRequestId: String, note: String, requestId: String?) async throws  -> CancelResult
+    func cancelOrder(invoiceNumber: String, originalRequestId: String, note: String, requestId: String?) async throws  -> CancelOrderResult
     
     /**
      * Creates a checkout page; store `requestId` to cancel later.
      */
-    func createCheckout(input: CreateCheckoutInput) async throws  -> CheckoutResult
+    func createCheckout(request: CreateCheckoutRequest, requestId: String?) async throws  -> CreateCheckoutResult
     
     /**
      * The current status of an order.
      */
-    func orderStatus(invoiceNumber: String) async throws  -> StatusResult
+    func orderStatus(invoiceNumber: String) async throws  -> OrderStatusResult
     
 }
 /**
@@ -718,7 +654,7 @@ open class DokuClient: DokuClientProtocol, @unchecked Sendable, CustomDebugStrin
         return try! rustCall { uniffi_doku_checkout_ffi_fn_clone_dokuclient(self.handle, $0) }
     }
     /**
-     * Builds a client; configuration errors throw `ConfigError`.
+     * Builds a client; bad settings throw `ConfigError` naming the setting in `details().field`.
      */
 public convenience init(clientId: String, secretKey: String, options: ClientOptions)throws  {
     let handle =
@@ -760,7 +696,7 @@ open func baseUrl() -> String  {
     /**
      * Cancels an unpaid order. Retrying with the same `request_id` is always safe.
      */
-open func cancelOrder(invoiceNumber: String, originalRequestId: String, note: String, requestId: String?)async throws  -> CancelResult  {
+open func cancelOrder(invoiceNumber: String, originalRequestId: String, note: String, requestId: String?)async throws  -> CancelOrderResult  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -771,7 +707,7 @@ open func cancelOrder(invoiceNumber: String, originalRequestId: String, note: St
             pollFunc: ffi_doku_checkout_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_doku_checkout_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_doku_checkout_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeCancelResult_lift,
+            liftFunc: FfiConverterTypeCancelOrderResult_lift,
             errorHandler: FfiConverterTypeDokuError_lift
         )
 }
@@ -779,18 +715,18 @@ open func cancelOrder(invoiceNumber: String, originalRequestId: String, note: St
     /**
      * Creates a checkout page; store `requestId` to cancel later.
      */
-open func createCheckout(input: CreateCheckoutInput)async throws  -> CheckoutResult  {
+open func createCheckout(request: CreateCheckoutRequest, requestId: String?)async throws  -> CreateCheckoutResult  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_doku_checkout_ffi_fn_method_dokuclient_create_checkout(
-                        self.uniffiCloneHandle(),FfiConverterTypeCreateCheckoutInput_lower(input)
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateCheckoutRequest_lower(request),FfiConverterOptionString.lower(requestId)
                 )
             },
             pollFunc: ffi_doku_checkout_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_doku_checkout_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_doku_checkout_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeCheckoutResult_lift,
+            liftFunc: FfiConverterTypeCreateCheckoutResult_lift,
             errorHandler: FfiConverterTypeDokuError_lift
         )
 }
@@ -798,7 +734,7 @@ open func createCheckout(input: CreateCheckoutInput)async throws  -> CheckoutRes
     /**
      * The current status of an order.
      */
-open func orderStatus(invoiceNumber: String)async throws  -> StatusResult  {
+open func orderStatus(invoiceNumber: String)async throws  -> OrderStatusResult  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -809,7 +745,7 @@ open func orderStatus(invoiceNumber: String)async throws  -> StatusResult  {
             pollFunc: ffi_doku_checkout_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_doku_checkout_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_doku_checkout_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeStatusResult_lift,
+            liftFunc: FfiConverterTypeOrderStatusResult_lift,
             errorHandler: FfiConverterTypeDokuError_lift
         )
 }
@@ -1040,502 +976,6 @@ public func FfiConverterTypeDokuSigner_lower(_ value: DokuSigner) -> UInt64 {
 
 
 /**
- * The outcome of `cancelOrder`.
- */
-public struct CancelResult: Equatable, Hashable {
-    /**
-     * The Request-Id sent on every attempt.
-     */
-    public var requestId: String
-    /**
-     * 200, or 409 when DOKU replayed the original success.
-     */
-    public var httpStatus: UInt16
-    /**
-     * DOKU's `message` list.
-     */
-    public var messages: [String]
-    /**
-     * The order status in the answer, if any.
-     */
-    public var orderStatus: String?
-    /**
-     * DOKU replayed the original success of this Request-Id.
-     */
-    public var replayed: Bool
-    /**
-     * The raw response body.
-     */
-    public var raw: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The Request-Id sent on every attempt.
-         */requestId: String, 
-        /**
-         * 200, or 409 when DOKU replayed the original success.
-         */httpStatus: UInt16, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * The order status in the answer, if any.
-         */orderStatus: String?, 
-        /**
-         * DOKU replayed the original success of this Request-Id.
-         */replayed: Bool, 
-        /**
-         * The raw response body.
-         */raw: String) {
-        self.requestId = requestId
-        self.httpStatus = httpStatus
-        self.messages = messages
-        self.orderStatus = orderStatus
-        self.replayed = replayed
-        self.raw = raw
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CancelResult: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCancelResult: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CancelResult {
-        return
-            try CancelResult(
-                requestId: FfiConverterString.read(from: &buf), 
-                httpStatus: FfiConverterUInt16.read(from: &buf), 
-                messages: FfiConverterSequenceString.read(from: &buf), 
-                orderStatus: FfiConverterOptionString.read(from: &buf), 
-                replayed: FfiConverterBool.read(from: &buf), 
-                raw: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CancelResult, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.requestId, into: &buf)
-        FfiConverterUInt16.write(value.httpStatus, into: &buf)
-        FfiConverterSequenceString.write(value.messages, into: &buf)
-        FfiConverterOptionString.write(value.orderStatus, into: &buf)
-        FfiConverterBool.write(value.replayed, into: &buf)
-        FfiConverterString.write(value.raw, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCancelResult_lift(_ buf: RustBuffer) throws -> CancelResult {
-    return try FfiConverterTypeCancelResult.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCancelResult_lower(_ value: CancelResult) -> RustBuffer {
-    return FfiConverterTypeCancelResult.lower(value)
-}
-
-
-/**
- * A created checkout page.
- */
-public struct CheckoutResult: Equatable, Hashable {
-    /**
-     * Store this: cancelling needs it as `originalRequestId`.
-     */
-    public var requestId: String
-    /**
-     * HTTP status.
-     */
-    public var httpStatus: UInt16
-    /**
-     * DOKU's `message` list.
-     */
-    public var messages: [String]
-    /**
-     * Where to send the customer.
-     */
-    public var paymentUrl: String
-    /**
-     * DOKU's token id.
-     */
-    public var tokenId: String?
-    /**
-     * Expiry as Unix seconds.
-     */
-    public var expiresAtUnix: Int64?
-    /**
-     * The raw response body.
-     */
-    public var raw: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Store this: cancelling needs it as `originalRequestId`.
-         */requestId: String, 
-        /**
-         * HTTP status.
-         */httpStatus: UInt16, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * Where to send the customer.
-         */paymentUrl: String, 
-        /**
-         * DOKU's token id.
-         */tokenId: String?, 
-        /**
-         * Expiry as Unix seconds.
-         */expiresAtUnix: Int64?, 
-        /**
-         * The raw response body.
-         */raw: String) {
-        self.requestId = requestId
-        self.httpStatus = httpStatus
-        self.messages = messages
-        self.paymentUrl = paymentUrl
-        self.tokenId = tokenId
-        self.expiresAtUnix = expiresAtUnix
-        self.raw = raw
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CheckoutResult: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCheckoutResult: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CheckoutResult {
-        return
-            try CheckoutResult(
-                requestId: FfiConverterString.read(from: &buf), 
-                httpStatus: FfiConverterUInt16.read(from: &buf), 
-                messages: FfiConverterSequenceString.read(from: &buf), 
-                paymentUrl: FfiConverterString.read(from: &buf), 
-                tokenId: FfiConverterOptionString.read(from: &buf), 
-                expiresAtUnix: FfiConverterOptionInt64.read(from: &buf), 
-                raw: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CheckoutResult, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.requestId, into: &buf)
-        FfiConverterUInt16.write(value.httpStatus, into: &buf)
-        FfiConverterSequenceString.write(value.messages, into: &buf)
-        FfiConverterString.write(value.paymentUrl, into: &buf)
-        FfiConverterOptionString.write(value.tokenId, into: &buf)
-        FfiConverterOptionInt64.write(value.expiresAtUnix, into: &buf)
-        FfiConverterString.write(value.raw, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCheckoutResult_lift(_ buf: RustBuffer) throws -> CheckoutResult {
-    return try FfiConverterTypeCheckoutResult.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCheckoutResult_lower(_ value: CheckoutResult) -> RustBuffer {
-    return FfiConverterTypeCheckoutResult.lower(value)
-}
-
-
-/**
- * Client settings (the secret key is passed separately so no record ever prints it).
- */
-public struct ClientOptions: Equatable, Hashable {
-    /**
-     * `sandbox` or `production`.
-     */
-    public var environment: String
-    /**
-     * A custom base URL (https, or http for loopback).
-     */
-    public var baseUrl: String?
-    /**
-     * Per-attempt timeout.
-     */
-    public var timeoutMs: UInt64
-    /**
-     * Connect timeout.
-     */
-    public var connectTimeoutMs: UInt64
-    /**
-     * Retries after the first attempt.
-     */
-    public var maxRetries: UInt32
-    /**
-     * Verify DOKU's response signatures (opt-in).
-     */
-    public var verifyResponseSignatures: Bool
-    /**
-     * Runtime for the User-Agent, e.g. `kotlin/2.4.21` or `swift/6.0`.
-     */
-    public var runtime: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `sandbox` or `production`.
-         */environment: String = "sandbox", 
-        /**
-         * A custom base URL (https, or http for loopback).
-         */baseUrl: String? = nil, 
-        /**
-         * Per-attempt timeout.
-         */timeoutMs: UInt64 = UInt64(30000), 
-        /**
-         * Connect timeout.
-         */connectTimeoutMs: UInt64 = UInt64(10000), 
-        /**
-         * Retries after the first attempt.
-         */maxRetries: UInt32 = UInt32(2), 
-        /**
-         * Verify DOKU's response signatures (opt-in).
-         */verifyResponseSignatures: Bool = false, 
-        /**
-         * Runtime for the User-Agent, e.g. `kotlin/2.4.21` or `swift/6.0`.
-         */runtime: String = "kotlin") {
-        self.environment = environment
-        self.baseUrl = baseUrl
-        self.timeoutMs = timeoutMs
-        self.connectTimeoutMs = connectTimeoutMs
-        self.maxRetries = maxRetries
-        self.verifyResponseSignatures = verifyResponseSignatures
-        self.runtime = runtime
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ClientOptions: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClientOptions {
-        return
-            try ClientOptions(
-                environment: FfiConverterString.read(from: &buf), 
-                baseUrl: FfiConverterOptionString.read(from: &buf), 
-                timeoutMs: FfiConverterUInt64.read(from: &buf), 
-                connectTimeoutMs: FfiConverterUInt64.read(from: &buf), 
-                maxRetries: FfiConverterUInt32.read(from: &buf), 
-                verifyResponseSignatures: FfiConverterBool.read(from: &buf), 
-                runtime: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ClientOptions, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.environment, into: &buf)
-        FfiConverterOptionString.write(value.baseUrl, into: &buf)
-        FfiConverterUInt64.write(value.timeoutMs, into: &buf)
-        FfiConverterUInt64.write(value.connectTimeoutMs, into: &buf)
-        FfiConverterUInt32.write(value.maxRetries, into: &buf)
-        FfiConverterBool.write(value.verifyResponseSignatures, into: &buf)
-        FfiConverterString.write(value.runtime, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeClientOptions_lift(_ buf: RustBuffer) throws -> ClientOptions {
-    return try FfiConverterTypeClientOptions.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustBuffer {
-    return FfiConverterTypeClientOptions.lower(value)
-}
-
-
-/**
- * A create-checkout request.
- */
-public struct CreateCheckoutInput: Equatable, Hashable {
-    /**
-     * Invoice number, 1–64 characters.
-     */
-    public var invoiceNumber: String
-    /**
-     * IDR.
-     */
-    public var amount: UInt64
-    /**
-     * Minutes until the page expires.
-     */
-    public var paymentDueMinutes: UInt32?
-    /**
-     * Allowed payment method types.
-     */
-    public var paymentMethodTypes: [String]
-    /**
-     * Customer name.
-     */
-    public var customerName: String?
-    /**
-     * Customer e-mail.
-     */
-    public var customerEmail: String?
-    /**
-     * Order lines (must add up to `amount`).
-     */
-    public var lineItems: [LineItem]
-    /**
-     * After-payment callback URL.
-     */
-    public var callbackUrl: String?
-    /**
-     * Extra body fields as a JSON object string, merged into the request.
-     */
-    public var extraJson: String?
-    /**
-     * Request-Id for the create call.
-     */
-    public var requestId: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Invoice number, 1–64 characters.
-         */invoiceNumber: String, 
-        /**
-         * IDR.
-         */amount: UInt64, 
-        /**
-         * Minutes until the page expires.
-         */paymentDueMinutes: UInt32? = nil, 
-        /**
-         * Allowed payment method types.
-         */paymentMethodTypes: [String] = [], 
-        /**
-         * Customer name.
-         */customerName: String? = nil, 
-        /**
-         * Customer e-mail.
-         */customerEmail: String? = nil, 
-        /**
-         * Order lines (must add up to `amount`).
-         */lineItems: [LineItem] = [], 
-        /**
-         * After-payment callback URL.
-         */callbackUrl: String? = nil, 
-        /**
-         * Extra body fields as a JSON object string, merged into the request.
-         */extraJson: String? = nil, 
-        /**
-         * Request-Id for the create call.
-         */requestId: String? = nil) {
-        self.invoiceNumber = invoiceNumber
-        self.amount = amount
-        self.paymentDueMinutes = paymentDueMinutes
-        self.paymentMethodTypes = paymentMethodTypes
-        self.customerName = customerName
-        self.customerEmail = customerEmail
-        self.lineItems = lineItems
-        self.callbackUrl = callbackUrl
-        self.extraJson = extraJson
-        self.requestId = requestId
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CreateCheckoutInput: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCreateCheckoutInput: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateCheckoutInput {
-        return
-            try CreateCheckoutInput(
-                invoiceNumber: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterUInt64.read(from: &buf), 
-                paymentDueMinutes: FfiConverterOptionUInt32.read(from: &buf), 
-                paymentMethodTypes: FfiConverterSequenceString.read(from: &buf), 
-                customerName: FfiConverterOptionString.read(from: &buf), 
-                customerEmail: FfiConverterOptionString.read(from: &buf), 
-                lineItems: FfiConverterSequenceTypeLineItem.read(from: &buf), 
-                callbackUrl: FfiConverterOptionString.read(from: &buf), 
-                extraJson: FfiConverterOptionString.read(from: &buf), 
-                requestId: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CreateCheckoutInput, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.invoiceNumber, into: &buf)
-        FfiConverterUInt64.write(value.amount, into: &buf)
-        FfiConverterOptionUInt32.write(value.paymentDueMinutes, into: &buf)
-        FfiConverterSequenceString.write(value.paymentMethodTypes, into: &buf)
-        FfiConverterOptionString.write(value.customerName, into: &buf)
-        FfiConverterOptionString.write(value.customerEmail, into: &buf)
-        FfiConverterSequenceTypeLineItem.write(value.lineItems, into: &buf)
-        FfiConverterOptionString.write(value.callbackUrl, into: &buf)
-        FfiConverterOptionString.write(value.extraJson, into: &buf)
-        FfiConverterOptionString.write(value.requestId, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCreateCheckoutInput_lift(_ buf: RustBuffer) throws -> CreateCheckoutInput {
-    return try FfiConverterTypeCreateCheckoutInput.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCreateCheckoutInput_lower(_ value: CreateCheckoutInput) -> RustBuffer {
-    return FfiConverterTypeCreateCheckoutInput.lower(value)
-}
-
-
-/**
  * One received header.
  */
 public struct HeaderPair: Equatable, Hashable {
@@ -1601,85 +1041,6 @@ public func FfiConverterTypeHeaderPair_lift(_ buf: RustBuffer) throws -> HeaderP
 #endif
 public func FfiConverterTypeHeaderPair_lower(_ value: HeaderPair) -> RustBuffer {
     return FfiConverterTypeHeaderPair.lower(value)
-}
-
-
-/**
- * One order line.
- */
-public struct LineItem: Equatable, Hashable {
-    /**
-     * Name.
-     */
-    public var name: String
-    /**
-     * Unit price in IDR.
-     */
-    public var price: UInt64
-    /**
-     * Quantity.
-     */
-    public var quantity: UInt32
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Name.
-         */name: String, 
-        /**
-         * Unit price in IDR.
-         */price: UInt64, 
-        /**
-         * Quantity.
-         */quantity: UInt32) {
-        self.name = name
-        self.price = price
-        self.quantity = quantity
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension LineItem: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeLineItem: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LineItem {
-        return
-            try LineItem(
-                name: FfiConverterString.read(from: &buf), 
-                price: FfiConverterUInt64.read(from: &buf), 
-                quantity: FfiConverterUInt32.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: LineItem, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterUInt64.write(value.price, into: &buf)
-        FfiConverterUInt32.write(value.quantity, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLineItem_lift(_ buf: RustBuffer) throws -> LineItem {
-    return try FfiConverterTypeLineItem.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLineItem_lower(_ value: LineItem) -> RustBuffer {
-    return FfiConverterTypeLineItem.lower(value)
 }
 
 
@@ -1784,125 +1145,6 @@ public func FfiConverterTypeSigningRequest_lower(_ value: SigningRequest) -> Rus
 
 
 /**
- * An order's status.
- */
-public struct StatusResult: Equatable, Hashable {
-    /**
-     * The Request-Id sent.
-     */
-    public var requestId: String
-    /**
-     * HTTP status.
-     */
-    public var httpStatus: UInt16
-    /**
-     * `order.invoice_number`.
-     */
-    public var invoiceNumber: String?
-    /**
-     * The most specific status; unknown values are kept.
-     */
-    public var status: String?
-    /**
-     * `transaction.status`.
-     */
-    public var transactionStatus: String?
-    /**
-     * `order.status`.
-     */
-    public var orderStatus: String?
-    /**
-     * The raw response body.
-     */
-    public var raw: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The Request-Id sent.
-         */requestId: String, 
-        /**
-         * HTTP status.
-         */httpStatus: UInt16, 
-        /**
-         * `order.invoice_number`.
-         */invoiceNumber: String?, 
-        /**
-         * The most specific status; unknown values are kept.
-         */status: String?, 
-        /**
-         * `transaction.status`.
-         */transactionStatus: String?, 
-        /**
-         * `order.status`.
-         */orderStatus: String?, 
-        /**
-         * The raw response body.
-         */raw: String) {
-        self.requestId = requestId
-        self.httpStatus = httpStatus
-        self.invoiceNumber = invoiceNumber
-        self.status = status
-        self.transactionStatus = transactionStatus
-        self.orderStatus = orderStatus
-        self.raw = raw
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension StatusResult: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeStatusResult: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusResult {
-        return
-            try StatusResult(
-                requestId: FfiConverterString.read(from: &buf), 
-                httpStatus: FfiConverterUInt16.read(from: &buf), 
-                invoiceNumber: FfiConverterOptionString.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
-                transactionStatus: FfiConverterOptionString.read(from: &buf), 
-                orderStatus: FfiConverterOptionString.read(from: &buf), 
-                raw: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: StatusResult, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.requestId, into: &buf)
-        FfiConverterUInt16.write(value.httpStatus, into: &buf)
-        FfiConverterOptionString.write(value.invoiceNumber, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.transactionStatus, into: &buf)
-        FfiConverterOptionString.write(value.orderStatus, into: &buf)
-        FfiConverterString.write(value.raw, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStatusResult_lift(_ buf: RustBuffer) throws -> StatusResult {
-    return try FfiConverterTypeStatusResult.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStatusResult_lower(_ value: StatusResult) -> RustBuffer {
-    return FfiConverterTypeStatusResult.lower(value)
-}
-
-
-/**
  * A notification whose signature verified.
  */
 public struct VerifiedNotification: Equatable, Hashable {
@@ -1992,7 +1234,7 @@ public func FfiConverterTypeVerifiedNotification_lower(_ value: VerifiedNotifica
 
 
 /**
- * A doku-checkout failure. `detail` says what went wrong and what to do.
+ * A doku-checkout failure; `details()` says what went wrong and what to do.
  */
 public 
 enum DokuError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -2000,383 +1242,122 @@ enum DokuError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     
     
     /**
-     * Stable code `invalid_input`.
+     * One stable code; `details.code` is its string.
      */
     case InvalidInput(
         /**
-         * The human message (what happened, what to do).
-         */detail: String, 
-        /**
-         * HTTP status DOKU answered, if any.
-         */httpStatus: UInt16?, 
-        /**
-         * The Request-Id of the call (retry with it).
-         */requestId: String?, 
-        /**
-         * Whether repeating the call with the same Request-Id may succeed.
-         */retryable: Bool, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * A finer reason (e.g. `digest_mismatch`).
-         */reason: String?, 
-        /**
-         * For invalid input: the refused field.
-         */field: String?, 
-        /**
-         * The raw response body.
-         */rawBody: String?
+         * Every field of the error.
+         */details: ErrorDetails
     )
     /**
-     * Stable code `authentication_failed`.
+     * One stable code; `details.code` is its string.
      */
     case AuthenticationFailed(
         /**
-         * The human message (what happened, what to do).
-         */detail: String, 
-        /**
-         * HTTP status DOKU answered, if any.
-         */httpStatus: UInt16?, 
-        /**
-         * The Request-Id of the call (retry with it).
-         */requestId: String?, 
-        /**
-         * Whether repeating the call with the same Request-Id may succeed.
-         */retryable: Bool, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * A finer reason (e.g. `digest_mismatch`).
-         */reason: String?, 
-        /**
-         * For invalid input: the refused field.
-         */field: String?, 
-        /**
-         * The raw response body.
-         */rawBody: String?
+         * Every field of the error.
+         */details: ErrorDetails
     )
     /**
-     * Stable code `order_not_found`.
+     * One stable code; `details.code` is its string.
      */
     case OrderNotFound(
         /**
-         * The human message (what happened, what to do).
-         */detail: String, 
-        /**
-         * HTTP status DOKU answered, if any.
-         */httpStatus: UInt16?, 
-        /**
-         * The Request-Id of the call (retry with it).
-         */requestId: String?, 
-        /**
-         * Whether repeating the call with the same Request-Id may succeed.
-         */retryable: Bool, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * A finer reason (e.g. `digest_mismatch`).
-         */reason: String?, 
-        /**
-         * For invalid input: the refused field.
-         */field: String?, 
-        /**
-         * The raw response body.
-         */rawBody: String?
+         * Every field of the error.
+         */details: ErrorDetails
     )
     /**
-     * Stable code `order_not_cancellable`.
+     * One stable code; `details.code` is its string.
      */
     case OrderNotCancellable(
         /**
-         * The human message (what happened, what to do).
-         */detail: String, 
-        /**
-         * HTTP status DOKU answered, if any.
-         */httpStatus: UInt16?, 
-        /**
-         * The Request-Id of the call (retry with it).
-         */requestId: String?, 
-        /**
-         * Whether repeating the call with the same Request-Id may succeed.
-         */retryable: Bool, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * A finer reason (e.g. `digest_mismatch`).
-         */reason: String?, 
-        /**
-         * For invalid input: the refused field.
-         */field: String?, 
-        /**
-         * The raw response body.
-         */rawBody: String?
+         * Every field of the error.
+         */details: ErrorDetails
     )
     /**
-     * Stable code `invalid_request`.
+     * One stable code; `details.code` is its string.
      */
     case InvalidRequest(
         /**
-         * The human message (what happened, what to do).
-         */detail: String, 
-        /**
-         * HTTP status DOKU answered, if any.
-         */httpStatus: UInt16?, 
-        /**
-         * The Request-Id of the call (retry with it).
-         */requestId: String?, 
-        /**
-         * Whether repeating the call with the same Request-Id may succeed.
-         */retryable: Bool, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * A finer reason (e.g. `digest_mismatch`).
-         */reason: String?, 
-        /**
-         * For invalid input: the refused field.
-         */field: String?, 
-        /**
-         * The raw response body.
-         */rawBody: String?
+         * Every field of the error.
+         */details: ErrorDetails
     )
     /**
-     * Stable code `duplicate_request`.
+     * One stable code; `details.code` is its string.
      */
     case DuplicateRequest(
         /**
-         * The human message (what happened, what to do).
-         */detail: String, 
-        /**
-         * HTTP status DOKU answered, if any.
-         */httpStatus: UInt16?, 
-        /**
-         * The Request-Id of the call (retry with it).
-         */requestId: String?, 
-        /**
-         * Whether repeating the call with the same Request-Id may succeed.
-         */retryable: Bool, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * A finer reason (e.g. `digest_mismatch`).
-         */reason: String?, 
-        /**
-         * For invalid input: the refused field.
-         */field: String?, 
-        /**
-         * The raw response body.
-         */rawBody: String?
+         * Every field of the error.
+         */details: ErrorDetails
     )
     /**
-     * Stable code `rate_limited`.
+     * One stable code; `details.code` is its string.
      */
     case RateLimited(
         /**
-         * The human message (what happened, what to do).
-         */detail: String, 
-        /**
-         * HTTP status DOKU answered, if any.
-         */httpStatus: UInt16?, 
-        /**
-         * The Request-Id of the call (retry with it).
-         */requestId: String?, 
-        /**
-         * Whether repeating the call with the same Request-Id may succeed.
-         */retryable: Bool, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * A finer reason (e.g. `digest_mismatch`).
-         */reason: String?, 
-        /**
-         * For invalid input: the refused field.
-         */field: String?, 
-        /**
-         * The raw response body.
-         */rawBody: String?
+         * Every field of the error.
+         */details: ErrorDetails
     )
     /**
-     * Stable code `server_error`.
+     * One stable code; `details.code` is its string.
      */
     case ServerError(
         /**
-         * The human message (what happened, what to do).
-         */detail: String, 
-        /**
-         * HTTP status DOKU answered, if any.
-         */httpStatus: UInt16?, 
-        /**
-         * The Request-Id of the call (retry with it).
-         */requestId: String?, 
-        /**
-         * Whether repeating the call with the same Request-Id may succeed.
-         */retryable: Bool, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * A finer reason (e.g. `digest_mismatch`).
-         */reason: String?, 
-        /**
-         * For invalid input: the refused field.
-         */field: String?, 
-        /**
-         * The raw response body.
-         */rawBody: String?
+         * Every field of the error.
+         */details: ErrorDetails
     )
     /**
-     * Stable code `network_error`.
+     * One stable code; `details.code` is its string.
      */
     case NetworkError(
         /**
-         * The human message (what happened, what to do).
-         */detail: String, 
-        /**
-         * HTTP status DOKU answered, if any.
-         */httpStatus: UInt16?, 
-        /**
-         * The Request-Id of the call (retry with it).
-         */requestId: String?, 
-        /**
-         * Whether repeating the call with the same Request-Id may succeed.
-         */retryable: Bool, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * A finer reason (e.g. `digest_mismatch`).
-         */reason: String?, 
-        /**
-         * For invalid input: the refused field.
-         */field: String?, 
-        /**
-         * The raw response body.
-         */rawBody: String?
+         * Every field of the error.
+         */details: ErrorDetails
     )
     /**
-     * Stable code `timeout`.
+     * One stable code; `details.code` is its string.
      */
     case Timeout(
         /**
-         * The human message (what happened, what to do).
-         */detail: String, 
-        /**
-         * HTTP status DOKU answered, if any.
-         */httpStatus: UInt16?, 
-        /**
-         * The Request-Id of the call (retry with it).
-         */requestId: String?, 
-        /**
-         * Whether repeating the call with the same Request-Id may succeed.
-         */retryable: Bool, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * A finer reason (e.g. `digest_mismatch`).
-         */reason: String?, 
-        /**
-         * For invalid input: the refused field.
-         */field: String?, 
-        /**
-         * The raw response body.
-         */rawBody: String?
+         * Every field of the error.
+         */details: ErrorDetails
     )
     /**
-     * Stable code `invalid_response`.
+     * One stable code; `details.code` is its string.
      */
     case InvalidResponse(
         /**
-         * The human message (what happened, what to do).
-         */detail: String, 
-        /**
-         * HTTP status DOKU answered, if any.
-         */httpStatus: UInt16?, 
-        /**
-         * The Request-Id of the call (retry with it).
-         */requestId: String?, 
-        /**
-         * Whether repeating the call with the same Request-Id may succeed.
-         */retryable: Bool, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * A finer reason (e.g. `digest_mismatch`).
-         */reason: String?, 
-        /**
-         * For invalid input: the refused field.
-         */field: String?, 
-        /**
-         * The raw response body.
-         */rawBody: String?
+         * Every field of the error.
+         */details: ErrorDetails
     )
     /**
-     * Stable code `invalid_signature`.
+     * One stable code; `details.code` is its string.
      */
     case InvalidSignature(
         /**
-         * The human message (what happened, what to do).
-         */detail: String, 
-        /**
-         * HTTP status DOKU answered, if any.
-         */httpStatus: UInt16?, 
-        /**
-         * The Request-Id of the call (retry with it).
-         */requestId: String?, 
-        /**
-         * Whether repeating the call with the same Request-Id may succeed.
-         */retryable: Bool, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * A finer reason (e.g. `digest_mismatch`).
-         */reason: String?, 
-        /**
-         * For invalid input: the refused field.
-         */field: String?, 
-        /**
-         * The raw response body.
-         */rawBody: String?
+         * Every field of the error.
+         */details: ErrorDetails
     )
     /**
-     * Stable code `config_error`.
+     * One stable code; `details.code` is its string.
      */
     case ConfigError(
         /**
-         * The human message (what happened, what to do).
-         */detail: String, 
-        /**
-         * HTTP status DOKU answered, if any.
-         */httpStatus: UInt16?, 
-        /**
-         * The Request-Id of the call (retry with it).
-         */requestId: String?, 
-        /**
-         * Whether repeating the call with the same Request-Id may succeed.
-         */retryable: Bool, 
-        /**
-         * DOKU's `message` list.
-         */messages: [String], 
-        /**
-         * A finer reason (e.g. `digest_mismatch`).
-         */reason: String?, 
-        /**
-         * For invalid input: the refused field.
-         */field: String?, 
-        /**
-         * The raw response body.
-         */rawBody: String?
+         * Every field of the error.
+         */details: ErrorDetails
     )
 
+    
+    /**
+     * Every field of the error, whichever case it is.
+     */
+public func details() -> ErrorDetails  {
+    return try!  FfiConverterTypeErrorDetails_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_method_dokuerror_details(
+            FfiConverterTypeDokuError_lower(self),uniffiCallStatus
+    )
+})
+}
     
 
     
@@ -2428,134 +1409,43 @@ public struct FfiConverterTypeDokuError: FfiConverterRustBuffer {
 
         
         case 1: return .InvalidInput(
-            detail: try FfiConverterString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            messages: try FfiConverterSequenceString.read(from: &buf), 
-            reason: try FfiConverterOptionString.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            details: try FfiConverterTypeErrorDetails.read(from: &buf)
             )
         case 2: return .AuthenticationFailed(
-            detail: try FfiConverterString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            messages: try FfiConverterSequenceString.read(from: &buf), 
-            reason: try FfiConverterOptionString.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            details: try FfiConverterTypeErrorDetails.read(from: &buf)
             )
         case 3: return .OrderNotFound(
-            detail: try FfiConverterString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            messages: try FfiConverterSequenceString.read(from: &buf), 
-            reason: try FfiConverterOptionString.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            details: try FfiConverterTypeErrorDetails.read(from: &buf)
             )
         case 4: return .OrderNotCancellable(
-            detail: try FfiConverterString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            messages: try FfiConverterSequenceString.read(from: &buf), 
-            reason: try FfiConverterOptionString.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            details: try FfiConverterTypeErrorDetails.read(from: &buf)
             )
         case 5: return .InvalidRequest(
-            detail: try FfiConverterString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            messages: try FfiConverterSequenceString.read(from: &buf), 
-            reason: try FfiConverterOptionString.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            details: try FfiConverterTypeErrorDetails.read(from: &buf)
             )
         case 6: return .DuplicateRequest(
-            detail: try FfiConverterString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            messages: try FfiConverterSequenceString.read(from: &buf), 
-            reason: try FfiConverterOptionString.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            details: try FfiConverterTypeErrorDetails.read(from: &buf)
             )
         case 7: return .RateLimited(
-            detail: try FfiConverterString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            messages: try FfiConverterSequenceString.read(from: &buf), 
-            reason: try FfiConverterOptionString.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            details: try FfiConverterTypeErrorDetails.read(from: &buf)
             )
         case 8: return .ServerError(
-            detail: try FfiConverterString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            messages: try FfiConverterSequenceString.read(from: &buf), 
-            reason: try FfiConverterOptionString.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            details: try FfiConverterTypeErrorDetails.read(from: &buf)
             )
         case 9: return .NetworkError(
-            detail: try FfiConverterString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            messages: try FfiConverterSequenceString.read(from: &buf), 
-            reason: try FfiConverterOptionString.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            details: try FfiConverterTypeErrorDetails.read(from: &buf)
             )
         case 10: return .Timeout(
-            detail: try FfiConverterString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            messages: try FfiConverterSequenceString.read(from: &buf), 
-            reason: try FfiConverterOptionString.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            details: try FfiConverterTypeErrorDetails.read(from: &buf)
             )
         case 11: return .InvalidResponse(
-            detail: try FfiConverterString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            messages: try FfiConverterSequenceString.read(from: &buf), 
-            reason: try FfiConverterOptionString.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            details: try FfiConverterTypeErrorDetails.read(from: &buf)
             )
         case 12: return .InvalidSignature(
-            detail: try FfiConverterString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            messages: try FfiConverterSequenceString.read(from: &buf), 
-            reason: try FfiConverterOptionString.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            details: try FfiConverterTypeErrorDetails.read(from: &buf)
             )
         case 13: return .ConfigError(
-            detail: try FfiConverterString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            messages: try FfiConverterSequenceString.read(from: &buf), 
-            reason: try FfiConverterOptionString.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            details: try FfiConverterTypeErrorDetails.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -2569,160 +1459,69 @@ public struct FfiConverterTypeDokuError: FfiConverterRustBuffer {
 
         
         
-        case let .InvalidInput(detail,httpStatus,requestId,retryable,messages,reason,field,rawBody):
+        case let .InvalidInput(details):
             writeInt(&buf, Int32(1))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterSequenceString.write(messages, into: &buf)
-            FfiConverterOptionString.write(reason, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             
         
-        case let .AuthenticationFailed(detail,httpStatus,requestId,retryable,messages,reason,field,rawBody):
+        case let .AuthenticationFailed(details):
             writeInt(&buf, Int32(2))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterSequenceString.write(messages, into: &buf)
-            FfiConverterOptionString.write(reason, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             
         
-        case let .OrderNotFound(detail,httpStatus,requestId,retryable,messages,reason,field,rawBody):
+        case let .OrderNotFound(details):
             writeInt(&buf, Int32(3))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterSequenceString.write(messages, into: &buf)
-            FfiConverterOptionString.write(reason, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             
         
-        case let .OrderNotCancellable(detail,httpStatus,requestId,retryable,messages,reason,field,rawBody):
+        case let .OrderNotCancellable(details):
             writeInt(&buf, Int32(4))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterSequenceString.write(messages, into: &buf)
-            FfiConverterOptionString.write(reason, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             
         
-        case let .InvalidRequest(detail,httpStatus,requestId,retryable,messages,reason,field,rawBody):
+        case let .InvalidRequest(details):
             writeInt(&buf, Int32(5))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterSequenceString.write(messages, into: &buf)
-            FfiConverterOptionString.write(reason, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             
         
-        case let .DuplicateRequest(detail,httpStatus,requestId,retryable,messages,reason,field,rawBody):
+        case let .DuplicateRequest(details):
             writeInt(&buf, Int32(6))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterSequenceString.write(messages, into: &buf)
-            FfiConverterOptionString.write(reason, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             
         
-        case let .RateLimited(detail,httpStatus,requestId,retryable,messages,reason,field,rawBody):
+        case let .RateLimited(details):
             writeInt(&buf, Int32(7))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterSequenceString.write(messages, into: &buf)
-            FfiConverterOptionString.write(reason, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             
         
-        case let .ServerError(detail,httpStatus,requestId,retryable,messages,reason,field,rawBody):
+        case let .ServerError(details):
             writeInt(&buf, Int32(8))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterSequenceString.write(messages, into: &buf)
-            FfiConverterOptionString.write(reason, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             
         
-        case let .NetworkError(detail,httpStatus,requestId,retryable,messages,reason,field,rawBody):
+        case let .NetworkError(details):
             writeInt(&buf, Int32(9))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterSequenceString.write(messages, into: &buf)
-            FfiConverterOptionString.write(reason, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             
         
-        case let .Timeout(detail,httpStatus,requestId,retryable,messages,reason,field,rawBody):
+        case let .Timeout(details):
             writeInt(&buf, Int32(10))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterSequenceString.write(messages, into: &buf)
-            FfiConverterOptionString.write(reason, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             
         
-        case let .InvalidResponse(detail,httpStatus,requestId,retryable,messages,reason,field,rawBody):
+        case let .InvalidResponse(details):
             writeInt(&buf, Int32(11))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterSequenceString.write(messages, into: &buf)
-            FfiConverterOptionString.write(reason, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             
         
-        case let .InvalidSignature(detail,httpStatus,requestId,retryable,messages,reason,field,rawBody):
+        case let .InvalidSignature(details):
             writeInt(&buf, Int32(12))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterSequenceString.write(messages, into: &buf)
-            FfiConverterOptionString.write(reason, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             
         
-        case let .ConfigError(detail,httpStatus,requestId,retryable,messages,reason,field,rawBody):
+        case let .ConfigError(details):
             writeInt(&buf, Int32(13))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(requestId, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterSequenceString.write(messages, into: &buf)
-            FfiConverterOptionString.write(reason, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             
         }
     }
@@ -2741,54 +1540,6 @@ public func FfiConverterTypeDokuError_lift(_ buf: RustBuffer) throws -> DokuErro
 #endif
 public func FfiConverterTypeDokuError_lower(_ value: DokuError) -> RustBuffer {
     return FfiConverterTypeDokuError.lower(value)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
-    typealias SwiftType = UInt16?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt16.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt16.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = UInt32?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt32.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt32.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
 }
 
 #if swift(>=5.8)
@@ -2890,31 +1641,6 @@ fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
-    typealias SwiftType = [String]
-
-    public static func write(_ value: [String], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterString.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [String]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterString.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeHeaderPair: FfiConverterRustBuffer {
     typealias SwiftType = [HeaderPair]
 
@@ -2932,56 +1658,6 @@ fileprivate struct FfiConverterSequenceTypeHeaderPair: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeHeaderPair.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeLineItem: FfiConverterRustBuffer {
-    typealias SwiftType = [LineItem]
-
-    public static func write(_ value: [LineItem], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeLineItem.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LineItem] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [LineItem]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeLineItem.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceSequenceString: FfiConverterRustBuffer {
-    typealias SwiftType = [[String]]
-
-    public static func write(_ value: [[String]], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterSequenceString.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [[String]] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [[String]]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterSequenceString.read(from: &buf))
         }
         return seq
     }
@@ -3035,116 +1711,14 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
- * The exact cancel body bytes.
+ * Runs one shared-vector operation by name, JSON in and out (test builds only).
  */
-public func cancelOrderBody(invoiceNumber: String, originalRequestId: String, note: String)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
-        uniffiCallStatus in
-    uniffi_doku_checkout_ffi_fn_func_cancel_order_body(
-        FfiConverterString.lower(invoiceNumber),
-        FfiConverterString.lower(originalRequestId),
-        FfiConverterString.lower(note),uniffiCallStatus
-    )
-})
-}
-/**
- * Classifies DOKU's final answer: `replayed` on success, the typed error otherwise.
- */
-public func classifyResponse(httpStatus: UInt16, body: Data)throws  -> Bool  {
-    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
-        uniffiCallStatus in
-    uniffi_doku_checkout_ffi_fn_func_classify_response(
-        FfiConverterUInt16.lower(httpStatus),
-        FfiConverterData.lower(body),uniffiCallStatus
-    )
-})
-}
-/**
- * `[code, ClassName]` for every stable code (the names the other bindings use).
- */
-public func errorCodes() -> [[String]]  {
-    return try!  FfiConverterSequenceSequenceString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_doku_checkout_ffi_fn_func_error_codes(uniffiCallStatus
-    )
-})
-}
-/**
- * WIB (UTC+7) wall-clock time → Unix seconds.
- */
-public func fromWib(year: Int32, month: UInt32, day: UInt32, hour: UInt32, minute: UInt32, second: UInt32)throws  -> Int64  {
-    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
-        uniffiCallStatus in
-    uniffi_doku_checkout_ffi_fn_func_from_wib(
-        FfiConverterInt32.lower(year),
-        FfiConverterUInt32.lower(month),
-        FfiConverterUInt32.lower(day),
-        FfiConverterUInt32.lower(hour),
-        FfiConverterUInt32.lower(minute),
-        FfiConverterUInt32.lower(second),uniffiCallStatus
-    )
-})
-}
-/**
- * The signed status path for an invoice number.
- */
-public func orderStatusPath(invoiceNumber: String)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
-        uniffiCallStatus in
-    uniffi_doku_checkout_ffi_fn_func_order_status_path(
-        FfiConverterString.lower(invoiceNumber),uniffiCallStatus
-    )
-})
-}
-/**
- * Strict `YYYY-MM-DDTHH:MM:SSZ` → Unix seconds.
- */
-public func parseTimestamp(text: String)throws  -> Int64  {
-    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
-        uniffiCallStatus in
-    uniffi_doku_checkout_ffi_fn_func_parse_timestamp(
-        FfiConverterString.lower(text),uniffiCallStatus
-    )
-})
-}
-/**
- * DOKU's WIB `yyyyMMddHHmmss` → Unix seconds.
- */
-public func parseWibCompact(text: String)throws  -> Int64  {
-    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
-        uniffiCallStatus in
-    uniffi_doku_checkout_ffi_fn_func_parse_wib_compact(
-        FfiConverterString.lower(text),uniffiCallStatus
-    )
-})
-}
-/**
- * The delay in ms before retrying, or null to stop. `transport`: `connect_failed`,
- * `connection_lost` or `timed_out` when there was no HTTP status.
- */
-public func retryDecision(maxRetries: UInt32, initialBackoffMs: UInt64, maxBackoffMs: UInt64, attempt: UInt32, status: UInt16?, transport: String?, retryAfterSeconds: UInt64?, jitter: Double)throws  -> UInt64?  {
-    return try  FfiConverterOptionUInt64.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
-        uniffiCallStatus in
-    uniffi_doku_checkout_ffi_fn_func_retry_decision(
-        FfiConverterUInt32.lower(maxRetries),
-        FfiConverterUInt64.lower(initialBackoffMs),
-        FfiConverterUInt64.lower(maxBackoffMs),
-        FfiConverterUInt32.lower(attempt),
-        FfiConverterOptionUInt16.lower(status),
-        FfiConverterOptionString.lower(transport),
-        FfiConverterOptionUInt64.lower(retryAfterSeconds),
-        FfiConverterDouble.lower(jitter),uniffiCallStatus
-    )
-})
-}
-/**
- * The stable code of an error (`order_not_cancellable`, ...), the same in every language.
- */
-public func errorCode(error: DokuError) -> String  {
+public func conformanceRun(operation: String, input: String) -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_doku_checkout_ffi_fn_func_error_code(
-        FfiConverterTypeDokuError_lower(error),uniffiCallStatus
+    uniffi_doku_checkout_ffi_fn_func_conformance_run(
+        FfiConverterString.lower(operation),
+        FfiConverterString.lower(input),uniffiCallStatus
     )
 })
 }
@@ -3267,31 +1841,7 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_doku_checkout_ffi_checksum_func_cancel_order_body() != 14389) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_doku_checkout_ffi_checksum_func_classify_response() != 49226) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_doku_checkout_ffi_checksum_func_error_codes() != 63091) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_doku_checkout_ffi_checksum_func_from_wib() != 332) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_doku_checkout_ffi_checksum_func_order_status_path() != 41518) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_doku_checkout_ffi_checksum_func_parse_timestamp() != 51891) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_doku_checkout_ffi_checksum_func_parse_wib_compact() != 45764) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_doku_checkout_ffi_checksum_func_retry_decision() != 13355) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_doku_checkout_ffi_checksum_func_error_code() != 59973) {
+    if (uniffi_doku_checkout_ffi_checksum_func_conformance_run() != 10366) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_func_cancel_support() != 2606) {
@@ -3321,25 +1871,26 @@ private let initializationResult: InitializationResult = {
     if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_base_url() != 32976) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_cancel_order() != 32748) {
+    if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_cancel_order() != 37056) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_create_checkout() != 27954) {
+    if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_create_checkout() != 20021) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_order_status() != 56004) {
+    if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_order_status() != 18501) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_method_dokusigner_sign() != 2646) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_doku_checkout_ffi_checksum_constructor_dokuclient_new() != 1649) {
+    if (uniffi_doku_checkout_ffi_checksum_constructor_dokuclient_new() != 17219) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_constructor_dokusigner_new() != 41441) {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiEnsureDokuCheckoutInitialized()
     return InitializationResult.ok
 }()
 

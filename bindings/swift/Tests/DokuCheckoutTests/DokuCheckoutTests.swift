@@ -4,6 +4,7 @@
 import Foundation
 import XCTest
 @testable import DokuCheckout
+import DokuCheckoutCore
 
 private let env = ProcessInfo.processInfo.environment
 private let repoRoot = URL(fileURLWithPath: env["DOKU_REPO_ROOT"] ?? FileManager.default.currentDirectoryPath + "/../..")
@@ -41,17 +42,19 @@ private func body(_ spec: Any?) -> Data? {
     return nil
 }
 
-private func fields(_ e: DokuError) -> (code: String, httpStatus: UInt16?, requestId: String?, retryable: Bool, messages: [String], reason: String?, field: String?) {
-    switch e {
-    case let .InvalidInput(_, s, r, re, m, reason, f, _), let .AuthenticationFailed(_, s, r, re, m, reason, f, _),
-         let .OrderNotFound(_, s, r, re, m, reason, f, _), let .OrderNotCancellable(_, s, r, re, m, reason, f, _),
-         let .InvalidRequest(_, s, r, re, m, reason, f, _), let .DuplicateRequest(_, s, r, re, m, reason, f, _),
-         let .RateLimited(_, s, r, re, m, reason, f, _), let .ServerError(_, s, r, re, m, reason, f, _),
-         let .NetworkError(_, s, r, re, m, reason, f, _), let .Timeout(_, s, r, re, m, reason, f, _),
-         let .InvalidResponse(_, s, r, re, m, reason, f, _), let .InvalidSignature(_, s, r, re, m, reason, f, _),
-         let .ConfigError(_, s, r, re, m, reason, f, _):
-        return (errorCode(error: e), s, r, re, m, reason, f)
-    }
+/// Snake-case shared-file settings as the core's typed ClientOptions.
+private func options(_ o: [String: Any], baseUrl: String? = nil) -> ClientOptions {
+    func u(_ k: String) -> UInt32? { (o[k] as? NSNumber).map { UInt32($0.int64Value) } }
+    return ClientOptions(environment: o["environment"] as? String, baseUrl: o["base_url"] as? String ?? baseUrl, timeoutMs: u("timeout_ms"),
+                         connectTimeoutMs: u("connect_timeout_ms"), maxRetries: u("max_retries"), initialBackoffMs: u("initial_backoff_ms"),
+                         maxBackoffMs: u("max_backoff_ms"), deadlineMs: u("deadline_ms"), maxResponseBytes: u("max_response_bytes"),
+                         proxy: o["proxy"] as? String, verifyResponseSignatures: o["verify_response_signatures"] as? Bool)
+}
+
+/// The core's one test entry point, parsed.
+private func conformance(_ op: String, _ input: [String: Any]) throws -> [String: Any] {
+    let text = String(data: try JSONSerialization.data(withJSONObject: input), encoding: .utf8)!
+    return try JSONSerialization.jsonObject(with: conformanceRun(operation: op, input: text).data(using: .utf8)!) as! [String: Any]
 }
 
 /// The emulator process on a free loopback port.
@@ -100,12 +103,13 @@ final class DokuCheckoutTests: XCTestCase {
                     let id = "\(file)/\(c["id"] as! String)"
                     let inp = c["input"] as! [String: Any]
                     let expect = c["expect"] as! [String: Any]
+                    if c["dynamic_only"] as? Bool == true { continue } // not expressible with typed options
                     do {
                         try runVector(op, inp, expect, id)
                         XCTAssertNil(expect["error"], "\(id): expected an error")
                     } catch let e as DokuError {
                         guard let want = expect["error"] as? [String: Any] else { XCTFail("\(id): \(e)"); continue }
-                        let f = fields(e)
+                        let f = e.details()
                         XCTAssertEqual(f.code, want["code"] as? String, id)
                         if let r = want["reason"] as? String { XCTAssertEqual(f.reason, r, id) }
                         if let fl = want["field"] as? String { XCTAssertEqual(f.field, fl, id) }
@@ -134,32 +138,22 @@ final class DokuCheckoutTests: XCTestCase {
             try verifyResponse(secretKey: s("secret_key"), clientId: s("sent_client_id"), requestId: s("sent_request_id"), requestTarget: s("request_target"), headersReceived: headers, body: body(inp["body"])!, withDigest: inp["with_digest"] as! Bool)
         case "format_timestamp":
             XCTAssertEqual(formatTimestamp(unixSeconds: (inp["unix"] as! NSNumber).int64Value), expect["text"] as? String, id)
-        case "parse_timestamp":
-            XCTAssertEqual(try parseTimestamp(text: s("text")), (expect["unix"] as! NSNumber).int64Value, id)
-        case "from_wib":
-            let f = (inp["wib"] as! [NSNumber]).map { $0.intValue }
-            XCTAssertEqual(formatTimestamp(unixSeconds: try fromWib(year: Int32(f[0]), month: UInt32(f[1]), day: UInt32(f[2]), hour: UInt32(f[3]), minute: UInt32(f[4]), second: UInt32(f[5]))), expect["text"] as? String, id)
-        case "parse_wib_compact":
-            XCTAssertEqual(formatTimestamp(unixSeconds: try parseWibCompact(text: s("wib_compact"))), expect["text"] as? String, id)
-        case "classify":
-            let replayed = try classifyResponse(httpStatus: UInt16((inp["http_status"] as! NSNumber).intValue), body: body(inp["body"]) ?? Data())
-            XCTAssertEqual(replayed, expect["replayed"] as? Bool, id)
-        case "retry_decision":
-            let p = inp["policy"] as! [String: Any]
-            let o = inp["outcome"] as! [String: Any]
-            let delay = try retryDecision(maxRetries: UInt32((p["max_retries"] as! NSNumber).intValue), initialBackoffMs: (p["initial_backoff_ms"] as! NSNumber).uint64Value,
-                                          maxBackoffMs: (p["max_backoff_ms"] as! NSNumber).uint64Value, attempt: UInt32((inp["attempt"] as! NSNumber).intValue),
-                                          status: (o["status"] as? NSNumber).map { UInt16($0.intValue) }, transport: o["transport"] as? String,
-                                          retryAfterSeconds: (inp["retry_after_seconds"] as? NSNumber)?.uint64Value, jitter: (inp["jitter"] as! NSNumber).doubleValue)
-            XCTAssertEqual(delay, (expect["retry"] as! Bool) ? (expect["delay_ms"] as! NSNumber).uint64Value : nil, id)
         case "cancel_support":
             XCTAssertEqual(cancelSupport(paymentMethodType: s("payment_method_type")), expect["support"] as? String, id)
-        case "cancel_order_request":
-            XCTAssertEqual(try cancelOrderBody(invoiceNumber: s("invoice_number"), originalRequestId: s("original_request_id"), note: s("note")), body(expect["body"]), id)
-        case "order_status_request":
-            XCTAssertEqual(try orderStatusPath(invoiceNumber: s("invoice_number")), expect["path"] as? String, id)
+        case "client_config":
+            let client = try DokuClient(clientId: s("client_id"), secretKey: s("secret_key"), options: options(inp["options"] as! [String: Any]))
+            let settings = expect["settings"] as! [String: Any]
+            XCTAssertEqual(client.baseUrl(), settings["base_url"] as? String, id)
+            XCTAssertEqual(try conformance(op, inp)["ok"] as? NSDictionary, settings as NSDictionary, id)
         default:
-            XCTFail("no runner for \(op)")
+            // Not public in Swift: the core decides, through its one test entry point.
+            let out = try conformance(op, inp)
+            if let want = expect["error"] as? [String: Any] {
+                let got = out["error"] as? [String: Any] ?? [:]
+                for (k, v) in want { XCTAssertEqual("\(got[k] ?? "nil")", "\(v)", "\(id): \(k)") }
+            } else {
+                XCTAssertEqual(out["ok"] as? NSDictionary, expect as NSDictionary, id)
+            }
         }
     }
 
@@ -181,8 +175,7 @@ final class DokuCheckoutTests: XCTestCase {
                     let expect = step["expect"] as! [String: Any]
                     do {
                         let client = try DokuClient(clientId: cfg["client_id"] as? String ?? doc["client_id"] as! String, secretKey: cfg["secret_key"] as? String ?? secret,
-                                                    options: ClientOptions(baseUrl: cfg["base_url"] as? String ?? emu.url, timeoutMs: (cfg["timeout_ms"] as! NSNumber).uint64Value,
-                                                                           maxRetries: UInt32((cfg["max_retries"] as! NSNumber).intValue), verifyResponseSignatures: cfg["verify_response_signatures"] as? Bool ?? false, runtime: "swift"))
+                                                    options: options(cfg, baseUrl: emu.url))
                         var out: [String: Any] = [:]
                         switch call["op"] as! String {
                         case "cancel_order":
@@ -192,19 +185,20 @@ final class DokuCheckoutTests: XCTestCase {
                             let r = try await client.orderStatus(invoiceNumber: args["invoice_number"] as! String)
                             out = ["request_id": r.requestId, "http_status": Int(r.httpStatus), "status": r.status as Any]
                         default:
-                            let r = try await client.createCheckout(input: CreateCheckoutInput(invoiceNumber: args["invoice_number"] as! String, amount: (args["amount"] as! NSNumber).uint64Value,
-                                                                                               paymentDueMinutes: (args["payment_due_minutes"] as? NSNumber).map { UInt32($0.intValue) },
-                                                                                               paymentMethodTypes: args["payment_method_types"] as? [String] ?? [], customerName: nil, customerEmail: nil,
-                                                                                               lineItems: (args["line_items"] as? [[String: Any]] ?? []).map { LineItem(name: $0["name"] as! String, price: ($0["price"] as! NSNumber).uint64Value, quantity: UInt32(($0["quantity"] as! NSNumber).intValue)) },
-                                                                                               callbackUrl: nil, extraJson: nil, requestId: args["request_id"] as? String))
-                            out = ["request_id": r.requestId, "http_status": Int(r.httpStatus), "has_payment_url": !r.paymentUrl.isEmpty, "has_expiry": r.expiresAtUnix != nil]
+                            let request = CreateCheckoutRequest(invoiceNumber: args["invoice_number"] as! String, amount: (args["amount"] as! NSNumber).uint64Value,
+                                                                paymentDueMinutes: (args["payment_due_minutes"] as? NSNumber).map { UInt32($0.intValue) },
+                                                                paymentMethodTypes: args["payment_method_types"] as? [String] ?? [], customer: nil,
+                                                                lineItems: (args["line_items"] as? [[String: Any]] ?? []).map { CheckoutLineItem(name: $0["name"] as! String, price: ($0["price"] as! NSNumber).uint64Value, quantity: UInt32(($0["quantity"] as! NSNumber).intValue)) },
+                                                                callbackUrl: nil, callbackUrlCancel: nil, callbackUrlResult: nil, extra: nil)
+                            let r = try await client.createCheckout(request: request, requestId: args["request_id"] as? String)
+                            out = ["request_id": r.requestId, "http_status": Int(r.httpStatus), "has_payment_url": !r.paymentUrl.isEmpty, "has_expiry": r.expiresAt != nil]
                         }
                         guard let want = expect["result"] as? [String: Any] else { XCTFail("\(id): expected \(expect)"); continue }
                         for (k, v) in want { XCTAssertEqual("\(out[k] ?? "nil")", "\(v)", "\(id): \(k)") }
                         results.append(out)
                     } catch let e as DokuError {
                         guard let want = expect["error"] as? [String: Any] else { XCTFail("\(id): unexpected \(e)"); continue }
-                        XCTAssertEqual(fields(e).code, want["code"] as? String, id)
+                        XCTAssertEqual(e.details().code, want["code"] as? String, id)
                         XCTAssertFalse("\(e)".contains(secret), id)
                         results.append([:])
                     }
@@ -219,7 +213,24 @@ final class DokuCheckoutTests: XCTestCase {
     }
 
     func testSecretNeverInDescription() throws {
-        let client = try DokuClient(clientId: "MCH-1", secretKey: "SK-SWIFT-SECRET", options: ClientOptions(environment: "sandbox", baseUrl: nil, timeoutMs: 30000, connectTimeoutMs: 10000, maxRetries: 2, verifyResponseSignatures: false, runtime: "swift"))
+        let client = try DokuClient(clientId: "MCH-1", secretKey: "SK-SWIFT-SECRET", options: ClientOptions())
         XCTAssertFalse("\(client)".contains("SK-SWIFT-SECRET"))
+        XCTAssertThrowsError(try DokuClient(clientId: "MCH-1", secretKey: "SK-SWIFT-SECRET", options: ClientOptions(maxRetries: 11))) { e in
+            XCTAssertEqual((e as! DokuError).details().field, "max_retries")
+        }
+    }
+
+    /// The same fields, under the same names, as every other language.
+    func testSurface() throws {
+        let surface = try conformance("surface", [:])["ok"] as! [String: [String]]
+        func camel(_ s: String) -> String {
+            let parts = s.split(separator: "_")
+            return ([String(parts[0])] + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }).joined()
+        }
+        func names(_ value: Any) -> Set<String> { Set(Mirror(reflecting: value).children.compactMap { $0.label }) }
+        let details = ErrorDetails(code: "c", message: "m", httpStatus: nil, requestId: nil, retryable: false, messages: [], rawBody: nil, reason: nil, field: nil)
+        XCTAssertEqual(names(details), Set(surface["ErrorDetails"]!.map(camel)))
+        let status = OrderStatusResult(requestId: "r", httpStatus: 200, invoiceNumber: nil, status: nil, transactionStatus: nil, orderStatus: nil, originalRequestId: nil, rawBody: "")
+        XCTAssertEqual(names(status), Set(surface["OrderStatusResult"]!.map(camel)))
     }
 }

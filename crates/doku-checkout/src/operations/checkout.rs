@@ -14,10 +14,50 @@ pub const CHECKOUT_PATH: &str = "/checkout/v1/payment";
 /// Largest amount DOKU accepts (12 digits, IDR, no decimals).
 const MAX_AMOUNT: u64 = 999_999_999_999;
 
-/// A JSON object of extra body fields (a JSON string over uniffi).
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub struct JsonObject(pub Map<String, Value>);
+/// A JSON object of extra body fields. Over uniffi it arrives as JSON text; text that is not
+/// an object is kept as a refusal and reported by [`CreateCheckoutRequest::validate`] as
+/// `invalid_input` on `extra`, so a foreign caller gets the typed error, never a lift failure.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JsonObject {
+    map: Map<String, Value>,
+    refused: Option<String>,
+}
+
+impl JsonObject {
+    /// The fields.
+    pub fn fields(&self) -> &Map<String, Value> {
+        &self.map
+    }
+
+    /// Reads JSON text (at most 256 KiB) that must be an object; never fails here.
+    pub fn parse(text: &str) -> Self {
+        match serde_json::from_str(text) {
+            Ok(Value::Object(map)) if text.len() <= MAX_REQUEST_JSON => Self { map, refused: None },
+            _ => Self {
+                map: Map::new(),
+                refused: Some("extra must be the text of a JSON object (at most 256 KiB)".into()),
+            },
+        }
+    }
+}
+
+impl From<Map<String, Value>> for JsonObject {
+    fn from(map: Map<String, Value>) -> Self {
+        Self { map, refused: None }
+    }
+}
+
+impl serde::Serialize for JsonObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.map.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JsonObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Map::deserialize(deserializer).map(Self::from)
+    }
+}
 
 /// Customer details shown on the checkout page.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -134,6 +174,9 @@ impl CreateCheckoutRequest {
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<(), Error> {
         text("invoice_number", &self.invoice_number, 64)?;
+        if let Some(refusal) = self.extra.as_ref().and_then(|e| e.refused.as_ref()) {
+            return Err(Error::invalid_input("extra", refusal.clone()));
+        }
         if self.amount == 0 || self.amount > MAX_AMOUNT {
             return Err(Error::invalid_input(
                 "amount",
@@ -223,7 +266,7 @@ impl CreateCheckoutRequest {
             body["customer"] = Value::Object(customer);
         }
         if let Some(extra) = &self.extra {
-            merge(&mut body, &Value::Object(extra.0.clone()));
+            merge(&mut body, &Value::Object(extra.map.clone()));
         }
         let bytes = serde_json::to_vec(&body)
             .map_err(|e| Error::invalid_input("extra", format!("extra cannot be serialised: {e}")))?;
@@ -341,10 +384,21 @@ mod tests {
     }
 
     #[test]
+    fn extra_text_that_is_not_an_object_is_refused_at_validation() {
+        for bad in ["[1]", "nope", "1"] {
+            let r = CreateCheckoutRequest { extra: Some(JsonObject::parse(bad)), ..req() };
+            assert_eq!(r.validate().expect_err(bad).field(), Some("extra"));
+        }
+        let good = CreateCheckoutRequest { extra: Some(JsonObject::parse(r#"{"a":1}"#)), ..req() };
+        assert_eq!(good.extra.as_ref().map(|e| e.fields().len()), Some(1));
+        assert!(good.validate().is_ok());
+    }
+
+    #[test]
     fn extra_merges_deeply() {
         let mut extra = Map::new();
         extra.insert("order".into(), json!({"language": "EN"}));
-        let p = CreateCheckoutRequest { extra: Some(JsonObject(extra)), ..req() }.prepare().expect("valid");
+        let p = CreateCheckoutRequest { extra: Some(JsonObject::from(extra)), ..req() }.prepare().expect("valid");
         let v: Value = serde_json::from_slice(&p.body.expect("body")).expect("json");
         assert_eq!(v["order"]["language"], "EN");
         assert_eq!(v["order"]["amount"], 20000);

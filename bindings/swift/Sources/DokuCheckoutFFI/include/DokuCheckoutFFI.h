@@ -270,7 +270,7 @@ uint64_t uniffi_doku_checkout_ffi_fn_method_dokuclient_cancel_order(uint64_t ptr
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUCLIENT_CREATE_CHECKOUT
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUCLIENT_CREATE_CHECKOUT
-uint64_t uniffi_doku_checkout_ffi_fn_method_dokuclient_create_checkout(uint64_t ptr, RustBuffer input
+uint64_t uniffi_doku_checkout_ffi_fn_method_dokuclient_create_checkout(uint64_t ptr, RustBuffer request, RustBuffer request_id
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUCLIENT_ORDER_STATUS
@@ -313,6 +313,11 @@ RustBuffer uniffi_doku_checkout_ffi_fn_method_dokusigner_sign(uint64_t ptr, Rust
 RustBuffer uniffi_doku_checkout_ffi_fn_method_dokusigner_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUERROR_DETAILS
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUERROR_DETAILS
+RustBuffer uniffi_doku_checkout_ffi_fn_method_dokuerror_details(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUERROR_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUERROR_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_doku_checkout_ffi_fn_method_dokuerror_uniffi_trait_debug(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -323,50 +328,9 @@ RustBuffer uniffi_doku_checkout_ffi_fn_method_dokuerror_uniffi_trait_debug(RustB
 RustBuffer uniffi_doku_checkout_ffi_fn_method_dokuerror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_CANCEL_ORDER_BODY
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_CANCEL_ORDER_BODY
-RustBuffer uniffi_doku_checkout_ffi_fn_func_cancel_order_body(RustBuffer invoice_number, RustBuffer original_request_id, RustBuffer note, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_CLASSIFY_RESPONSE
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_CLASSIFY_RESPONSE
-int8_t uniffi_doku_checkout_ffi_fn_func_classify_response(uint16_t http_status, RustBuffer body, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_ERROR_CODES
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_ERROR_CODES
-RustBuffer uniffi_doku_checkout_ffi_fn_func_error_codes(RustCallStatus *_Nonnull out_status
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_FROM_WIB
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_FROM_WIB
-int64_t uniffi_doku_checkout_ffi_fn_func_from_wib(int32_t year, uint32_t month, uint32_t day, uint32_t hour, uint32_t minute, uint32_t second, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_ORDER_STATUS_PATH
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_ORDER_STATUS_PATH
-RustBuffer uniffi_doku_checkout_ffi_fn_func_order_status_path(RustBuffer invoice_number, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_PARSE_TIMESTAMP
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_PARSE_TIMESTAMP
-int64_t uniffi_doku_checkout_ffi_fn_func_parse_timestamp(RustBuffer text, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_PARSE_WIB_COMPACT
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_PARSE_WIB_COMPACT
-int64_t uniffi_doku_checkout_ffi_fn_func_parse_wib_compact(RustBuffer text, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_RETRY_DECISION
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_RETRY_DECISION
-RustBuffer uniffi_doku_checkout_ffi_fn_func_retry_decision(uint32_t max_retries, uint64_t initial_backoff_ms, uint64_t max_backoff_ms, uint32_t attempt, RustBuffer status, RustBuffer transport, RustBuffer retry_after_seconds, double jitter, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_ERROR_CODE
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_ERROR_CODE
-RustBuffer uniffi_doku_checkout_ffi_fn_func_error_code(RustBuffer error, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_CONFORMANCE_RUN
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_CONFORMANCE_RUN
+RustBuffer uniffi_doku_checkout_ffi_fn_func_conformance_run(RustBuffer operation, RustBuffer input, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_CANCEL_SUPPORT
@@ -670,57 +634,9 @@ void ffi_doku_checkout_ffi_rust_future_free_void(uint64_t handle
 void ffi_doku_checkout_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_CANCEL_ORDER_BODY
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_CANCEL_ORDER_BODY
-uint16_t uniffi_doku_checkout_ffi_checksum_func_cancel_order_body(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_CLASSIFY_RESPONSE
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_CLASSIFY_RESPONSE
-uint16_t uniffi_doku_checkout_ffi_checksum_func_classify_response(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_ERROR_CODES
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_ERROR_CODES
-uint16_t uniffi_doku_checkout_ffi_checksum_func_error_codes(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_FROM_WIB
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_FROM_WIB
-uint16_t uniffi_doku_checkout_ffi_checksum_func_from_wib(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_ORDER_STATUS_PATH
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_ORDER_STATUS_PATH
-uint16_t uniffi_doku_checkout_ffi_checksum_func_order_status_path(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_PARSE_TIMESTAMP
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_PARSE_TIMESTAMP
-uint16_t uniffi_doku_checkout_ffi_checksum_func_parse_timestamp(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_PARSE_WIB_COMPACT
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_PARSE_WIB_COMPACT
-uint16_t uniffi_doku_checkout_ffi_checksum_func_parse_wib_compact(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_RETRY_DECISION
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_RETRY_DECISION
-uint16_t uniffi_doku_checkout_ffi_checksum_func_retry_decision(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_ERROR_CODE
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_ERROR_CODE
-uint16_t uniffi_doku_checkout_ffi_checksum_func_error_code(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_CONFORMANCE_RUN
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_CONFORMANCE_RUN
+uint16_t uniffi_doku_checkout_ffi_checksum_func_conformance_run(void
     
 );
 #endif

@@ -1,6 +1,8 @@
 package doku.checkout
 
 import com.google.gson.JsonParser
+import doku.checkout.core.ClientOptions
+import doku.checkout.core.CreateCheckoutRequest
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.delay
@@ -31,12 +33,16 @@ class ClientTest {
                 runBlocking { client.cancelOrder("INV-1", "r-INV-1", "late", "rid-kt-1") }
             }
             assertEquals("order_not_cancellable", e.code)
-            assertEquals(400.toUShort(), e.httpStatus)
-            assertEquals("rid-kt-1", e.requestId)
-            assertEquals(listOf("ORDER ALREADY PAID"), e.messages)
-            assertFalse(e.retryable)
-            assertTrue(e.toString().startsWith("order_not_cancellable: DOKU refused to cancel"), e.toString())
-            assertTrue(e.detail.contains("order_status"))
+            val d = e.details()
+            assertEquals(d, e.details) // the same record from the base class and from the case
+            assertEquals(400.toUShort(), d.httpStatus)
+            assertEquals("rid-kt-1", d.requestId)
+            assertEquals(listOf("ORDER ALREADY PAID"), d.messages)
+            assertFalse(d.retryable)
+            assertTrue(d.rawBody!!.contains("ORDER ALREADY PAID"))
+            // toString() is the Rust Display: `code: message (HTTP s, request id r)`.
+            assertEquals("order_not_cancellable: ${d.message} (HTTP 400, request id rid-kt-1)", e.toString())
+            assertTrue(d.message.contains("order_status"))
         }
     }
 
@@ -53,7 +59,9 @@ class ClientTest {
         val request = SigningRequest("MCH-1", "r-1", "2020-08-11T08:45:42Z", "/x", null)
         assertFalse(request.toString().contains(secret))
         val injected = assertThrows<DokuException.InvalidInput> { signer.sign(request.copy(requestId = "r\r\nX-Evil: 1")) }
-        assertEquals("request_id", injected.field)
+        assertEquals("request_id", injected.details().field)
+        val bad = assertThrows<DokuException.ConfigException> { DokuClient("MCH-KT", secret, ClientOptions(maxRetries = 11u)) }
+        assertEquals("max_retries", bad.details().field)
     }
 
     @Test
@@ -90,8 +98,13 @@ class ClientTest {
     fun `create, status and verification helpers`() = runBlocking {
         Emulator("MCH-KT", secret).use { emu ->
             val client = DokuClient("MCH-KT", secret, ClientOptions(baseUrl = emu.url))
-            val created = client.createCheckout(CreateCheckoutInput(invoiceNumber = "INV-K1", amount = 25000uL, paymentMethodTypes = listOf("QRIS"), extraJson = """{"order":{"language":"EN"}}"""))
+            val created = client.createCheckout(CreateCheckoutRequest(invoiceNumber = "INV-K1", amount = 25000uL, paymentMethodTypes = listOf("QRIS"), extra = """{"order":{"language":"EN"}}"""), null)
             assertTrue(created.paymentUrl.startsWith(emu.url))
+            assertTrue(created.expiresAt!!.endsWith("Z"))
+            val badExtra = assertThrows<DokuException.InvalidInput> {
+                runBlocking { client.createCheckout(CreateCheckoutRequest(invoiceNumber = "INV-K2", amount = 1uL, extra = "[1]"), null) }
+            }
+            assertEquals("extra", badExtra.details().field)
             assertEquals("PENDING", client.orderStatus("INV-K1").status)
             assertEquals("CANCELLED", client.cancelOrder("INV-K1", created.requestId, "changed", null).orderStatus)
         }
@@ -100,13 +113,14 @@ class ClientTest {
         val headers = listOf(HeaderPair("client-id", "MCH-1"), HeaderPair("REQUEST_ID", "n-1"), HeaderPair("Request-Timestamp", "2020-08-11T08:45:42Z"), HeaderPair("signature", sig))
         assertEquals("n-1", verifyNotification(secret, headers, body, "/notify", null, null).requestId)
         val forged = assertThrows<DokuException.InvalidSignature> { verifyNotification(secret, headers, body + ' '.code.toByte(), "/notify", null, null) }
-        assertEquals("signature_mismatch", forged.reason)
+        assertEquals("signature_mismatch", forged.details().reason)
     }
 
     @Test
     fun `class names line up with the other languages`() {
-        val names = errorCodes().associate { it[0] to it[1] }
-        assertEquals(13, names.size)
+        val codes = JsonParser.parseString(conformanceRun("error_codes", "{}")).asJsonObject["ok"].asJsonArray
+        assertEquals(13, codes.size())
+        val names = codes.associate { it.asJsonObject["code"].asString to it.asJsonObject["class_name"].asString }
         assertEquals("OrderNotCancellableError", names["order_not_cancellable"])
     }
 }

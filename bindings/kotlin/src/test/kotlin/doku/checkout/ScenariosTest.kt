@@ -41,15 +41,8 @@ class ScenariosTest {
             "order_status" -> client.orderStatus(s("invoice_number")).let {
                 mapOf("request_id" to it.requestId, "http_status" to it.httpStatus, "status" to it.status, "transaction_status" to it.transactionStatus)
             }
-            "create_checkout" -> client.createCheckout(CreateCheckoutInput(
-                invoiceNumber = s("invoice_number"),
-                amount = a["amount"].asLong.toULong(),
-                paymentDueMinutes = a["payment_due_minutes"]?.asInt?.toUInt(),
-                paymentMethodTypes = a["payment_method_types"]?.asJsonArray?.map { it.asString } ?: emptyList(),
-                lineItems = a["line_items"]?.asJsonArray?.map { LineItem(it.asJsonObject["name"].asString, it.asJsonObject["price"].asLong.toULong(), it.asJsonObject["quantity"].asInt.toUInt()) } ?: emptyList(),
-                requestId = a["request_id"]?.asString,
-            )).let {
-                mapOf("request_id" to it.requestId, "http_status" to it.httpStatus, "has_payment_url" to it.paymentUrl.isNotEmpty(), "has_expiry" to (it.expiresAtUnix != null))
+            "create_checkout" -> client.createCheckout(checkoutFrom(a), a["request_id"]?.asString).let {
+                mapOf("request_id" to it.requestId, "http_status" to it.httpStatus, "has_payment_url" to it.paymentUrl.isNotEmpty(), "has_expiry" to (it.expiresAt != null))
             }
             else -> fail("unknown op $op")
         }
@@ -77,12 +70,7 @@ class ScenariosTest {
                     val client = DokuClient(
                         cfg["client_id"]?.asString ?: doc["client_id"].asString,
                         cfg["secret_key"]?.asString ?: secret,
-                        ClientOptions(
-                            baseUrl = cfg["base_url"]?.asString ?: emu.url,
-                            timeoutMs = cfg["timeout_ms"].asLong.toULong(),
-                            maxRetries = cfg["max_retries"].asInt.toUInt(),
-                            verifyResponseSignatures = cfg["verify_response_signatures"]?.asBoolean ?: false,
-                        ),
+                        optionsFrom(cfg).let { if (it.baseUrl == null) it.copy(baseUrl = emu.url) else it },
                     )
                     outcome = call(client, step["call"].asJsonObject["op"].asString, args)
                 } catch (e: DokuException) {
@@ -97,8 +85,8 @@ class ScenariosTest {
                     if (error == null) fail<Unit>("step $n: expected $want, got $outcome")
                     assertEquals(want["code"].asString, error!!.code, "step $n")
                     assertTrue(!error.toString().contains(secret), "secret leaked")
-                    val f = fieldsOf(error)
-                    val got = mapOf("code" to error.code, "http_status" to f.httpStatus, "request_id" to f.requestId, "retryable" to f.retryable, "messages" to f.messages, "field" to f.field, "reason" to f.reason)
+                    val f = error.details()
+                    val got = mapOf("code" to f.code, "http_status" to f.httpStatus, "request_id" to f.requestId, "retryable" to f.retryable, "messages" to f.messages, "field" to f.field, "reason" to f.reason)
                     for ((k, v) in want.entrySet()) assertEquals(v, snake(got[k]), "step $n: error.$k")
                 }
                 results.add(outcome ?: emptyMap())
