@@ -142,15 +142,16 @@ bench-emulator:
 # cargo-mutants builds in its own copy of the tree with its own target dir: sharing ours would
 # let a build of the real sources and a mutant's build overwrite each other's artifacts.
 MUTANTS := $(BUILD)/tools/bin/cargo-mutants
-MUTANT_FILES ?= signing notification retry classify hygiene digest timestamp request_id headers credentials operations/*
+MUTANT_FILES ?= signing notification retry classify hygiene digest timestamp request_id headers credentials operations/* \
+	error strict_json conformance client/options
 $(MUTANTS):
 	$(CARGO) install --locked --quiet --root $(BUILD)/tools cargo-mutants@27.1.0
 
 mutants: $(MUTANTS)
-	status=0; env -u CARGO_TARGET_DIR $(MUTANTS) mutants --no-config -p doku-checkout -j 2 -o $(BUILD)/mutants \
+	status=0; env -u CARGO_TARGET_DIR $(MUTANTS) mutants --no-config -p doku-checkout --features conformance -j 2 -o $(BUILD)/mutants \
 		$(foreach f,$(MUTANT_FILES),-f 'crates/doku-checkout/src/$(f).rs') || status=$$?; \
-	$(PYTHON) tests/mutants-summary.py $(BUILD)/mutants/mutants.out/outcomes.json; \
-	if [ $$status -eq 3 ]; then status=0; fi; exit $$status  # 3: only timeouts, which count as caught
+	$(PYTHON) tests/mutants-summary.py $(BUILD)/mutants/mutants.out/outcomes.json || status=2; \
+	if [ $$status -eq 3 ]; then status=0; fi; exit $$status  # 3 alone: timeouts, which count as caught
 
 # Fuzzing with cargo-fuzz on nightly (not in `make test`; the committed corpus is replayed by
 # the doku-checkout-fuzz-targets test there). FUZZ_SECONDS per target, 8 targets.

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${FUZZ_SECONDS:-60}"
 work="${FUZZ_WORK:-$PWD/../build/fuzz}"
-targets=(notification classify headers timestamp emulator doctor orders_csv journal)
+targets=(notification classify headers timestamp emulator doctor orders_csv journal binding_input)
 mkdir -p "$work"
 summary=()
 status=0

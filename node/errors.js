@@ -70,10 +70,15 @@ function invalidInput(field, message) {
   return new InvalidInputError(message, { code: 'invalid_input', field })
 }
 
+function configError(field, message) {
+  return new ConfigurationError(message, { code: 'config_error', field })
+}
+
 module.exports = {
   DokuError,
   ...Object.fromEntries(SUBCLASSES.map((cls) => [cls.name, cls])),
   ERROR_CLASSES,
   toDokuError,
   invalidInput,
+  configError,
 }

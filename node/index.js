@@ -6,7 +6,7 @@ const { inspect } = require('node:util')
 const native = require('./native/index.js')
 const errors = require('./errors.js')
 
-const { toDokuError, invalidInput } = errors
+const { toDokuError, invalidInput, configError } = errors
 
 function call(fn) {
   try {
@@ -38,7 +38,27 @@ function toBuffer(body, field = 'body') {
 
 function str(value, field) {
   if (typeof value !== 'string') throw invalidInput(field, `${field} must be a string`)
+  // A lone surrogate would reach Rust as U+FFFD: refuse it rather than send altered text.
+  if (!value.isWellFormed()) throw invalidInput(field, `${field} holds a lone UTF-16 surrogate`)
   return value
+}
+
+const optStr = (value, field) => (value === undefined || value === null ? undefined : str(value, field))
+
+const snake = (key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+
+/**
+ * An options or input object as JSON text for the core's strict reader. What JSON cannot
+ * carry faithfully (NaN, Infinity, BigInt, functions, symbols) is refused here, naming the
+ * field and never echoing the value.
+ */
+function jsonOf(value, what, refuse) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw refuse(what, `${what} must be an object`)
+  return JSON.stringify(value, (key, v) => {
+    const bad = (typeof v === 'number' && !Number.isFinite(v)) || ['bigint', 'function', 'symbol'].includes(typeof v)
+    if (bad) throw refuse(snake(key), `${snake(key)} must be a JSON value (a finite number, string, boolean, array or object)`)
+    return v
+  })
 }
 
 function signRequest({ clientId, secretKey, requestId, timestamp, requestTarget, body } = {}) {
@@ -87,7 +107,7 @@ function unixSeconds(value, field) {
 /** A Date as DOKU's Request-Timestamp (UTC, YYYY-MM-DDTHH:MM:SSZ, milliseconds dropped). */
 function formatTimestamp(date) {
   if (!(date instanceof Date)) throw invalidInput('timestamp', 'formatTimestamp needs a Date')
-  return native.nativeFormatUnixTimestamp(unixSeconds(date, 'timestamp'))
+  return call(() => native.nativeFormatUnixTimestamp(unixSeconds(date, 'timestamp')))
 }
 
 /** Node's IncomingMessage.headers (lower-case, maybe arrays), a Headers object, or pairs. */
@@ -161,7 +181,8 @@ const SECRET = Symbol('doku-checkout.native')
  */
 class Client {
   constructor({ clientId, secretKey, ...options } = {}) {
-    const nativeClient = call(() => new native.NativeClient(str(clientId, 'clientId'), str(secretKey, 'secretKey'), options, `node/${process.versions.node}`))
+    const optionsJson = jsonOf(options, 'options', configError)
+    const nativeClient = call(() => new native.NativeClient(str(clientId, 'clientId'), str(secretKey, 'secretKey'), optionsJson, `node/${process.versions.node}`))
     Object.defineProperty(this, SECRET, { value: nativeClient, enumerable: false })
     Object.defineProperty(this, 'clientId', { value: nativeClient.clientId, enumerable: true })
     Object.defineProperty(this, 'baseUrl', { value: nativeClient.baseUrl, enumerable: true })
@@ -171,14 +192,14 @@ class Client {
   cancelOrder({ invoiceNumber, originalRequestId, note, requestId } = {}) {
     return callAsync(
       Promise.resolve().then(() =>
-        this[SECRET].cancelOrder(str(invoiceNumber, 'invoiceNumber'), str(originalRequestId, 'originalRequestId'), str(note, 'note'), requestId ?? undefined),
+        this[SECRET].cancelOrder(str(invoiceNumber, 'invoiceNumber'), str(originalRequestId, 'originalRequestId'), str(note, 'note'), optStr(requestId, 'requestId')),
       ),
     )
   }
 
   /** Creates a checkout page; store `result.requestId` to cancel later. */
   createCheckout({ requestId, ...request } = {}) {
-    return callAsync(Promise.resolve().then(() => this[SECRET].createCheckout(request, requestId ?? undefined)))
+    return callAsync(Promise.resolve().then(() => this[SECRET].createCheckout(jsonOf(request, 'request', invalidInput), optStr(requestId, 'requestId'))))
   }
 
   /** The current status of an order. */

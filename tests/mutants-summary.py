@@ -17,3 +17,6 @@ for f in sorted(counts):
     print(f"{f.split('src/')[1]:28} {sum(c.values()):4} mutants: {c['CaughtMutant']:4} caught, {c['MissedMutant']:3} missed, {c['Timeout']:2} timeout, {c['Unviable']:3} unviable = {pct:5.1f}%")
 viable = tot['CaughtMutant'] + tot['MissedMutant'] + tot['Timeout']
 print(f"{'total':28} {sum(tot.values()):4} mutants: {tot['CaughtMutant']:4} caught, {tot['MissedMutant']:3} missed, {tot['Timeout']:2} timeout, {tot['Unviable']:3} unviable = {100.0*(tot['CaughtMutant']+tot['Timeout'])/viable:5.1f}%")
+# The verdict does not rest on cargo-mutants' exit code (3, "timeouts", also comes back when
+# mutants were missed as well): any missed mutant fails `make mutants`.
+sys.exit(1 if tot['MissedMutant'] else 0)

@@ -67,7 +67,9 @@ def _unix(value: Union[_dt.datetime, int, float], what: str) -> int:
                 field="timestamp",
             )
         return _math.floor(value.timestamp())
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and _math.isfinite(value):
         return _math.floor(value)
     raise InvalidInputError(f"{what} must be a datetime or a Unix time", code="invalid_input", field="timestamp")
 
@@ -108,7 +110,8 @@ def verify_notification(
         )
     if isinstance(tolerance, _dt.timedelta):
         tolerance = tolerance.total_seconds()
-    if tolerance is not None and tolerance < 0:
+    bad = isinstance(tolerance, bool) or not isinstance(tolerance, (int, float, type(None)))
+    if bad or (tolerance is not None and not (_math.isfinite(tolerance) and tolerance >= 0)):
         raise InvalidInputError("tolerance must be zero or more seconds", code="invalid_input", field="tolerance")
     tol = None if tolerance is None else int(tolerance)
     when = None if now is None else _unix(now, "now")

@@ -277,6 +277,19 @@ fn hostile_inputs_exit_2_without_hanging_or_starting() {
 }
 
 #[test]
+fn a_secret_key_that_is_not_utf8_is_named_as_such_not_as_missing() {
+    use std::os::unix::ffi::OsStrExt;
+    let out = Command::new(BIN)
+        .args(["sign", "--client-id", "C", "--request-id", "R", "--target", "/x"])
+        .env("DOKU_SECRET_KEY", std::ffi::OsStr::from_bytes(b"SK-\xff\xfe"))
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not valid UTF-8"), "{stderr}");
+}
+
+#[test]
 fn environment_proxies_never_carry_plain_http_loopback_calls() {
     let emu = Emulator::start("MCH-CLI", SECRET);
     let out = Command::new(BIN)

@@ -112,10 +112,10 @@ pub fn new_request_id() -> String {
     doku_checkout::new_request_id()
 }
 
-/// Unix seconds → `YYYY-MM-DDTHH:MM:SSZ`.
+/// Unix seconds → `YYYY-MM-DDTHH:MM:SSZ` (years 0000–9999; others throw `InvalidInput`).
 #[uniffi::export]
-pub fn format_timestamp(unix_seconds: i64) -> String {
-    Timestamp::from_unix(unix_seconds).to_string()
+pub fn format_timestamp(unix_seconds: i64) -> Result<String, DokuError> {
+    Ok(Timestamp::from_unix_checked(unix_seconds)?.to_string())
 }
 
 fn headers(pairs: Vec<HeaderPair>) -> ReceivedHeaders {
@@ -134,7 +134,8 @@ pub fn verify_notification(
     now_unix: Option<i64>,
 ) -> Result<VerifiedNotification, DokuError> {
     let secret = SecretKey::new(secret_key)?;
-    let options = VerifyOptions { tolerance_seconds, now: now_unix.map(Timestamp::from_unix) };
+    let now = now_unix.map(Timestamp::from_unix_checked).transpose()?;
+    let options = VerifyOptions { tolerance_seconds, now };
     let n =
         doku_checkout::verify_notification(&secret, &headers(headers_received), &body, &notification_path, options)?;
     Ok(VerifiedNotification {

@@ -7,7 +7,7 @@ use doku_checkout::{ReceivedHeaders, SecretKey, Timestamp, VerifyOptions, classi
 pub type Target = fn(&[u8]);
 
 /// Every target, by the name of its corpus directory.
-pub const TARGETS: [(&str, Target); 8] = [
+pub const TARGETS: [(&str, Target); 9] = [
     ("notification", notification),
     ("classify", classify_response),
     ("headers", headers),
@@ -16,6 +16,7 @@ pub const TARGETS: [(&str, Target); 8] = [
     ("doctor", doctor),
     ("orders_csv", orders_csv),
     ("journal", journal),
+    ("binding_input", binding_input),
 ];
 
 /// Splits fuzz input into `n` parts at 0xFF bytes (missing parts are empty).
@@ -120,4 +121,22 @@ pub fn orders_csv(data: &[u8]) {
 /// The batch's journal.
 pub fn journal(data: &[u8]) {
     let _ = doku_checkout::batch::Journal::parse(&text(data));
+}
+
+/// What bindings hand the core as JSON text (client options, create-checkout requests, uniffi's
+/// `extra`): never panics; a request that is accepted also validates or is refused with a
+/// field, and an option set that parses either builds a client or names the option it refuses.
+pub fn binding_input(data: &[u8]) {
+    let text = text(data);
+    if let Ok(options) = doku_checkout::ClientOptions::from_json(&text)
+        && let Err(e) = options.resolve()
+    {
+        assert!(e.field().is_some(), "a refused setting names its option: {e}");
+    }
+    if let Ok(request) = doku_checkout::operations::CreateCheckoutRequest::from_json(&text)
+        && let Err(e) = request.prepare()
+    {
+        assert!(e.field().is_some(), "a refused request names its field: {e}");
+    }
+    let _ = doku_checkout::operations::JsonObject::parse(&text).fields().len();
 }

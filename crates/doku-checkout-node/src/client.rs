@@ -1,13 +1,13 @@
 //! `NativeClient`: every call returns a Promise and runs on napi's tokio runtime, so the
-//! event loop never waits on the network. Settings and create-checkout input arrive as plain
-//! objects and are read by the core's strict readers; results are the core's own types.
+//! event loop never waits on the network. Settings and create-checkout input arrive as JSON
+//! text and are read by the core's strict readers; results are the core's own types.
 
 use doku_checkout::operations::{CancelOrderResult, CreateCheckoutRequest, CreateCheckoutResult, OrderStatusResult};
 use doku_checkout::{Client, ClientOptions, UserAgent};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use crate::errors::{IntoNapi, to_js};
 
@@ -25,37 +25,15 @@ fn snake(key: &str) -> String {
     out
 }
 
-/// napi hands whole numbers above 2^32 over as floats; give the core the integer JavaScript
-/// meant (up to 2^53, where JS numbers stop being exact).
-fn whole_numbers(value: &mut Value) {
-    match value {
-        Value::Number(n) => {
-            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_991.0)
-            {
-                #[allow(clippy::cast_possible_truncation)]
-                let whole = f as i64;
-                *n = Number::from(whole);
-            }
+/// JSON text from the JS layer (`JSON.stringify`, non-finite numbers already refused there)
+/// with its top-level keys in snake_case; nested values such as `extra` are DOKU's own names.
+/// Text that is not JSON is left for the core's strict reader to refuse.
+fn core_json(text: &str) -> String {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => {
+            Value::Object(map.into_iter().map(|(k, v)| (snake(&k), v)).collect::<Map<_, _>>()).to_string()
         }
-        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
-        Value::Object(map) => map.values_mut().for_each(whole_numbers),
-        _ => {}
-    }
-}
-
-/// A JS options object as the core's snake_case JSON (top-level keys renamed only: nested
-/// values such as `extra` are DOKU's own field names).
-fn core_json(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, mut v)| {
-                    whole_numbers(&mut v);
-                    (snake(&k), v)
-                })
-                .collect::<Map<_, _>>(),
-        ),
-        other => other,
+        _ => text.to_owned(),
     }
 }
 
@@ -67,8 +45,8 @@ pub struct NativeClient {
 #[napi]
 impl NativeClient {
     #[napi(constructor)]
-    pub fn new(env: Env, client_id: String, secret_key: String, options: Value, runtime: String) -> Result<Self> {
-        let options = ClientOptions::from_json_value(core_json(options)).napi(&env)?;
+    pub fn new(env: Env, client_id: String, secret_key: String, options_json: String, runtime: String) -> Result<Self> {
+        let options = ClientOptions::from_json(&core_json(&options_json)).napi(&env)?;
         let inner = options.build(client_id, secret_key, UserAgent::new("node", runtime)).napi(&env)?;
         Ok(Self { inner })
     }
@@ -103,10 +81,10 @@ impl NativeClient {
     pub fn create_checkout<'env>(
         &self,
         env: &'env Env,
-        input: Value,
+        input_json: String,
         request_id: Option<String>,
     ) -> Result<PromiseRaw<'env, CreateCheckoutResult>> {
-        let request = CreateCheckoutRequest::from_json_value(core_json(input)).napi(env)?;
+        let request = CreateCheckoutRequest::from_json(&core_json(&input_json)).napi(env)?;
         let client = self.inner.clone();
         let fut = async move { client.create_checkout(&request, request_id.as_deref()).await };
         env.spawn_future_with_callback(async move { Ok(fut.await) }, |env, r| r.map_err(|e| to_js(env, &e)))

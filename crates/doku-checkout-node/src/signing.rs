@@ -57,8 +57,8 @@ pub fn new_request_id() -> String {
 }
 
 #[napi(js_name = "nativeFormatUnixTimestamp")]
-pub fn format_unix_timestamp(seconds: i64) -> String {
-    Timestamp::from_unix(seconds).to_string()
+pub fn format_unix_timestamp(env: Env, seconds: i64) -> napi::Result<String> {
+    Timestamp::from_unix_checked(seconds).map(|t| t.to_string()).napi(&env)
 }
 
 fn headers(pairs: Vec<Vec<String>>) -> ReceivedHeaders {
@@ -87,7 +87,8 @@ pub fn verify_notification(
                     .map_err(|_| Error::invalid_input("tolerance", "tolerance must be zero or more seconds"))
             })
             .transpose()?;
-        let options = VerifyOptions { tolerance_seconds: tolerance, now: now.map(Timestamp::from_unix) };
+        let now = now.map(Timestamp::from_unix_checked).transpose()?;
+        let options = VerifyOptions { tolerance_seconds: tolerance, now };
         doku_checkout::verify_notification(&secret, &headers(header_pairs), &body, &notification_path, options)
     };
     verify().map(|n| n.request_id).napi(&env)

@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::asyncio;
+use crate::body::Text;
 use crate::errors::IntoPyResult;
 use crate::runtime::runtime;
 
@@ -24,9 +25,14 @@ fn kwargs_json(py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>, refuse: fn(St
             set.set_item(k, v)?;
         }
     }
-    match py.import("json")?.call_method1("dumps", (set,)) {
+    let strict = PyDict::new(py);
+    strict.set_item("allow_nan", false)?; // NaN and infinities are refused, never sent as text
+    match py.import("json")?.call_method("dumps", (set,), Some(&strict)) {
+        // Not echoed: the value may be anything, a secret included.
         Ok(text) => text.extract(),
-        Err(e) => Err(refuse(format!("every value must be JSON-like (str, int, bool, list, dict): {e}"))).py_err(),
+        Err(_) => {
+            Err(refuse("every value must be a str, int, bool, list or dict (no NaN or infinity)".to_owned())).py_err()
+        }
     }
 }
 
@@ -99,8 +105,8 @@ pub(crate) struct Client {
 impl Client {
     #[new]
     #[pyo3(signature = (client_id, secret_key, **options))]
-    fn new(py: Python<'_>, client_id: String, secret_key: &str, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        Ok(Self { core: Core::new(py, client_id, secret_key, options)? })
+    fn new(py: Python<'_>, client_id: Text, secret_key: Text, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        Ok(Self { core: Core::new(py, client_id.to_owned(), &secret_key, options)? })
     }
 
     fn __repr__(&self) -> PyResult<String> {
@@ -112,14 +118,15 @@ impl Client {
     fn cancel_order(
         &self,
         py: Python<'_>,
-        invoice_number: &str,
-        original_request_id: &str,
-        note: &str,
-        request_id: Option<&str>,
+        invoice_number: Text,
+        original_request_id: Text,
+        note: Text,
+        request_id: Option<Text>,
     ) -> PyResult<CancelOrderResult> {
         let client = self.core.client().py_err()?;
         let rt = runtime().py_err()?;
-        py.detach(|| rt.block_on(client.cancel_order(invoice_number, original_request_id, note, request_id))).py_err()
+        let call = client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref());
+        py.detach(|| rt.block_on(call)).py_err()
     }
 
     /// Creates a checkout page; store `result.request_id` to cancel later.
@@ -137,10 +144,10 @@ impl Client {
     }
 
     /// The current status of an order.
-    fn order_status(&self, py: Python<'_>, invoice_number: &str) -> PyResult<OrderStatusResult> {
+    fn order_status(&self, py: Python<'_>, invoice_number: Text) -> PyResult<OrderStatusResult> {
         let client = self.core.client().py_err()?;
         let rt = runtime().py_err()?;
-        py.detach(|| rt.block_on(client.order_status(invoice_number))).py_err()
+        py.detach(|| rt.block_on(client.order_status(&invoice_number))).py_err()
     }
 }
 
@@ -158,8 +165,8 @@ fn into_py<T: pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(py: Python<'_>,
 impl AsyncClient {
     #[new]
     #[pyo3(signature = (client_id, secret_key, **options))]
-    fn new(py: Python<'_>, client_id: String, secret_key: &str, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        Ok(Self { core: Core::new(py, client_id, secret_key, options)? })
+    fn new(py: Python<'_>, client_id: Text, secret_key: Text, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        Ok(Self { core: Core::new(py, client_id.to_owned(), &secret_key, options)? })
     }
 
     fn __repr__(&self) -> PyResult<String> {
@@ -173,12 +180,15 @@ impl AsyncClient {
     fn cancel_order<'py>(
         &self,
         py: Python<'py>,
-        invoice_number: String,
-        original_request_id: String,
-        note: String,
-        request_id: Option<String>,
+        invoice_number: Text,
+        original_request_id: Text,
+        note: Text,
+        request_id: Option<Text>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let client = self.core.client().py_err()?;
+        let (invoice_number, original_request_id, note) =
+            (invoice_number.to_owned(), original_request_id.to_owned(), note.to_owned());
+        let request_id = request_id.map(|r| r.to_owned());
         let fut = async move {
             client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref()).await
         };
@@ -200,8 +210,9 @@ impl AsyncClient {
     }
 
     /// Awaitable `order_status`.
-    fn order_status<'py>(&self, py: Python<'py>, invoice_number: String) -> PyResult<Bound<'py, PyAny>> {
+    fn order_status<'py>(&self, py: Python<'py>, invoice_number: Text) -> PyResult<Bound<'py, PyAny>> {
         let client = self.core.client().py_err()?;
+        let invoice_number = invoice_number.to_owned();
         let fut = async move { client.order_status(&invoice_number).await };
         asyncio::spawn(py, fut, into_py)
     }

@@ -1,11 +1,11 @@
 //! Pure functions: signing, digests, ids, notification and response verification.
 
-use doku_checkout::{ReceivedHeaders, SecretKey, SigningInput, Timestamp, VerifyOptions};
+use doku_checkout::{Error, ReceivedHeaders, SecretKey, SigningInput, Timestamp, VerifyOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyMapping;
 
-use crate::body::Body;
-use crate::errors::IntoPyResult;
+use crate::body::{Body, Text, seconds};
+use crate::errors::{IntoPyResult, to_py};
 
 fn input<'a>(
     client_id: &'a str,
@@ -21,15 +21,15 @@ fn input<'a>(
 #[pyfunction]
 #[pyo3(signature = (*, client_id, secret_key, request_id, timestamp, request_target, body = None))]
 fn sign_request(
-    client_id: &str,
-    secret_key: &str,
-    request_id: &str,
-    timestamp: &str,
-    request_target: &str,
+    client_id: Text,
+    secret_key: Text,
+    request_id: Text,
+    timestamp: Text,
+    request_target: Text,
     body: Option<Body>,
 ) -> PyResult<String> {
-    let secret = SecretKey::new(secret_key).py_err()?;
-    Ok(input(client_id, request_id, timestamp, request_target, body.as_ref())?.sign(&secret))
+    let secret = SecretKey::new(&*secret_key).py_err()?;
+    Ok(input(&client_id, &request_id, &timestamp, &request_target, body.as_ref())?.sign(&secret))
 }
 
 /// The exact string that is signed (for debugging a signature mismatch). Accepts the same
@@ -38,15 +38,15 @@ fn sign_request(
 #[pyfunction]
 #[pyo3(signature = (*, client_id, secret_key = None, request_id, timestamp, request_target, body = None))]
 fn signing_string(
-    client_id: &str,
-    secret_key: Option<&str>,
-    request_id: &str,
-    timestamp: &str,
-    request_target: &str,
+    client_id: Text,
+    secret_key: Option<Text>,
+    request_id: Text,
+    timestamp: Text,
+    request_target: Text,
     body: Option<Body>,
 ) -> PyResult<String> {
     let _ = secret_key; // not part of the signed string
-    Ok(input(client_id, request_id, timestamp, request_target, body.as_ref())?.string_to_sign())
+    Ok(input(&client_id, &request_id, &timestamp, &request_target, body.as_ref())?.string_to_sign())
 }
 
 /// base64(SHA-256(body)).
@@ -61,10 +61,10 @@ fn new_request_id() -> String {
     doku_checkout::new_request_id()
 }
 
-/// Seconds since the epoch → `YYYY-MM-DDTHH:MM:SSZ`.
+/// Seconds since the epoch → `YYYY-MM-DDTHH:MM:SSZ` (years 0000–9999).
 #[pyfunction]
-fn format_unix_timestamp(seconds: i64) -> String {
-    Timestamp::from_unix(seconds).to_string()
+fn format_unix_timestamp(seconds: i64) -> PyResult<String> {
+    Timestamp::from_unix_checked(seconds).map(|t| t.to_string()).py_err()
 }
 
 /// Collects `(str, str)` pairs from any mapping; non-string entries (WSGI's `wsgi.input`
@@ -72,7 +72,12 @@ fn format_unix_timestamp(seconds: i64) -> String {
 fn collect_headers(headers: &Bound<'_, PyAny>) -> PyResult<ReceivedHeaders> {
     let items = match headers.cast::<PyMapping>() {
         Ok(m) => m.items()?.into_any(),
-        Err(_) => headers.call_method0("items")?,
+        Err(_) => headers.call_method0("items").map_err(|_| {
+            to_py(Error::invalid_input(
+                "headers",
+                "headers must be a mapping of the received headers (request.headers or request.META)",
+            ))
+        })?,
     };
     let mut pairs = Vec::new();
     for item in items.try_iter()? {
@@ -90,19 +95,20 @@ fn collect_headers(headers: &Bound<'_, PyAny>) -> PyResult<ReceivedHeaders> {
 #[pyo3(signature = (*, secret_key, headers, body, notification_path, tolerance = None, now = None))]
 fn verify_notification_raw(
     py: Python<'_>,
-    secret_key: &str,
+    secret_key: Text,
     headers: &Bound<'_, PyAny>,
     body: Body,
-    notification_path: &str,
-    tolerance: Option<u64>,
-    now: Option<i64>,
+    notification_path: Text,
+    tolerance: Option<&Bound<'_, PyAny>>,
+    now: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<(String, String, i64)> {
-    let secret = SecretKey::new(secret_key).py_err()?;
+    let secret = SecretKey::new(&*secret_key).py_err()?;
     let headers = collect_headers(headers)?;
-    let options = VerifyOptions { tolerance_seconds: tolerance, now: now.map(Timestamp::from_unix) };
+    let now = seconds::<i64>(now, "now")?.map(Timestamp::from_unix_checked).transpose().py_err()?;
+    let options = VerifyOptions { tolerance_seconds: seconds(tolerance, "tolerance")?, now };
     let bytes = body.as_bytes();
     let n = py
-        .detach(|| doku_checkout::verify_notification(&secret, &headers, bytes, notification_path, options))
+        .detach(|| doku_checkout::verify_notification(&secret, &headers, bytes, &notification_path, options))
         .py_err()?;
     Ok((n.client_id, n.request_id, n.timestamp.unix()))
 }
@@ -111,21 +117,21 @@ fn verify_notification_raw(
 #[pyfunction]
 #[pyo3(signature = (*, secret_key, client_id, request_id, request_target, headers, body, with_digest = true))]
 fn verify_response(
-    secret_key: &str,
-    client_id: &str,
-    request_id: &str,
-    request_target: &str,
+    secret_key: Text,
+    client_id: Text,
+    request_id: Text,
+    request_target: Text,
     headers: &Bound<'_, PyAny>,
     body: Body,
     with_digest: bool,
 ) -> PyResult<()> {
-    let secret = SecretKey::new(secret_key).py_err()?;
+    let secret = SecretKey::new(&*secret_key).py_err()?;
     let headers = collect_headers(headers)?;
     doku_checkout::verify_response(
         &secret,
-        client_id,
-        request_id,
-        request_target,
+        &client_id,
+        &request_id,
+        &request_target,
         &headers,
         body.as_bytes(),
         with_digest,
@@ -135,8 +141,8 @@ fn verify_response(
 
 /// `"supported"`, `"not_supported"` or `"unknown"` for a payment method type (advisory).
 #[pyfunction]
-fn cancel_support(payment_method_type: &str) -> &'static str {
-    doku_checkout::cancel_support(payment_method_type).as_str()
+fn cancel_support(payment_method_type: Text) -> &'static str {
+    doku_checkout::cancel_support(&payment_method_type).as_str()
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

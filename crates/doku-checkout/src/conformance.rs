@@ -89,7 +89,7 @@ fn dispatch(operation: &str, input: &Value) -> Result<Value, Error> {
         "order_status_request" => {
             Ok(json!({ "path": OrderStatusRequest::new(text(input, "invoice_number")?)?.prepare().path }))
         }
-        "format_timestamp" => Ok(json!({ "text": Timestamp::from_unix(number(input, "unix")?).to_string() })),
+        "format_timestamp" => Ok(json!({ "text": Timestamp::from_unix_checked(number(input, "unix")?)?.to_string() })),
         "parse_timestamp" => Ok(json!({ "unix": Timestamp::parse(text(input, "text")?)?.unix() })),
         "parse_wib_compact" => {
             Ok(json!({ "text": Timestamp::parse_wib_compact(text(input, "wib_compact")?)?.to_string() }))
@@ -110,7 +110,12 @@ fn dispatch(operation: &str, input: &Value) -> Result<Value, Error> {
         #[cfg(feature = "client")]
         "client_config" => {
             let options = crate::client::ClientOptions::from_json_value(input["options"].clone())?;
-            serde_json::to_value(options.resolve()?).map_err(|e| bad(e.to_string()))
+            let ids = (input["client_id"].as_str(), input["secret_key"].as_str());
+            let settings = match ids {
+                (Some(id), Some(key)) => options.build(id, key, crate::UserAgent::default())?.settings(),
+                _ => options.resolve()?,
+            };
+            serde_json::to_value(settings).map_err(|e| bad(e.to_string()))
         }
         "error_codes" => {
             Ok(ErrorCode::ALL.iter().map(|c| json!({ "code": c.as_str(), "class_name": c.class_name() })).collect())
@@ -173,8 +178,16 @@ mod tests {
         assert_eq!(call("nope", json!({}))["error"]["field"], "operation");
         assert_eq!(call("classify", json!({"http_status": "x"}))["error"]["field"], "input");
         assert_eq!(serde_json::from_str::<Value>(&run("classify", "{")).expect("json")["error"]["field"], "input");
-        let huge = json!({"http_status": 200, "body": {"repeat": {"hex": "61", "count": 1_000_000_000}}});
-        assert_eq!(call("classify", huge)["error"]["field"], "input");
+        let body = |count: usize| json!({"http_status": 200, "body": {"repeat": {"hex": "61", "count": count}}});
+        assert_eq!(call("classify", body(67_108_865))["error"]["field"], "input");
+        // Up to the limit (64 MiB) the body is built (and, not being JSON, is an invalid response).
+        assert_eq!(call("classify", body(67_108_864))["error"]["code"], "invalid_response");
+        let hex = call(
+            "classify",
+            json!({"http_status": 200, "body": {"hex": "7b226d657373616765223a5b2253554343455353225d7d"}}),
+        );
+        assert_eq!(hex["ok"]["success"], true, "{hex}");
+        assert_eq!(call("classify", json!({"http_status": 200, "body": {"hex": "7g"}}))["error"]["field"], "input");
     }
 
     #[test]

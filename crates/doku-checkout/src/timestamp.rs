@@ -22,6 +22,18 @@ impl Timestamp {
         Self(seconds)
     }
 
+    /// From seconds since the epoch, refusing instants outside years 0000–9999, which the
+    /// four-digit `YYYY-MM-DDTHH:MM:SSZ` form cannot write (what callers hand to bindings).
+    pub fn from_unix_checked(seconds: i64) -> Result<Self, Error> {
+        // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+        const RANGE: std::ops::RangeInclusive<i64> = -62_167_219_200..=253_402_300_799;
+        if RANGE.contains(&seconds) {
+            Ok(Self(seconds))
+        } else {
+            Err(Error::invalid_input("timestamp", "the time must fall in the years 0000 to 9999"))
+        }
+    }
+
     /// Seconds since 1970-01-01T00:00:00Z.
     pub const fn unix(self) -> i64 {
         self.0
@@ -198,6 +210,17 @@ fn civil_from_days(days: i64) -> (i32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checked_instants_stay_four_digit_years() {
+        let first = Timestamp::from_utc(0, 1, 1, 0, 0, 0).expect("valid");
+        let last = Timestamp::from_utc(9999, 12, 31, 23, 59, 59).expect("valid");
+        assert_eq!(Timestamp::from_unix_checked(first.unix()).expect("first").to_string(), "0000-01-01T00:00:00Z");
+        assert_eq!(Timestamp::from_unix_checked(last.unix()).expect("last").to_string(), "9999-12-31T23:59:59Z");
+        for out in [first.unix() - 1, last.unix() + 1, i64::MIN, i64::MAX] {
+            assert_eq!(Timestamp::from_unix_checked(out).expect_err("out").field(), Some("timestamp"));
+        }
+    }
 
     #[test]
     fn round_trip_known_instants() {

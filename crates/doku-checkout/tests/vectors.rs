@@ -247,3 +247,52 @@ fn every_vector_file_passes() {
     assert!(total >= 40, "only {total} cases");
     eprintln!("ran {total} vector cases from {} files", files.len());
 }
+
+/// The same cases through the one entry point every binding uses for the operations it does
+/// not expose (`conformance::run`), so that entry point is held to the files as well.
+#[cfg(feature = "conformance")]
+#[test]
+fn every_vector_through_the_conformance_entry_point() {
+    const VIA_ENTRY_POINT: [&str; 10] = [
+        "classify",
+        "retry_decision",
+        "cancel_order_request",
+        "order_status_request",
+        "format_timestamp",
+        "parse_timestamp",
+        "from_wib",
+        "parse_wib_compact",
+        "cancel_support",
+        "client_config",
+    ];
+    let mut ran = 0;
+    for entry in std::fs::read_dir(vectors_dir()).expect("tests/vectors") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+        for group in doc["groups"].as_array().expect("groups") {
+            let op = s(group, "operation");
+            if !VIA_ENTRY_POINT.contains(&op) {
+                continue;
+            }
+            for case in group["cases"].as_array().expect("cases") {
+                let (id, expect) = (s(case, "id"), &case["expect"]);
+                let out: Value = serde_json::from_str(&doku_checkout::conformance::run(op, &case["input"].to_string()))
+                    .expect("json");
+                match expect.get("error") {
+                    Some(want) => {
+                        for (k, v) in want.as_object().expect("error") {
+                            assert_eq!(&out["error"][k], v, "{id}: {k} in {out}");
+                        }
+                    }
+                    None if op == "client_config" => assert_eq!(out["ok"], expect["settings"], "{id}"),
+                    None => assert_eq!(out["ok"], *expect, "{id}"),
+                }
+                ran += 1;
+            }
+        }
+    }
+    assert!(ran >= 100, "only {ran} cases");
+}

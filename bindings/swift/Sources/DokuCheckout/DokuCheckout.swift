@@ -1745,10 +1745,10 @@ public func computeDigest(body: Data) -> String  {
 })
 }
 /**
- * Unix seconds → `YYYY-MM-DDTHH:MM:SSZ`.
+ * Unix seconds → `YYYY-MM-DDTHH:MM:SSZ` (years 0000–9999; others throw `InvalidInput`).
  */
-public func formatTimestamp(unixSeconds: Int64) -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
+public func formatTimestamp(unixSeconds: Int64)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
         uniffiCallStatus in
     uniffi_doku_checkout_ffi_fn_func_format_timestamp(
         FfiConverterInt64.lower(unixSeconds),uniffiCallStatus
@@ -1850,7 +1850,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_doku_checkout_ffi_checksum_func_compute_digest() != 22444) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_doku_checkout_ffi_checksum_func_format_timestamp() != 36164) {
+    if (uniffi_doku_checkout_ffi_checksum_func_format_timestamp() != 41504) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_func_new_request_id() != 56840) {

@@ -137,7 +137,7 @@ final class DokuCheckoutTests: XCTestCase {
             let headers = (inp["headers"] as! [[String]]).map { HeaderPair(name: $0[0], value: $0[1]) }
             try verifyResponse(secretKey: s("secret_key"), clientId: s("sent_client_id"), requestId: s("sent_request_id"), requestTarget: s("request_target"), headersReceived: headers, body: body(inp["body"])!, withDigest: inp["with_digest"] as! Bool)
         case "format_timestamp":
-            XCTAssertEqual(formatTimestamp(unixSeconds: (inp["unix"] as! NSNumber).int64Value), expect["text"] as? String, id)
+            XCTAssertEqual(try formatTimestamp(unixSeconds: (inp["unix"] as! NSNumber).int64Value), expect["text"] as? String, id)
         case "cancel_support":
             XCTAssertEqual(cancelSupport(paymentMethodType: s("payment_method_type")), expect["support"] as? String, id)
         case "client_config":

@@ -28,39 +28,35 @@ impl Environment {
         match name.to_ascii_lowercase().as_str() {
             "sandbox" => Ok(Self::Sandbox),
             "production" | "prod" | "live" => Ok(Self::Production),
-            other => Err(Error::config_field(
-                "environment",
-                format!("unknown environment {other:?}: use \"sandbox\" or \"production\""),
-            )),
+            // Not echoed: whatever was passed (an environment map, a secret) could end up in logs.
+            _ => Err(Error::config_field("environment", "unknown environment: use \"sandbox\" or \"production\"")),
         }
     }
 }
 
-/// Checks a custom base URL and returns it without a trailing slash.
+/// Checks a custom base URL and returns it without a trailing slash. Errors never echo the
+/// URL: it may carry credentials, or be a secret passed in the wrong place.
 ///
 /// Any `https` URL is accepted; `http` only for loopback hosts (`localhost`, 127.0.0.0/8,
 /// `::1`), so a typo can never send signed requests in clear text over a network. A path,
 /// query or fragment is refused: the signed Request-Target is the operation's path alone.
 pub(crate) fn check_base_url(raw: &str) -> Result<String, Error> {
-    let url = reqwest::Url::parse(raw)
-        .map_err(|e| Error::config_field("base_url", format!("base_url {raw:?} is not a URL: {e}")))?;
-    let host =
-        url.host_str().ok_or_else(|| Error::config_field("base_url", format!("base_url {raw:?} has no host")))?;
+    let url =
+        reqwest::Url::parse(raw).map_err(|e| Error::config_field("base_url", format!("base_url is not a URL: {e}")))?;
+    let host = url.host_str().ok_or_else(|| Error::config_field("base_url", "base_url has no host"))?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(host) => {}
         "http" => {
             return Err(Error::config_field(
                 "base_url",
-                format!(
-                    "base_url {raw:?} uses http for a non-loopback host; use https (http is allowed only for localhost/127.0.0.1/::1 test servers)"
-                ),
+                "base_url uses http for a non-loopback host; use https (http is allowed only for localhost/127.0.0.1/::1 test servers)",
             ));
         }
-        other => {
+        _ => {
             return Err(Error::config_field(
                 "base_url",
-                format!("base_url scheme {other:?} is not supported; use https"),
+                "base_url must be an https URL (http only for a loopback test server)",
             ));
         }
     }

@@ -134,3 +134,49 @@ impl ClientOptions {
         self.build("settings-check", "settings-check-key", UserAgent::default()).map(|c| c.settings())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_from_json_text_are_strict_and_bounded() {
+        let o = ClientOptions::from_json(r#"{"timeout_ms":5000,"environment":"production"}"#).expect("valid");
+        assert_eq!((o.timeout_ms, o.environment.as_deref()), (Some(5000), Some("production")));
+        let proxy = format!(r#"{{"proxy":"http://{}"}}"#, "a".repeat(2000));
+        assert!(ClientOptions::from_json(&proxy).is_ok(), "a few KiB of options are fine");
+        let huge = format!(r#"{{"proxy":"http://{}"}}"#, "a".repeat(64 * 1024));
+        let e = ClientOptions::from_json(&huge).expect_err("too large");
+        assert_eq!((e.code(), e.field()), (crate::ErrorCode::ConfigError, Some("options")));
+        assert_eq!(ClientOptions::from_json(r#"{"timeout":1}"#).expect_err("unknown").field(), Some("options"));
+        assert_eq!(
+            ClientOptions::from_json(r#"{"max_retries":-1}"#).expect_err("negative").field(),
+            Some("max_retries")
+        );
+    }
+
+    #[test]
+    fn every_option_reaches_the_settings() {
+        let o = ClientOptions {
+            environment: Some("production".into()),
+            timeout_ms: Some(1000),
+            connect_timeout_ms: Some(2000),
+            max_retries: Some(1),
+            initial_backoff_ms: Some(10),
+            max_backoff_ms: Some(20),
+            deadline_ms: Some(3000),
+            max_response_bytes: Some(4096),
+            proxy: Some("http://127.0.0.1:3128".into()),
+            verify_response_signatures: Some(true),
+            ..Default::default()
+        };
+        let s = o.resolve().expect("valid");
+        assert_eq!(s.base_url, "https://api.doku.com");
+        assert_eq!((s.timeout_ms, s.connect_timeout_ms, s.max_retries), (1000, 2000, 1));
+        assert_eq!((s.initial_backoff_ms, s.max_backoff_ms, s.deadline_ms, s.max_response_bytes), (10, 20, 3000, 4096));
+        assert_eq!((s.proxy.as_deref(), s.verify_response_signatures), (Some("http://127.0.0.1:3128"), true));
+        // Only the maximum backoff given: the initial one keeps its default when it still fits.
+        let only_max = ClientOptions { max_backoff_ms: Some(8000), ..Default::default() }.resolve().expect("valid");
+        assert_eq!((only_max.initial_backoff_ms, only_max.max_backoff_ms), (500, 8000));
+    }
+}

@@ -68,7 +68,11 @@ fn failure(e: &reqwest::Error) -> Failure {
     } else {
         AttemptOutcome::ConnectionLost
     };
-    let mut detail = e.to_string();
+    // Without the URL: its path holds the caller's invoice number, and errors end up in logs.
+    let mut detail = match e.url() {
+        Some(url) => e.to_string().replace(&format!(" for url ({url})"), ""),
+        None => e.to_string(),
+    };
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         detail.push_str(": ");

@@ -163,12 +163,21 @@ impl CreateCheckoutRequest {
     /// Reads a request from a binding's JSON object (snake_case keys): unknown keys and
     /// wrong types are `invalid_input` naming the field; nothing is coerced.
     pub fn from_json_value(value: Value) -> Result<Self, Error> {
+        // serde reads a struct from an array by position; a customer or line item must be an object.
+        let items = value["line_items"].as_array().map_or(&[][..], Vec::as_slice);
+        if value["customer"].is_array() || items.iter().any(|i| !i.is_object()) {
+            let field = if value["customer"].is_array() { "customer" } else { "line_items" };
+            return Err(Error::invalid_input(field, format!("each {field} entry must be a JSON object")));
+        }
         crate::strict_json::deserialize(value, FIELDS, "request", Error::invalid_input)
     }
 
     /// [`CreateCheckoutRequest::from_json_value`] from JSON text (at most 256 KiB).
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        crate::strict_json::from_str(text, MAX_REQUEST_JSON, FIELDS, "request", Error::invalid_input)
+        let request =
+            Self::from_json_value(crate::strict_json::parse(text, MAX_REQUEST_JSON, "request", Error::invalid_input)?)?;
+        crate::strict_json::exact_integers(text, "request", Error::invalid_input)?;
+        Ok(request)
     }
 
     /// Checks every field; the error names the first bad one.
@@ -392,6 +401,44 @@ mod tests {
         let good = CreateCheckoutRequest { extra: Some(JsonObject::parse(r#"{"a":1}"#)), ..req() };
         assert_eq!(good.extra.as_ref().map(|e| e.fields().len()), Some(1));
         assert!(good.validate().is_ok());
+    }
+
+    #[test]
+    fn requests_from_json_are_strict_and_name_the_field() {
+        let r = CreateCheckoutRequest::from_json(
+            r#"{"invoice_number":"INV-1","amount":20000,"customer":{"name":"Budi"},"extra":{"order":{"language":"EN"}}}"#,
+        )
+        .expect("valid");
+        assert_eq!((r.invoice_number.as_str(), r.amount), ("INV-1", 20000));
+        assert_eq!(r.customer.and_then(|c| c.name).as_deref(), Some("Budi"));
+        assert_eq!(r.extra.map(|e| e.fields()["order"]["language"].clone()), Some(json!("EN")));
+        let field = |text: &str| CreateCheckoutRequest::from_json(text).expect_err(text).field().map(str::to_owned);
+        assert_eq!(field(r#"{"invoice_number":"I","amount":1.5}"#).as_deref(), Some("amount"));
+        assert_eq!(field(r#"{"invoice_number":"I","amount":1,"colour":"red"}"#).as_deref(), Some("request"));
+        assert_eq!(
+            field(r#"{"invoice_number":"I","amount":1,"line_items":[{"name":"A","price":1,"quantity":-1}]}"#)
+                .as_deref(),
+            Some("line_items")
+        );
+        assert_eq!(field("[]").as_deref(), Some("request"));
+        assert_eq!(field(r#"{"invoice_number":"I","amount":1,"customer":["a","b"]}"#).as_deref(), Some("customer"));
+        assert_eq!(
+            field(r#"{"invoice_number":"I","amount":1,"line_items":[["A",1,1]]}"#).as_deref(),
+            Some("line_items")
+        );
+        let long = format!(r#"{{"invoice_number":"{}","amount":1}}"#, "x".repeat(MAX_REQUEST_JSON));
+        assert!(CreateCheckoutRequest::from_json(&long).expect_err("long").message().contains("larger than"));
+        let value = json!({"invoice_number": "INV-2", "amount": 5});
+        assert_eq!(CreateCheckoutRequest::from_json_value(value).expect("valid").amount, 5);
+    }
+
+    #[test]
+    fn extra_text_is_bounded() {
+        // 256 KiB, written out: the constant itself is what this checks.
+        let fits = format!(r#"{{"a":"{}"}}"#, "x".repeat(262_144 - 8));
+        assert!(JsonObject::parse(&fits).refused.is_none());
+        let over = format!(r#"{{"a":"{}"}}"#, "x".repeat(262_144));
+        assert!(JsonObject::parse(&over).refused.is_some());
     }
 
     #[test]

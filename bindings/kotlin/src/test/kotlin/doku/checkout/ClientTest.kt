@@ -60,6 +60,8 @@ class ClientTest {
         assertFalse(request.toString().contains(secret))
         val injected = assertThrows<DokuException.InvalidInput> { signer.sign(request.copy(requestId = "r\r\nX-Evil: 1")) }
         assertEquals("request_id", injected.details().field)
+        val year = assertThrows<DokuException.InvalidInput> { formatTimestamp(Long.MAX_VALUE) } // never a five-digit year
+        assertEquals("timestamp", year.details().field)
         val bad = assertThrows<DokuException.ConfigException> { DokuClient("MCH-KT", secret, ClientOptions(maxRetries = 11u)) }
         assertEquals("max_retries", bad.details().field)
     }
