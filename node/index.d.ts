@@ -41,14 +41,26 @@ export interface VerifyNotificationInput {
   body: Body
   /** The path of your notification URL, e.g. `/payments/notifications`. */
   notificationPath: string
-  /** Seconds; off by default because DOKU retries a notification for up to 12 hours. */
+  /** The replay window in seconds, either direction; default 86400 (DOKU retries for up to 12 hours). */
   tolerance?: number
   /** "Now" for the tolerance check (tests). */
   now?: Date | number
 }
 
 /** Verifies a DOKU HTTP Notification and returns its parsed JSON body; throws `SignatureVerificationError`. */
-export function verifyNotification<T = any>(input: VerifyNotificationInput): T
+/** A verified notification body: the fields DOKU documents, and any it adds later. */
+export interface DokuNotification {
+  service?: { id?: string; [key: string]: unknown }
+  acquirer?: { id?: string; name?: string; [key: string]: unknown }
+  channel?: { id?: string; [key: string]: unknown }
+  order?: { invoice_number?: string; amount?: number | string; [key: string]: unknown }
+  transaction?: { status?: string; date?: string; original_request_id?: string; [key: string]: unknown }
+  customer?: Record<string, unknown>
+  virtual_account_info?: Record<string, unknown>
+  [key: string]: unknown
+}
+
+export function verifyNotification<T = DokuNotification>(input: VerifyNotificationInput): T
 
 export interface VerifyResponseInput {
   secretKey: string

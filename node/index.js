@@ -133,8 +133,8 @@ function seconds(value, field) {
 
 /**
  * Verifies a DOKU HTTP Notification and returns the parsed JSON body.
- * `body` must be the raw bytes received. Tolerance (seconds) is off by default because
- * DOKU retries notifications for up to 12 hours with their original timestamp.
+ * `body` must be the raw bytes received. `tolerance` (seconds) is the replay window in either
+ * direction: 24 hours by default, twice DOKU's last retry (12 hours, original timestamp).
  */
 function verifyNotification({ secretKey, headers, body, notificationPath, tolerance, now } = {}) {
   const raw = toBuffer(body)

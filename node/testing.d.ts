@@ -18,10 +18,21 @@ export interface MockRequest {
 
 export type FaultKind = 'delay' | 'delay_after' | 'reset_before' | 'reset_after' | 'status' | 'malformed_json' | 'bad_response_signature'
 
+/** The headers DOKU would send with `body` (a test helper for your notification endpoint). */
+export function signNotification(input: {
+  secretKey: string
+  clientId: string
+  body: Uint8Array | string
+  notificationPath: string
+  requestId?: string
+  timestamp?: Date | string
+}): { 'Client-Id': string; 'Request-Id': string; 'Request-Timestamp': string; Signature: string }
+
 export class MockServer {
   static start(options?: { clientId?: string; secretKey?: string; port?: number }): Promise<MockServer>
   readonly url: string
   readonly clientId: string
+  readonly secretKey: string
   addOrder(invoiceNumber: string, options: { originalRequestId: string; amount?: number; paymentMethod?: string | null; state?: 'PENDING' | 'PAID' | 'EXPIRED' | 'CANCELLED' }): void
   setup(spec: { orders?: object[]; faults?: object[] }): void
   markPaid(invoiceNumber: string): void

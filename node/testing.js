@@ -2,7 +2,8 @@
 // doku-checkout/testing: the DOKU emulator in-process, for your own tests.
 
 const native = require('./native/index.js')
-const { toDokuError } = require('./errors.js')
+const { toDokuError, invalidInput } = require('./errors.js')
+const { formatTimestamp } = require('./index.js')
 
 const DEFAULT_CLIENT_ID = 'MCH-TEST-0001'
 const DEFAULT_SECRET_KEY = 'SK-TEST-0123456789'
@@ -15,17 +16,30 @@ function call(fn) {
   }
 }
 
+/**
+ * The headers DOKU would send with `body` to `notificationPath`, signed with `secretKey`: pass
+ * them to supertest or fetch to test your own notification endpoint. `requestId` defaults to
+ * a new UUID, `timestamp` (a Date or DOKU's text form) to now.
+ */
+function signNotification({ secretKey, clientId, body, notificationPath, requestId, timestamp } = {}) {
+  const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.isBuffer(body) ? body : body instanceof Uint8Array ? Buffer.from(body) : undefined
+  if (raw === undefined) throw invalidInput('body', 'body must be a Buffer, Uint8Array or string')
+  const ts = timestamp instanceof Date ? formatTimestamp(timestamp) : timestamp
+  return Object.fromEntries(call(() => native.nativeSignNotification(secretKey, clientId, raw, notificationPath, requestId ?? undefined, ts ?? undefined)))
+}
+
 /** The DOKU Checkout emulator on a free 127.0.0.1 port. */
 class MockServer {
-  constructor(server, clientId) {
+  constructor(server, clientId, secretKey) {
     this._native = server
     this.clientId = clientId
+    this.secretKey = secretKey
     this.url = server.url
   }
 
   /** Starts an emulator: `await MockServer.start({ clientId, secretKey, port })`. */
   static async start({ clientId = DEFAULT_CLIENT_ID, secretKey = DEFAULT_SECRET_KEY, port = 0 } = {}) {
-    return new MockServer(call(() => new native.NativeMockServer(clientId, secretKey, port)), clientId)
+    return new MockServer(call(() => new native.NativeMockServer(clientId, secretKey, port)), clientId, secretKey)
   }
 
   /** Adds an order as if a checkout had been created with `originalRequestId`. */
@@ -88,4 +102,4 @@ class MockServer {
   }
 }
 
-module.exports = { MockServer, DEFAULT_CLIENT_ID, DEFAULT_SECRET_KEY }
+module.exports = { MockServer, DEFAULT_CLIENT_ID, DEFAULT_SECRET_KEY, signNotification }

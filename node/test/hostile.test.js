@@ -123,3 +123,15 @@ test('every public function, every argument, every hostile value: typed errors o
   }
   assert.ok(tried > 600, `${tried}`)
 })
+
+test('signNotification gives the headers DOKU would send; the default window refuses a replay', () => {
+  const { signNotification } = require('../testing')
+  const body = Buffer.from('{"transaction":{"status":"SUCCESS"}}')
+  const headers = signNotification({ secretKey: SECRET, clientId: 'MCH-1', body, notificationPath: '/hooks/doku', requestId: 'n-1' })
+  assert.deepEqual(Object.keys(headers), ['Client-Id', 'Request-Id', 'Request-Timestamp', 'Signature'])
+  assert.deepEqual(dc.verifyNotification({ secretKey: SECRET, headers, body, notificationPath: '/hooks/doku' }), JSON.parse(body))
+  const old = signNotification({ secretKey: SECRET, clientId: 'MCH-1', body, notificationPath: '/hooks/doku', timestamp: new Date(Date.UTC(2020, 7, 11)) })
+  refused(() => dc.verifyNotification({ secretKey: SECRET, headers: old, body, notificationPath: '/hooks/doku' }), dc.SignatureVerificationError)
+  assert.ok(dc.verifyNotification({ secretKey: SECRET, headers: old, body, notificationPath: '/hooks/doku', now: new Date(Date.UTC(2020, 7, 11, 1)) }))
+  refused(() => signNotification({ secretKey: SECRET, clientId: 'MCH-1', body: { parsed: true }, notificationPath: '/n' }), dc.InvalidInputError, 'body')
+})

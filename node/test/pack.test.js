@@ -18,9 +18,9 @@ test('npm pack → npm install into an empty folder → require and import', () 
   execFileSync(npm, ['install', '--offline', '--no-audit', '--no-fund', path.join(work, tarball)], { cwd: app, stdio: 'pipe' })
   const sign = "signRequest({ clientId: 'MCH-0001-10791114622547', secretKey: 'SK-TEST-ONLY-0123456789', requestId: 'd895fb53-479c-4f77-a76a-ab81b40d77cb', timestamp: '2020-08-11T08:45:42Z', requestTarget: '/orders/v1/status/INV-123123-12313' })"
   const expected = 'HMACSHA256=i0P1zaM2J+dMqTB3+KLiq2ZT88tjbVBZPKPDlHBM8dg='
-  const cjs = execFileSync(process.execPath, ['-e', `const { signRequest } = require('doku-checkout'); process.stdout.write(${sign})`], { cwd: app, encoding: 'utf8' })
+  const cjs = execFileSync(process.execPath, ['-e', `const { signRequest } = require('doku-checkout'); require('doku-checkout/express').dokuNotification({ secretKey: 'k' }); process.stdout.write(${sign})`], { cwd: app, encoding: 'utf8' })
   assert.equal(cjs, expected)
-  const esm = execFileSync(process.execPath, ['--input-type=module', '-e', `import { signRequest } from 'doku-checkout'; import { MockServer } from 'doku-checkout/testing'; const d = await MockServer.start(); await d.close(); process.stdout.write(${sign})`], { cwd: app, encoding: 'utf8' })
+  const esm = execFileSync(process.execPath, ['--input-type=module', '-e', `import { signRequest } from 'doku-checkout'; import { MockServer, signNotification } from 'doku-checkout/testing'; import { dokuNotification } from 'doku-checkout/express'; dokuNotification({ secretKey: 'k' }); signNotification({ secretKey: 'k', clientId: 'c', body: '{}', notificationPath: '/n' }); const d = await MockServer.start(); await d.close(); process.stdout.write(${sign})`], { cwd: app, encoding: 'utf8' })
   assert.equal(esm, expected)
   fs.rmSync(work, { recursive: true, force: true })
 })

@@ -26,8 +26,24 @@ from ._native import (
     signing_string,
     verify_response,
 )
-from .errors import *  # noqa: F401,F403
-from .errors import InvalidInputError
+from .errors import (
+    ERROR_CLASSES,
+    AuthenticationError,
+    ConfigurationError,
+    DokuError,
+    DuplicateRequestError,
+    InvalidInputError,
+    InvalidRequestError,
+    InvalidResponseError,
+    NetworkError,
+    OrderNotCancellableError,
+    OrderNotFoundError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServerError,
+    SignatureVerificationError,
+)
+from .notification import DokuNotification
 
 __version__ = _native.__version__
 
@@ -53,7 +69,24 @@ __all__ = [
     "signing_string",
     "verify_notification",
     "verify_response",
-] + list(__import__("doku_checkout.errors", fromlist=["__all__"]).__all__)
+    "DokuNotification",
+    # errors (doku_checkout.errors)
+    "DokuError",
+    "InvalidInputError",
+    "AuthenticationError",
+    "OrderNotFoundError",
+    "OrderNotCancellableError",
+    "InvalidRequestError",
+    "DuplicateRequestError",
+    "RateLimitError",
+    "ServerError",
+    "NetworkError",
+    "RequestTimeoutError",
+    "InvalidResponseError",
+    "SignatureVerificationError",
+    "ConfigurationError",
+    "ERROR_CLASSES",
+]
 
 Body = Union[bytes, bytearray, str]
 
@@ -93,13 +126,14 @@ def verify_notification(
     notification_path: str,
     tolerance: Optional[Union[int, float, _dt.timedelta]] = None,
     now: Optional[Union[_dt.datetime, int, float]] = None,
-) -> dict:
-    """Verify a DOKU HTTP Notification and return its JSON body as a dict.
+) -> DokuNotification:
+    """Verify a DOKU HTTP Notification and return its JSON body (a ``DokuNotification``).
 
     ``headers`` may be any mapping, including Django's ``request.headers`` or
     ``request.META``; ``body`` must be the raw bytes received (``request.body``), never
-    re-serialised JSON. ``tolerance`` (seconds) is off by default because DOKU retries a
-    notification for up to 12 hours with its original timestamp.
+    re-serialised JSON. ``tolerance`` (seconds, or a ``timedelta``) is the replay window in
+    either direction: 24 hours by default, twice DOKU's last retry (12 hours after the first
+    attempt, with the original timestamp).
     Raises ``SignatureVerificationError`` (see its ``reason``) when it does not verify.
     """
     if isinstance(body, (dict, list)):
@@ -118,4 +152,5 @@ def verify_notification(
     _native.verify_notification_raw(
         secret_key=secret_key, headers=headers, body=body, notification_path=notification_path, tolerance=tol, now=when
     )
-    return _json.loads(body)
+    parsed: DokuNotification = _json.loads(body)
+    return parsed

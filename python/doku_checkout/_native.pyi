@@ -21,6 +21,7 @@ __all__ = [
     "new_request_id",
     "runtime_started",
     "sign_request",
+    "sign_notification",
     "signing_string",
     "verify_notification_raw",
     "verify_response",
@@ -61,6 +62,15 @@ def verify_response(
     with_digest: bool = True,
 ) -> None: ...
 def cancel_support(payment_method_type: str) -> str: ...
+def sign_notification(
+    *,
+    secret_key: str,
+    client_id: str,
+    body: _Body,
+    notification_path: str,
+    request_id: Optional[str] = None,
+    timestamp: Optional[str] = None,
+) -> List[Tuple[str, str]]: ...
 def runtime_started() -> bool: ...
 
 # The core's types, written once for Client and AsyncClient. Names and defaults are the

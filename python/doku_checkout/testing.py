@@ -13,14 +13,42 @@ installed) yields a fresh ``MockServer`` for each test.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Union
+
+import datetime as _dt
 
 from ._native import NativeMockServer
+from ._native import sign_notification as _sign_notification
 
-__all__ = ["MockServer", "doku_mock"]
+__all__ = ["MockServer", "doku_mock", "sign_notification"]
 
 DEFAULT_CLIENT_ID = "MCH-TEST-0001"
 DEFAULT_SECRET_KEY = "SK-TEST-0123456789"
+
+
+def sign_notification(
+    *,
+    secret_key: str,
+    client_id: str,
+    body: Union[bytes, str],
+    notification_path: str,
+    request_id: Optional[str] = None,
+    timestamp: Optional[Union[_dt.datetime, str]] = None,
+) -> Dict[str, str]:
+    """The headers DOKU would send with ``body`` to ``notification_path``, signed with
+    ``secret_key``: pass them to Django's test client (``headers=``) or any HTTP client to
+    test your notification endpoint. ``request_id`` defaults to a new UUID and ``timestamp``
+    (an aware datetime or DOKU's text form) to now.
+    """
+    if isinstance(timestamp, _dt.datetime):
+        from . import format_timestamp
+
+        timestamp = format_timestamp(timestamp)
+    pairs = _sign_notification(
+        secret_key=secret_key, client_id=client_id, body=body, notification_path=notification_path,
+        request_id=request_id, timestamp=timestamp,
+    )
+    return dict(pairs)
 
 
 class MockServer:
@@ -33,6 +61,7 @@ class MockServer:
 
     def __init__(self, client_id: str = DEFAULT_CLIENT_ID, secret_key: str = DEFAULT_SECRET_KEY, *, port: int = 0) -> None:
         self.client_id = client_id
+        self.secret_key = secret_key
         self._native = NativeMockServer(client_id, secret_key, port)
         self.url: str = self._native.url
 

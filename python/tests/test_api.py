@@ -31,12 +31,17 @@ def test_verify_notification_with_django_meta_and_parsed_body_refused():
     body = b'{"order":{"invoice_number":"INV-1"},"uuid":2225241122231523678107192241243041817037}'
     sig = dc.sign_request(client_id="MCH-1", secret_key=SECRET, request_id="n-1", timestamp="2020-08-11T08:45:42Z", request_target="/hook", body=body)
     meta = {"HTTP_CLIENT_ID": "MCH-1", "HTTP_REQUEST_ID": "n-1", "HTTP_REQUEST_TIMESTAMP": "2020-08-11T08:45:42Z", "HTTP_SIGNATURE": sig, "wsgi.input": object(), "CONTENT_LENGTH": "10"}
-    parsed = dc.verify_notification(secret_key=SECRET, headers=meta, body=body, notification_path="/hook")
+    sent = dt.datetime(2020, 8, 11, 8, 45, 42, tzinfo=dt.timezone.utc)
+    parsed = dc.verify_notification(secret_key=SECRET, headers=meta, body=body, notification_path="/hook", now=sent)
     assert parsed["uuid"] == 2225241122231523678107192241243041817037  # exact, not a float
     with pytest.raises(dc.InvalidInputError):
-        dc.verify_notification(secret_key=SECRET, headers=meta, body=parsed, notification_path="/hook")
+        dc.verify_notification(secret_key=SECRET, headers=meta, body=parsed, notification_path="/hook", now=sent)
     with pytest.raises(dc.SignatureVerificationError) as info:
-        dc.verify_notification(secret_key=SECRET, headers=meta, body=body, notification_path="/hook", tolerance=dt.timedelta(minutes=5))
+        later = sent + dt.timedelta(hours=1)
+        dc.verify_notification(secret_key=SECRET, headers=meta, body=body, notification_path="/hook", tolerance=dt.timedelta(minutes=5), now=later)
+    assert info.value.reason == "timestamp_out_of_tolerance"
+    with pytest.raises(dc.SignatureVerificationError) as info:  # replay protection is on by default (24 h)
+        dc.verify_notification(secret_key=SECRET, headers=meta, body=body, notification_path="/hook")
     assert info.value.reason == "timestamp_out_of_tolerance"
 
 

@@ -9,6 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "djangoapp.settings")
 django.setup()
 
 from django.test import Client as DjangoClient  # noqa: E402
+from django.test import override_settings  # noqa: E402
 
 import doku_checkout as dc  # noqa: E402
 from djangoapp import urls  # noqa: E402
@@ -49,7 +50,73 @@ def test_forged_notification_gets_401(case):
     response = DjangoClient().post("/payments/notifications", data=body, content_type="application/json", **headers)
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "invalid_signature"
+    assert set(response.json()["error"]) == {"code", "reason"}, "a short reason only, no details"
     assert urls.RECEIVED == []
+
+
+from doku_checkout.testing import sign_notification  # noqa: E402
+
+
+def post(path, body=BODY, *, secret=SECRET, client_id="MCH-TEST-0001", signed_path=None, **kw):
+    headers = sign_notification(secret_key=secret, client_id=client_id, body=body, notification_path=signed_path or path, **kw)
+    # enforce_csrf_checks: the decorator alone must make the view CSRF-exempt (DOKU sends no token).
+    return DjangoClient(enforce_csrf_checks=True).post(path, data=body, content_type="application/json", headers=headers)
+
+
+def test_bare_decorator_csrf_exempt_with_the_test_helper():
+    urls.RECEIVED.clear()
+    assert post("/payments/notifications").status_code == 200
+    assert urls.RECEIVED == [json.loads(BODY)]
+
+
+def test_only_post_is_allowed():
+    response = DjangoClient().get("/payments/notifications")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+
+
+def test_async_views_are_awaited():
+    urls.RECEIVED.clear()
+    assert post("/async/notifications").status_code == 200
+    assert urls.RECEIVED == [json.loads(BODY)]
+    assert post("/async/notifications", secret="SK-ATTACKER").status_code == 401
+
+
+def test_one_secret_per_client_id():
+    urls.RECEIVED.clear()
+    assert post("/tenants/notifications", secret="SK-TENANT-A-0123", client_id="MCH-A").status_code == 200
+    assert post("/tenants/notifications", secret="SK-TENANT-B-0123", client_id="MCH-B").status_code == 200
+    crossed = post("/tenants/notifications", secret="SK-TENANT-A-0123", client_id="MCH-B")
+    assert crossed.status_code == 401
+    unknown = post("/tenants/notifications", secret="SK-TENANT-A-0123", client_id="MCH-Z")
+    assert unknown.status_code == 401 and unknown.json()["error"]["reason"] == "unknown_client_id"
+    assert len(urls.RECEIVED) == 2
+
+
+def test_notification_path_and_tolerance_options():
+    # Behind a proxy DOKU calls /public/doku, which Django sees as /internal/doku.
+    assert post("/internal/doku", signed_path="/public/doku").status_code == 200
+    assert post("/internal/doku").status_code == 401
+    old = __import__("datetime").datetime.now(__import__("datetime").timezone.utc) - __import__("datetime").timedelta(minutes=10)
+    stale = post("/internal/doku", signed_path="/public/doku", timestamp=old)
+    assert stale.status_code == 401 and stale.json()["error"]["reason"] == "timestamp_out_of_tolerance"
+
+
+def test_replays_are_refused_by_default():
+    old = __import__("datetime").datetime(2020, 8, 11, 8, 45, 42, tzinfo=__import__("datetime").timezone.utc)
+    response = post("/payments/notifications", timestamp=old)
+    assert response.status_code == 401 and response.json()["error"]["reason"] == "timestamp_out_of_tolerance"
+
+
+@pytest.mark.parametrize("secret", [None, "", "   "])
+def test_a_missing_secret_is_improperly_configured_and_the_system_check_says_so(secret):
+    from django.core.checks import run_checks
+    from django.core.exceptions import ImproperlyConfigured
+
+    with override_settings(DOKU_SECRET_KEY=secret):
+        with pytest.raises(ImproperlyConfigured):
+            post("/payments/notifications")
+        assert [m.id for m in run_checks()] == ["doku_checkout.E001"]
+    assert run_checks() == []
 
 
 def test_the_emulator_delivers_a_notification_to_a_live_server():

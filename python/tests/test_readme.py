@@ -16,7 +16,7 @@ def python_blocks():
 
 
 def test_there_are_examples():
-    assert len(python_blocks()) == 3
+    assert len(python_blocks()) == 4
 
 
 def test_cancel_and_status_example(capsys):
@@ -24,27 +24,31 @@ def test_cancel_and_status_example(capsys):
     assert "order_not_cancellable 400 ['ORDER ALREADY PAID'] False" in capsys.readouterr().out
 
 
-def test_django_example():
+def test_django_example_and_its_test_exactly_as_printed():
     django = pytest.importorskip("django")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "djangoapp.settings")
     django.setup()
-    from django.test import RequestFactory
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import clear_url_caches, path
 
-    import doku_checkout as dc
+    from djangoapp import urls
 
-    ns = {}
-    exec(compile(python_blocks()[1], "README-python-1", "exec"), ns)
-    body = json.dumps({"transaction": {"status": "SUCCESS"}}).encode()
-    ts = "2030-01-01T00:00:00Z"
-    sig = dc.sign_request(client_id="MCH-1", secret_key="SK-TEST-0123456789", request_id="n-1", timestamp=ts, request_target="/hooks/doku", body=body)
-    headers = {"HTTP_CLIENT_ID": "MCH-1", "HTTP_REQUEST_ID": "n-1", "HTTP_REQUEST_TIMESTAMP": ts, "HTTP_SIGNATURE": sig}
-    ok = ns["doku_webhook"](RequestFactory().post("/hooks/doku", data=body, content_type="application/json", **headers))
-    assert ok.status_code == 200
-    forged = ns["doku_webhook"](RequestFactory().post("/hooks/doku", data=body + b" ", content_type="application/json", **headers))
-    assert forged.status_code == 401
+    view = {"__name__": "readme"}
+    exec(compile(python_blocks()[1], "README-python-1", "exec"), view)
+    urls.urlpatterns.append(path("hooks/doku", view["doku_webhook"]))
+    clear_url_caches()
+    try:
+        test = {}
+        exec(compile(python_blocks()[2], "README-python-2", "exec"), test)
+        test["test_paid_notification"](settings)  # the README's own test of the README's view
+        assert Client().post("/hooks/doku", data=b"{}", content_type="application/json").status_code == 401
+    finally:
+        urls.urlpatterns.pop()
+        clear_url_caches()
 
 
 def test_pytest_fixture_example(doku_mock):
     ns = {}
-    exec(compile(python_blocks()[2], "README-python-2", "exec"), ns)
+    exec(compile(python_blocks()[3], "README-python-3", "exec"), ns)
     ns["test_cancel_unpaid_order"](doku_mock)

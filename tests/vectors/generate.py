@@ -151,6 +151,9 @@ def headers_for(signature, request_id="479b663f-5c9d-400d-8e80-3e548a8f7639", na
 
 
 def notif_case(cid, comment, headers, body, expect, path="/payments/notifications", tolerance=None, now=None, secret=SECRET):
+    # Every case is judged at a given moment: a minute after sending unless it says otherwise
+    # (replay protection is on by default, so "now" always matters).
+    now = TS_UNIX + 60 if now is None else now
     return {"id": cid, "comment": comment, "input": {"secret_key": secret, "headers": headers, "body": body_spec(body), "notification_path": path, "tolerance_seconds": tolerance, "now": now}, "expect": expect}
 
 
@@ -180,7 +183,9 @@ def notifications():
         notif_case("non-ascii-body", "UTF-8 body verified over its raw bytes", headers_for(utf8_sig), utf8_body, {"valid": True, "body_sha256": hashlib.sha256(utf8_body).hexdigest(), "request_id": rid}),
         notif_case("within-tolerance-old", "300 s old with a 300 s tolerance", headers_for(good), V3_BODY, valid, tolerance=300, now=TS_UNIX + 300),
         notif_case("within-tolerance-future", "300 s ahead with a 300 s tolerance", headers_for(good), V3_BODY, valid, tolerance=300, now=TS_UNIX - 300),
-        notif_case("tolerance-off-by-default", "Six years later, no tolerance: DOKU retries for 12 h, so the default does not check", headers_for(good), V3_BODY, valid, now=TS_UNIX + 6 * 365 * 86400),
+        notif_case("default-window-24h-old", "No tolerance given: the default window is 24 h (DOKU retries for 12 h)", headers_for(good), V3_BODY, valid, now=TS_UNIX + 86400),
+        notif_case("default-window-24h-ahead", "The default window holds in both directions", headers_for(good), V3_BODY, valid, now=TS_UNIX - 86400),
+        notif_case("wide-window", "A caller may widen the window: six years with a six-year tolerance", headers_for(good), V3_BODY, valid, tolerance=6 * 365 * 86400, now=TS_UNIX + 6 * 365 * 86400),
         notif_case("matching-digest-header", "A Digest header that matches is accepted", headers_for(good, extra=(("Digest", digest(V3_BODY)),)), V3_BODY, valid),
     ]
     negative = [
@@ -202,11 +207,14 @@ def notifications():
         notif_case("bad-timestamp", "Timestamp not in YYYY-MM-DDTHH:MM:SSZ", headers_for(good, ts="2020-08-11 08:45:42"), V3_BODY, bad("invalid_timestamp")),
         notif_case("too-old", "301 s old with a 300 s tolerance", headers_for(good), V3_BODY, bad("timestamp_out_of_tolerance"), tolerance=300, now=TS_UNIX + 301),
         notif_case("too-far-future", "301 s ahead with a 300 s tolerance", headers_for(good), V3_BODY, bad("timestamp_out_of_tolerance"), tolerance=300, now=TS_UNIX - 301),
+        notif_case("default-window-stale", "Six years later with no tolerance given: a replay, refused by default", headers_for(good), V3_BODY, bad("timestamp_out_of_tolerance"), now=TS_UNIX + 6 * 365 * 86400),
+        notif_case("default-window-25h-old", "One second past the default 24 h window", headers_for(good), V3_BODY, bad("timestamp_out_of_tolerance"), now=TS_UNIX + 86401),
+        notif_case("default-window-25h-ahead", "One second past the window in the future", headers_for(good), V3_BODY, bad("timestamp_out_of_tolerance"), now=TS_UNIX - 86401),
         notif_case("digest-header-mismatch", "A Digest header for other bytes: the body was re-serialised", headers_for(good, extra=(("Digest", digest(pretty)),)), V3_BODY, bad("digest_mismatch")),
         notif_case("valid-signature-empty-body", "Signature verifies over an empty body, but it is not JSON", headers_for(empty_sig), b"", {"error": {"code": "invalid_response", "reason": "body_not_json"}}),
     ]
     return write("notifications.json", {
-        "description": "verify_notification: received headers (name/value pairs in any spelling), raw body, notification path, optional tolerance and now (unix seconds) to the parsed body or an invalid_signature reason.",
+        "description": "verify_notification: received headers (name/value pairs in any spelling), raw body, notification path, tolerance (null: the default 24 h) and now (unix seconds) to the parsed body or an invalid_signature reason.",
         "groups": [
             {"name": "valid", "operation": "verify_notification", "cases": positive},
             {"name": "invalid", "operation": "verify_notification", "cases": negative},

@@ -38,7 +38,7 @@ impl NotificationArgs {
 pub(crate) struct VerifyArgs {
     #[command(flatten)]
     notification: NotificationArgs,
-    /// Refuse timestamps more than this many seconds from now (off by default: DOKU retries for 12 h).
+    /// Refuse timestamps more than this many seconds from now (default 86400: DOKU retries for 12 h).
     #[arg(long, value_name = "SECS")]
     tolerance: Option<u64>,
 }

@@ -180,7 +180,13 @@ fn verify_notification_exit_codes() {
             body_file.display().to_string(),
         ]
     };
-    let ok = Command::new(BIN).args(args("/notify")).env("DOKU_SECRET_KEY", SECRET).output().expect("run");
+    // A 2020 notification is a replay by default; a caller may widen the window on purpose.
+    let stale = Command::new(BIN).args(args("/notify")).env("DOKU_SECRET_KEY", SECRET).output().expect("run");
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("timestamp_out_of_tolerance"));
+    let mut wide = args("/notify");
+    wide.extend(["--tolerance".into(), "2000000000".into()]);
+    let ok = Command::new(BIN).args(wide).env("DOKU_SECRET_KEY", SECRET).output().expect("run");
     assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
     let printed: serde_json::Value = serde_json::from_slice(&ok.stdout).expect("json");
     assert_eq!(printed["transaction"]["status"], "SUCCESS");

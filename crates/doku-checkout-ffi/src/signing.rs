@@ -122,8 +122,8 @@ fn headers(pairs: Vec<HeaderPair>) -> ReceivedHeaders {
     ReceivedHeaders::new(pairs.into_iter().map(|p| (p.name, p.value)))
 }
 
-/// Verifies a DOKU HTTP Notification over its raw body. Tolerance (seconds) is off when
-/// null, because DOKU retries notifications for up to 12 hours.
+/// Verifies a DOKU HTTP Notification over its raw body. `tolerance_seconds` is the replay
+/// window either way; null is the default 24 h (DOKU retries for up to 12 hours).
 #[uniffi::export]
 pub fn verify_notification(
     secret_key: String,
@@ -167,6 +167,30 @@ pub fn verify_response(
         &body,
         with_digest,
     )?)
+}
+
+/// The headers DOKU would send with `body` to `notification_path`, for testing your own
+/// notification endpoint. `request_id` defaults to a new UUID, `timestamp` (ISO) to now.
+#[uniffi::export(default(request_id = None, timestamp = None))]
+pub fn sign_notification(
+    secret_key: String,
+    client_id: String,
+    body: Vec<u8>,
+    notification_path: String,
+    request_id: Option<String>,
+    timestamp: Option<String>,
+) -> Result<Vec<HeaderPair>, DokuError> {
+    let secret = SecretKey::new(secret_key)?;
+    let timestamp = timestamp.as_deref().map(Timestamp::parse).transpose()?;
+    let pairs = doku_checkout::sign_notification(
+        &secret,
+        &client_id,
+        &body,
+        &notification_path,
+        request_id.as_deref(),
+        timestamp,
+    )?;
+    Ok(pairs.into_iter().map(|(name, value)| HeaderPair { name, value }).collect())
 }
 
 /// `supported`, `not_supported` or `unknown` for a payment method type (advisory).

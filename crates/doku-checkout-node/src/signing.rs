@@ -114,6 +114,32 @@ pub fn verify_response(
     verify().napi(&env)
 }
 
+/// The headers DOKU would send with `body` (a test helper: `doku-checkout/testing`).
+#[napi(js_name = "nativeSignNotification")]
+pub fn sign_notification(
+    env: Env,
+    secret_key: String,
+    client_id: String,
+    body: Buffer,
+    notification_path: String,
+    request_id: Option<String>,
+    timestamp: Option<String>,
+) -> napi::Result<Vec<Vec<String>>> {
+    let sign = || {
+        let secret = SecretKey::new(secret_key)?;
+        let timestamp = timestamp.as_deref().map(Timestamp::parse).transpose()?;
+        doku_checkout::sign_notification(
+            &secret,
+            &client_id,
+            &body,
+            &notification_path,
+            request_id.as_deref(),
+            timestamp,
+        )
+    };
+    sign().map(|pairs| pairs.into_iter().map(|(n, v)| vec![n, v]).collect()).napi(&env)
+}
+
 #[napi(js_name = "nativeCancelSupport")]
 pub fn cancel_support(payment_method_type: String) -> &'static str {
     doku_checkout::cancel_support(&payment_method_type).as_str()

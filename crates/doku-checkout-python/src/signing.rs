@@ -139,6 +139,31 @@ fn verify_response(
     .py_err()
 }
 
+/// The headers DOKU would send with `body` to `notification_path` (a test helper; the Python
+/// wrapper is `doku_checkout.testing.sign_notification`).
+#[pyfunction]
+#[pyo3(signature = (*, secret_key, client_id, body, notification_path, request_id = None, timestamp = None))]
+fn sign_notification(
+    secret_key: Text,
+    client_id: Text,
+    body: Body,
+    notification_path: Text,
+    request_id: Option<Text>,
+    timestamp: Option<Text>,
+) -> PyResult<Vec<(String, String)>> {
+    let secret = SecretKey::new(&*secret_key).py_err()?;
+    let timestamp = timestamp.map(|t| Timestamp::parse(&t)).transpose().py_err()?;
+    doku_checkout::sign_notification(
+        &secret,
+        &client_id,
+        body.as_bytes(),
+        &notification_path,
+        request_id.as_deref(),
+        timestamp,
+    )
+    .py_err()
+}
+
 /// `"supported"`, `"not_supported"` or `"unknown"` for a payment method type (advisory).
 #[pyfunction]
 fn cancel_support(payment_method_type: Text) -> &'static str {
@@ -154,5 +179,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify_notification_raw, m)?)?;
     m.add_function(wrap_pyfunction!(verify_response, m)?)?;
     m.add_function(wrap_pyfunction!(cancel_support, m)?)?;
+    m.add_function(wrap_pyfunction!(sign_notification, m)?)?;
     Ok(())
 }

@@ -15,6 +15,7 @@ mod request_id;
 pub mod retry;
 mod signing;
 mod strict_json;
+mod test_notification;
 mod timestamp;
 mod user_agent;
 pub mod webhook_check;
@@ -37,9 +38,12 @@ pub use credentials::{ClientId, SecretKey};
 pub use digest::compute_digest;
 pub use error::{Error, ErrorCode, ErrorDetails};
 pub use headers::ReceivedHeaders;
-pub use notification::{VerifiedNotification, VerifyOptions, verify_notification, verify_response};
+pub use notification::{
+    DEFAULT_NOTIFICATION_TOLERANCE_SECONDS, VerifiedNotification, VerifyOptions, verify_notification, verify_response,
+};
 pub use request_id::{MAX_REQUEST_ID_LEN, RequestId, new_request_id};
 pub use signing::{SIGNATURE_PREFIX, SigningInput, sign_request, signing_string};
+pub use test_notification::sign_notification;
 pub use timestamp::{Clock, FixedClock, SystemClock, Timestamp, WIB_OFFSET_SECONDS};
 pub use user_agent::UserAgent;
 

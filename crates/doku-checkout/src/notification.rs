@@ -5,9 +5,10 @@
 //! `Digest` of the **raw body bytes**. Verify before parsing, and pass the raw bytes: JSON
 //! that was parsed and re-serialised hashes differently.
 //!
-//! Timestamp tolerance is **off by default**: DOKU retries an unacknowledged notification
-//! after 30 minutes, 6 hours and 12 hours with the original timestamp, so a window would
-//! reject legitimate retries. Turn it on only if you understand that trade-off.
+//! Replay protection is **on by default**: a notification stamped more than 24 hours from
+//! now, either way, is refused. DOKU retries an unacknowledged notification after 30 minutes,
+//! 6 hours and 12 hours with the original timestamp, so the window is twice the last retry;
+//! pass a wider `tolerance_seconds` to accept older ones.
 
 use crate::credentials::SecretKey;
 use crate::digest::compute_digest;
@@ -16,11 +17,17 @@ use crate::headers::ReceivedHeaders;
 use crate::signing::SigningInput;
 use crate::timestamp::{Clock, SystemClock, Timestamp};
 
+/// The replay window used when none is given: DOKU retries a notification for up to 12 hours
+/// after the first attempt, with its original timestamp; twice that, in either direction,
+/// leaves margin for clock skew while a notification captured last week no longer verifies.
+pub const DEFAULT_NOTIFICATION_TOLERANCE_SECONDS: u64 = 24 * 3600;
+
 /// Options for [`verify_notification`].
 #[derive(Clone, Copy, Debug, Default)]
 pub struct VerifyOptions {
     /// Maximum distance, in seconds, between the notification's timestamp and now, in either
-    /// direction. `None` (the default) disables the check.
+    /// direction. `None` (the default) is [`DEFAULT_NOTIFICATION_TOLERANCE_SECONDS`] (24 h);
+    /// pass a larger window to accept older notifications.
     pub tolerance_seconds: Option<u64>,
     /// "Now" for the tolerance check; `None` uses the system clock.
     pub now: Option<Timestamp>,
@@ -100,7 +107,8 @@ pub fn verify_notification(
         })?;
     check_digest_header(headers, body)?;
     input.verify(secret, signature)?;
-    if let Some(tolerance) = options.tolerance_seconds {
+    {
+        let tolerance = options.tolerance_seconds.unwrap_or(DEFAULT_NOTIFICATION_TOLERANCE_SECONDS);
         let now = options.now.unwrap_or_else(|| SystemClock.now());
         // Positive when the notification was stamped in the past.
         let age = now.unix().saturating_sub(timestamp.unix());
@@ -164,6 +172,11 @@ pub fn verify_response(
 mod tests {
     use super::*;
 
+    /// The reference notifications' own moment (2020-08-11T08:45:42Z), inside the default window.
+    fn at_sending() -> VerifyOptions {
+        VerifyOptions { tolerance_seconds: None, now: Some(Timestamp::from_unix(1_597_135_542)) }
+    }
+
     const V3_BODY: &str = r#"{"service":{"id":"VIRTUAL_ACCOUNT"},"acquirer":{"id":"BCA"},"channel":{"id":"VIRTUAL_ACCOUNT_BCA"},"transaction":{"status":"SUCCESS","date":"2021-01-27T03:24:23Z","original_request_id":"15022aab-444f-4b04-afa8-ddfce89432ec"},"order":{"invoice_number":"INV-20210124-0001","amount":150000}}"#;
 
     fn v3_headers(signature: &str) -> ReceivedHeaders {
@@ -182,15 +195,14 @@ mod tests {
     #[test]
     fn reference_vector_v3() {
         let h = v3_headers("HMACSHA256=QGToWFImcdqd1ZMBQUm2zUIPA5DeF2o1cplE2lUQcak=");
-        let n =
-            verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", VerifyOptions::default())
-                .expect("verifies");
+        let n = verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", at_sending())
+            .expect("verifies");
         assert_eq!(n.body["order"]["amount"], 150000);
         assert_eq!(n.request_id, "479b663f-5c9d-400d-8e80-3e548a8f7639");
     }
 
     #[test]
-    fn tolerance_is_symmetric_and_off_by_default() {
+    fn a_given_tolerance_is_symmetric() {
         let h = v3_headers("HMACSHA256=QGToWFImcdqd1ZMBQUm2zUIPA5DeF2o1cplE2lUQcak=");
         let sent = Timestamp::parse("2020-08-11T08:45:42Z").expect("valid");
         let opts = |now: i64| VerifyOptions {
@@ -230,21 +242,25 @@ mod tests {
     }
 
     #[test]
-    fn tolerance_off_accepts_any_age() {
+    fn the_default_window_is_24_hours_both_ways_and_can_be_widened() {
         let h = v3_headers("HMACSHA256=QGToWFImcdqd1ZMBQUm2zUIPA5DeF2o1cplE2lUQcak=");
-        let opts = VerifyOptions { tolerance_seconds: None, now: Some(Timestamp::from_unix(4_000_000_000)) };
-        assert!(verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", opts).is_ok());
+        let sent = Timestamp::parse("2020-08-11T08:45:42Z").expect("ts").unix();
+        let at = |offset: i64, tolerance: Option<u64>| {
+            let opts = VerifyOptions { tolerance_seconds: tolerance, now: Some(Timestamp::from_unix(sent + offset)) };
+            verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", opts)
+        };
+        for offset in [86_400, -86_400, 0] {
+            assert!(at(offset, None).is_ok(), "{offset}");
+        }
+        for offset in [86_401, -86_401, 4_000_000_000 - sent] {
+            assert_eq!(at(offset, None).expect_err("stale").reason(), Some("timestamp_out_of_tolerance"), "{offset}");
+        }
+        assert!(at(4_000_000_000 - sent, Some(u64::MAX)).is_ok(), "a wider window is the caller's choice");
     }
 
     fn refusal(headers: &[(&str, &str)], body: &[u8], path: &str) -> Error {
-        verify_notification(
-            &key(),
-            &ReceivedHeaders::new(headers.iter().copied()),
-            body,
-            path,
-            VerifyOptions::default(),
-        )
-        .expect_err("refused")
+        verify_notification(&key(), &ReceivedHeaders::new(headers.iter().copied()), body, path, at_sending())
+            .expect_err("refused")
     }
 
     const GOOD: [(&str, &str); 4] = [
@@ -297,13 +313,7 @@ mod tests {
             let mut headers = GOOD.to_vec();
             headers.push(("digest", &value));
             let h = ReceivedHeaders::new(headers.iter().copied());
-            let n = verify_notification(
-                &key(),
-                &h,
-                V3_BODY.as_bytes(),
-                "/payments/notifications",
-                VerifyOptions::default(),
-            );
+            let n = verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", at_sending());
             assert!(n.is_ok(), "{value}: {n:?}");
         }
     }
@@ -311,9 +321,8 @@ mod tests {
     #[test]
     fn the_verified_notification_carries_its_headers() {
         let h = ReceivedHeaders::new(GOOD);
-        let n =
-            verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", VerifyOptions::default())
-                .expect("verifies");
+        let n = verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", at_sending())
+            .expect("verifies");
         assert_eq!(n.client_id, "MCH-0001-10791114622547");
         assert_eq!(n.timestamp, Timestamp::parse("2020-08-11T08:45:42Z").expect("valid"));
     }
@@ -328,7 +337,7 @@ mod tests {
             ("Request-Timestamp", "2020-08-11T08:45:42Z"),
             ("Signature", signature.as_str()),
         ]);
-        let e = verify_notification(&key(), &h, b"not json", "/n", VerifyOptions::default()).expect_err("not json");
+        let e = verify_notification(&key(), &h, b"not json", "/n", at_sending()).expect_err("not json");
         assert_eq!((e.code().as_str(), e.reason()), ("invalid_response", Some("body_not_json")));
     }
 
@@ -370,9 +379,8 @@ mod tests {
     #[test]
     fn errors_never_contain_the_secret() {
         let h = v3_headers("HMACSHA256=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-        let e =
-            verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", VerifyOptions::default())
-                .expect_err("forged");
+        let e = verify_notification(&key(), &h, V3_BODY.as_bytes(), "/payments/notifications", at_sending())
+            .expect_err("forged");
         assert_eq!(e.reason(), Some("signature_mismatch"));
         assert!(!format!("{e} {e:?}").contains("SK-TEST-ONLY"));
     }

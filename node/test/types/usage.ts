@@ -1,6 +1,8 @@
 // Compiled with `tsc --noEmit`: the public types describe real usage.
 import { Client, OrderNotCancellableError, DokuError, verifyNotification, signRequest, formatTimestamp, cancelSupport, type CancelResult } from 'doku-checkout'
-import { MockServer } from 'doku-checkout/testing'
+import { MockServer, signNotification } from 'doku-checkout/testing'
+import { dokuNotification, type DokuNotificationRequest } from 'doku-checkout/express'
+import type { DokuNotification, CreateCheckoutResult, ErrorDetails } from 'doku-checkout'
 
 async function main(): Promise<void> {
   const doku = await MockServer.start({ clientId: 'MCH-1', secretKey: 'SK-1' })
@@ -32,3 +34,13 @@ async function main(): Promise<void> {
   await doku.close()
 }
 void main
+
+export function express(): void {
+  const middleware = dokuNotification({ secretKey: (clientId: string) => (clientId === 'MCH-1' ? 'SK-1' : undefined), tolerance: 300 })
+  const handler = (req: DokuNotificationRequest): string | undefined => req.dokuNotification.transaction?.status
+  const headers = signNotification({ secretKey: 'SK-1', clientId: 'MCH-1', body: '{}', notificationPath: '/n' })
+  const n: DokuNotification = verifyNotification({ secretKey: 'SK-1', headers, body: '{}', notificationPath: '/n' })
+  const expiry = (r: CreateCheckoutResult): string | null => r.expiresAt
+  const details = (d: ErrorDetails): number | null => d.httpStatus
+  void [middleware, handler, n, expiry, details]
+}

@@ -1766,6 +1766,23 @@ public func newRequestId() -> String  {
 })
 }
 /**
+ * The headers DOKU would send with `body` to `notification_path`, for testing your own
+ * notification endpoint. `request_id` defaults to a new UUID, `timestamp` (ISO) to now.
+ */
+public func signNotification(secretKey: String, clientId: String, body: Data, notificationPath: String, requestId: String? = nil, timestamp: String? = nil)throws  -> [HeaderPair]  {
+    return try  FfiConverterSequenceTypeHeaderPair.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_func_sign_notification(
+        FfiConverterString.lower(secretKey),
+        FfiConverterString.lower(clientId),
+        FfiConverterData.lower(body),
+        FfiConverterString.lower(notificationPath),
+        FfiConverterOptionString.lower(requestId),
+        FfiConverterOptionString.lower(timestamp),uniffiCallStatus
+    )
+})
+}
+/**
  * The `Signature` header value (`HMACSHA256=...`).
  *
  * One record instead of six arguments: on the JVM every argument crossing JNA costs a
@@ -1793,8 +1810,8 @@ public func signingString(request: SigningRequest)throws  -> String  {
 })
 }
 /**
- * Verifies a DOKU HTTP Notification over its raw body. Tolerance (seconds) is off when
- * null, because DOKU retries notifications for up to 12 hours.
+ * Verifies a DOKU HTTP Notification over its raw body. `tolerance_seconds` is the replay
+ * window either way; null is the default 24 h (DOKU retries for up to 12 hours).
  */
 public func verifyNotification(secretKey: String, headersReceived: [HeaderPair], body: Data, notificationPath: String, toleranceSeconds: UInt64?, nowUnix: Int64?)throws  -> VerifiedNotification  {
     return try  FfiConverterTypeVerifiedNotification_lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
@@ -1856,13 +1873,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_doku_checkout_ffi_checksum_func_new_request_id() != 56840) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_doku_checkout_ffi_checksum_func_sign_notification() != 35233) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_doku_checkout_ffi_checksum_func_sign_request() != 46681) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_func_signing_string() != 56704) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_doku_checkout_ffi_checksum_func_verify_notification() != 56615) {
+    if (uniffi_doku_checkout_ffi_checksum_func_verify_notification() != 11063) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_func_verify_response() != 42280) {

@@ -354,6 +354,11 @@ RustBuffer uniffi_doku_checkout_ffi_fn_func_new_request_id(RustCallStatus *_Nonn
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_SIGN_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_SIGN_NOTIFICATION
+RustBuffer uniffi_doku_checkout_ffi_fn_func_sign_notification(RustBuffer secret_key, RustBuffer client_id, RustBuffer body, RustBuffer notification_path, RustBuffer request_id, RustBuffer timestamp, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_SIGN_REQUEST
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_SIGN_REQUEST
 RustBuffer uniffi_doku_checkout_ffi_fn_func_sign_request(RustBuffer secret_key, RustBuffer request, RustCallStatus *_Nonnull out_status
@@ -661,6 +666,12 @@ uint16_t uniffi_doku_checkout_ffi_checksum_func_format_timestamp(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_NEW_REQUEST_ID
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_NEW_REQUEST_ID
 uint16_t uniffi_doku_checkout_ffi_checksum_func_new_request_id(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_SIGN_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_SIGN_NOTIFICATION
+uint16_t uniffi_doku_checkout_ffi_checksum_func_sign_notification(void
     
 );
 #endif

@@ -113,8 +113,15 @@ class ClientTest {
         val body = """{"order":{"invoice_number":"INV-1"}}""".toByteArray()
         val sig = signRequest(secret, SigningRequest("MCH-1", "n-1", "2020-08-11T08:45:42Z", "/notify", body))
         val headers = listOf(HeaderPair("client-id", "MCH-1"), HeaderPair("REQUEST_ID", "n-1"), HeaderPair("Request-Timestamp", "2020-08-11T08:45:42Z"), HeaderPair("signature", sig))
-        assertEquals("n-1", verifyNotification(secret, headers, body, "/notify", null, null).requestId)
-        val forged = assertThrows<DokuException.InvalidSignature> { verifyNotification(secret, headers, body + ' '.code.toByte(), "/notify", null, null) }
+        assertEquals("n-1", verifyNotification(secret, headers, body, "/notify", null, 1597135542L).requestId)
+        // Replay protection is on by default: the 2020 notification is refused today.
+        val replay = assertThrows<DokuException.InvalidSignature> { verifyNotification(secret, headers, body, "/notify", null, null) }
+        assertEquals("timestamp_out_of_tolerance", replay.details().reason)
+        // The test helper signs as DOKU would, now.
+        val fresh = signNotification(secret, "MCH-1", body, "/notify")
+        assertEquals(listOf("Client-Id", "Request-Id", "Request-Timestamp", "Signature"), fresh.map { it.name })
+        assertEquals("MCH-1", verifyNotification(secret, fresh, body, "/notify", null, null).clientId)
+        val forged = assertThrows<DokuException.InvalidSignature> { verifyNotification(secret, headers, body + ' '.code.toByte(), "/notify", null, 1597135542L) }
         assertEquals("signature_mismatch", forged.details().reason)
     }
 

@@ -1,0 +1,21 @@
+// doku-checkout/express: Express/Connect middleware for DOKU HTTP Notifications. The request
+// and response are typed structurally, so neither @types/express nor @types/node is needed.
+import type { DokuNotification } from './index'
+
+export interface DokuNotificationOptions {
+  /** Your DOKU Secret Key, or a function of the notification's Client-Id (one per merchant account). */
+  secretKey: string | ((clientId: string) => string | null | undefined)
+  /** The path DOKU calls, when a proxy rewrites it; default: the path of req.originalUrl. */
+  notificationPath?: string
+  /** The replay window in seconds, either direction; default 86400. */
+  tolerance?: number
+}
+
+/** A request after the middleware: the verified body is `dokuNotification`. */
+export interface DokuNotificationRequest {
+  dokuNotification: DokuNotification
+}
+
+export function dokuNotification(
+  options: DokuNotificationOptions,
+): (req: any, res: any, next: (error?: unknown) => void) => void

@@ -1,0 +1,77 @@
+'use strict'
+// doku-checkout/express: verify DOKU HTTP Notifications in Express (4 and 5) and Connect.
+//
+//   app.post('/payments/notifications', dokuNotification({ secretKey: process.env.DOKU_SECRET_KEY }), (req, res) => {
+//     if (req.dokuNotification.transaction.status === 'SUCCESS') markPaid(req.dokuNotification.order.invoice_number)
+//     res.sendStatus(200)
+//   })
+//
+// The Request-Target is the path of req.originalUrl (so a Router mount point counts), unless
+// `notificationPath` says otherwise. The raw body is read from the stream, or taken from
+// express.raw() / a `verify` hook that kept it as req.rawBody; when a body parser consumed the
+// stream without keeping the bytes, the answer is an immediate 500 that says what to change.
+
+const { verifyNotification } = require('./index.js')
+const { DokuError, configError } = require('./errors.js')
+
+const MAX_BODY = 1024 * 1024
+
+function send(res, status, payload, headers = {}) {
+  res.statusCode = status
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v)
+  if (payload === undefined) return res.end()
+  res.setHeader('Content-Type', 'application/json')
+  res.end(JSON.stringify(payload))
+}
+
+/** The raw bytes of the request, however the app is set up; calls done(error, buffer). */
+function rawBody(req, done) {
+  if (Buffer.isBuffer(req.body)) return done(null, req.body)
+  if (Buffer.isBuffer(req.rawBody)) return done(null, req.rawBody)
+  if (req.readableEnded || req.complete || req._body) {
+    return done(new Error("a body parser read this request without keeping its raw bytes, which the signature covers: mount dokuNotification before express.json(), or keep them with express.json({ verify: (req, _res, buf) => { req.rawBody = buf } })"))
+  }
+  const chunks = []
+  let size = 0
+  req.on('data', (chunk) => {
+    size += chunk.length
+    if (size > MAX_BODY) {
+      req.destroy()
+      return done(Object.assign(new Error('notification body over 1 MiB'), { status: 413 }))
+    }
+    chunks.push(chunk)
+  })
+  req.on('end', () => size <= MAX_BODY && done(null, Buffer.concat(chunks)))
+  req.on('error', done)
+}
+
+/**
+ * Express/Connect middleware: verifies the notification and sets `req.dokuNotification`, or
+ * answers 401 with a short JSON reason (405 for anything but POST).
+ * `secretKey` is a string or a function of the notification's Client-Id returning that
+ * merchant's secret (nothing for an unknown Client-Id: 401).
+ */
+function dokuNotification({ secretKey, notificationPath, tolerance } = {}) {
+  if (typeof secretKey !== 'function' && (typeof secretKey !== 'string' || secretKey.trim() === '')) {
+    throw configError('secretKey', 'dokuNotification needs secretKey: your DOKU Secret Key, or a function of the Client-Id')
+  }
+  return function dokuNotificationMiddleware(req, res, next) {
+    if (req.method !== 'POST') return send(res, 405, undefined, { Allow: 'POST' })
+    rawBody(req, (error, raw) => {
+      if (error) return send(res, error.status ?? 500, { error: { code: 'config_error', message: error.message } })
+      const clientId = String(req.headers['client-id'] ?? '')
+      const secret = typeof secretKey === 'function' ? secretKey(clientId) : secretKey
+      if (typeof secret !== 'string' || secret === '') return send(res, 401, { error: { code: 'invalid_signature', reason: 'unknown_client_id' } })
+      const path = notificationPath ?? new URL(req.originalUrl ?? req.url, 'http://localhost').pathname
+      try {
+        req.dokuNotification = verifyNotification({ secretKey: secret, headers: req.headers, body: raw, notificationPath: path, tolerance })
+      } catch (e) {
+        if (e instanceof DokuError) return send(res, 401, { error: { code: e.code, reason: e.reason } })
+        return next(e)
+      }
+      next()
+    })
+  }
+}
+
+module.exports = { dokuNotification }

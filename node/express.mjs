@@ -1,0 +1,4 @@
+import cjs from './express.js'
+
+export const { dokuNotification } = cjs
+export default cjs

@@ -1,0 +1,146 @@
+"""Verify DOKU HTTP Notifications in Django views.
+
+    from doku_checkout.contrib.django import doku_notification
+
+    @doku_notification                          # settings.DOKU_SECRET_KEY, request.path
+    def doku_webhook(request):
+        if request.doku_notification["transaction"]["status"] == "SUCCESS":
+            ...
+        return HttpResponse(status=200)
+
+The decorator makes the view CSRF-exempt (DOKU cannot send a token), answers 405 to anything
+but POST, and 401 with a short JSON reason to a notification that does not verify, before
+the view runs. It works on sync and async views. ``secret_key`` may be a string or a callable
+taking the notification's Client-Id and returning that merchant's secret (or ``None`` for an
+unknown Client-Id: 401). Class-based views and DRF call ``verify_request`` instead. Add
+``"doku_checkout.contrib.django"`` to ``INSTALLED_APPS`` for a system check of the settings.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+from typing import Any, Callable, Optional, TypeVar, Union, overload
+
+from ... import verify_notification
+from ...errors import DokuError
+from ...notification import DokuNotification
+
+__all__ = ["DokuNotification", "SecretKey", "doku_notification", "verify_request"]
+
+SecretKey = Union[str, Callable[[str], Optional[str]]]
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+class _Unknown(Exception):
+    """The secret lookup knows no such Client-Id."""
+
+
+def _configured_secret() -> str:
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    secret = getattr(settings, "DOKU_SECRET_KEY", None)
+    if not isinstance(secret, str) or not secret.strip():
+        raise ImproperlyConfigured("settings.DOKU_SECRET_KEY is missing or empty: set it to your DOKU Secret Key, or pass secret_key=")
+    return secret
+
+
+def _secret_for(request: Any, secret_key: Optional[SecretKey]) -> str:
+    if secret_key is None:
+        return _configured_secret()
+    if callable(secret_key):
+        found = secret_key(request.headers.get("Client-Id", ""))
+        if not found:
+            raise _Unknown()
+        return found
+    if not secret_key.strip():
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("doku_notification(secret_key=...) is empty")
+    return secret_key
+
+
+def verify_request(
+    request: Any,
+    *,
+    secret_key: Optional[SecretKey] = None,
+    notification_path: Optional[str] = None,
+    tolerance: Optional[float] = None,
+) -> DokuNotification:
+    """Verify a Django ``HttpRequest`` as a DOKU notification and return its JSON body.
+
+    ``secret_key`` defaults to ``settings.DOKU_SECRET_KEY`` (or is a callable of the
+    Client-Id); ``notification_path`` to ``request.path`` (set it when a proxy rewrites paths:
+    it must be the path DOKU calls); ``tolerance`` is the replay window (default 24 h).
+    Raises ``SignatureVerificationError`` when it does not verify.
+    """
+    try:
+        secret = _secret_for(request, secret_key)
+    except _Unknown:
+        from ...errors import SignatureVerificationError
+
+        raise SignatureVerificationError("unknown Client-Id", code="invalid_signature", reason="unknown_client_id") from None
+    return verify_notification(  # type: ignore[return-value]
+        secret_key=secret,
+        headers=request.headers,
+        body=request.body,
+        notification_path=notification_path or request.path,
+        tolerance=tolerance,
+    )
+
+
+def _refusal(request: Any, secret_key: Optional[SecretKey], notification_path: Optional[str], tolerance: Optional[float]) -> Any:
+    """The response that stops a request before the view, or None after setting the body."""
+    from django.http import HttpResponse, HttpResponseNotAllowed
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        request.doku_notification = verify_request(request, secret_key=secret_key, notification_path=notification_path, tolerance=tolerance)
+    except DokuError as e:
+        # Short on purpose: the caller may be an attacker probing the endpoint.
+        body = json.dumps({"error": {"code": e.code, "reason": e.reason}})
+        return HttpResponse(body, status=401, content_type="application/json")
+    return None
+
+
+def _decorate(view: View, secret_key: Optional[SecretKey], notification_path: Optional[str], tolerance: Optional[float]) -> View:
+    if inspect.iscoroutinefunction(view):
+
+        @functools.wraps(view)
+        async def async_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            refused = _refusal(request, secret_key, notification_path, tolerance)
+            return refused if refused is not None else await view(request, *args, **kwargs)
+
+        wrapper: Any = async_wrapper
+    else:
+
+        @functools.wraps(view)
+        def sync_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            refused = _refusal(request, secret_key, notification_path, tolerance)
+            return refused if refused is not None else view(request, *args, **kwargs)
+
+        wrapper = sync_wrapper
+    wrapper.csrf_exempt = True  # what django.views.decorators.csrf.csrf_exempt sets
+    return wrapper  # type: ignore[no-any-return]
+
+
+@overload
+def doku_notification(view: View) -> View: ...
+@overload
+def doku_notification(
+    *, secret_key: Optional[SecretKey] = None, notification_path: Optional[str] = None, tolerance: Optional[float] = None
+) -> Callable[[View], View]: ...
+def doku_notification(
+    view: Optional[View] = None,
+    *,
+    secret_key: Optional[SecretKey] = None,
+    notification_path: Optional[str] = None,
+    tolerance: Optional[float] = None,
+) -> Any:
+    """View decorator, bare (``@doku_notification``) or called with options: verify, set
+    ``request.doku_notification``, or answer 401/405 before the view runs."""
+    if view is not None:
+        return _decorate(view, None, None, None)
+    return lambda v: _decorate(v, secret_key, notification_path, tolerance)
