@@ -11,7 +11,7 @@ const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
 const section = readme.split('\n## Node\n')[1].split('\n## ')[0]
 const blocks = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1])
 
-test('the Node section has its three examples', () => assert.equal(blocks.length, 3))
+test('the Node section has its four examples', () => assert.equal(blocks.length, 4))
 
 function runBlock(i, args = []) {
   const file = path.join(__dirname, `.readme-example-${i}.mjs`)
@@ -37,7 +37,13 @@ test('Express notification example', () => {
   assert.match(out, /^200$/m)
 })
 
+test('Fastify notification example', () => {
+  const out = runBlock(2)
+  assert.match(out, /fastify paid: INV-2004/)
+  assert.match(out, /^200$/m)
+})
+
 test('MockServer in node --test example', () => {
-  const out = runBlock(2, ['--test', '--test-reporter=tap'])
+  const out = runBlock(3, ['--test', '--test-reporter=tap'])
   assert.match(out, /# pass 1/)
 })

@@ -17,26 +17,37 @@ class _Id(TypedDict, total=False):
     name: str
 
 
-class _Order(TypedDict, total=False):
-    invoice_number: str
+class _OrderOptional(TypedDict, total=False):
     amount: Union[int, str]
 
 
-class _Transaction(TypedDict, total=False):
-    status: str
+class _Order(_OrderOptional):
+    invoice_number: str
+
+
+class _TransactionOptional(TypedDict, total=False):
     date: str
     original_request_id: str
 
 
-class DokuNotification(TypedDict, total=False):
-    """A notification body: ``service``, ``acquirer``, ``channel``, ``order``, ``transaction``
-    and the channel's own details (``virtual_account_info``, ...); unknown fields are kept."""
+class _Transaction(_TransactionOptional):
+    status: str
+
+
+class _Always(TypedDict):
+    # DOKU's payment notifications always carry these two.
+    order: _Order
+    transaction: _Transaction
+
+
+class DokuNotification(_Always, total=False):
+    """A notification body: ``order`` and ``transaction`` always, then ``service``,
+    ``acquirer``, ``channel`` and the channel's own details (``virtual_account_info``, ...);
+    unknown fields are kept."""
 
     service: _Id
     acquirer: _Id
     channel: _Id
-    order: _Order
-    transaction: _Transaction
     customer: Dict[str, Any]
     virtual_account_info: Dict[str, Any]
     virtual_account_payment: Dict[str, Any]

@@ -1,5 +1,7 @@
 """User code type-checks with `mypy --strict` against the installed package (stubs included),
 and a type error in user code is caught (so the check can fail)."""
+import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -16,6 +18,16 @@ def mypy(*files, cwd):
 
 def test_user_code_is_clean_under_mypy_strict(tmp_path):
     result = mypy(HERE / "usage.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_user_code_is_clean_under_pyright_strict(tmp_path):
+    pytest.importorskip("pyright")
+    (tmp_path / "pyrightconfig.json").write_text(json.dumps({"typeCheckingMode": "strict", "venvPath": str(pathlib.Path(sys.prefix).parent), "venv": pathlib.Path(sys.prefix).name}))
+    (tmp_path / "usage.py").write_text((HERE / "usage.py").read_text())
+    # pyright's own npm package is fetched once into the repository's build dir (npm registry).
+    env = {**os.environ, "PYRIGHT_PYTHON_CACHE_DIR": str(pathlib.Path(__file__).resolve().parents[2] / "build" / "pyright-cache")}
+    result = subprocess.run([sys.executable, "-m", "pyright", "usage.py"], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -1,6 +1,6 @@
 //! Pure functions: signing, digests, ids, notification and response verification.
 
-use doku_checkout::{ReceivedHeaders, SecretKey, SigningInput, Timestamp, VerifyOptions};
+use doku_checkout::{NotificationFields, ReceivedHeaders, SecretKey, SigningInput, Timestamp, VerifyOptions};
 
 use crate::error::DokuError;
 
@@ -22,8 +22,10 @@ pub struct VerifiedNotification {
     pub request_id: String,
     /// `Request-Timestamp` as Unix seconds.
     pub timestamp_unix: i64,
-    /// The raw JSON body, verified; parse it with your JSON library.
+    /// The raw JSON body, verified; parse it with your JSON library for fields not below.
     pub body_json: String,
+    /// The documented fields of the body, typed.
+    pub fields: NotificationFields,
 }
 
 /// The public parts of a request to sign (the secret key is passed separately, so this
@@ -143,6 +145,7 @@ pub fn verify_notification(
         request_id: n.request_id,
         timestamp_unix: n.timestamp.unix(),
         body_json: String::from_utf8_lossy(&body).into_owned(),
+        fields: NotificationFields::from_body(&n.body),
     })
 }
 

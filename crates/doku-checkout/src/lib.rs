@@ -10,6 +10,7 @@ mod error;
 mod headers;
 mod hygiene;
 mod notification;
+mod notification_fields;
 pub mod operations;
 mod request_id;
 pub mod retry;
@@ -41,6 +42,7 @@ pub use headers::ReceivedHeaders;
 pub use notification::{
     DEFAULT_NOTIFICATION_TOLERANCE_SECONDS, VerifiedNotification, VerifyOptions, verify_notification, verify_response,
 };
+pub use notification_fields::NotificationFields;
 pub use request_id::{MAX_REQUEST_ID_LEN, RequestId, new_request_id};
 pub use signing::{SIGNATURE_PREFIX, SigningInput, sign_request, signing_string};
 pub use test_notification::sign_notification;

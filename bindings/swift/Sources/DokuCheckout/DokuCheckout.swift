@@ -1161,9 +1161,13 @@ public struct VerifiedNotification: Equatable, Hashable {
      */
     public var timestampUnix: Int64
     /**
-     * The raw JSON body, verified; parse it with your JSON library.
+     * The raw JSON body, verified; parse it with your JSON library for fields not below.
      */
     public var bodyJson: String
+    /**
+     * The documented fields of the body, typed.
+     */
+    public var fields: NotificationFields
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1178,12 +1182,16 @@ public struct VerifiedNotification: Equatable, Hashable {
          * `Request-Timestamp` as Unix seconds.
          */timestampUnix: Int64, 
         /**
-         * The raw JSON body, verified; parse it with your JSON library.
-         */bodyJson: String) {
+         * The raw JSON body, verified; parse it with your JSON library for fields not below.
+         */bodyJson: String, 
+        /**
+         * The documented fields of the body, typed.
+         */fields: NotificationFields) {
         self.clientId = clientId
         self.requestId = requestId
         self.timestampUnix = timestampUnix
         self.bodyJson = bodyJson
+        self.fields = fields
     }
 
     
@@ -1205,7 +1213,8 @@ public struct FfiConverterTypeVerifiedNotification: FfiConverterRustBuffer {
                 clientId: FfiConverterString.read(from: &buf), 
                 requestId: FfiConverterString.read(from: &buf), 
                 timestampUnix: FfiConverterInt64.read(from: &buf), 
-                bodyJson: FfiConverterString.read(from: &buf)
+                bodyJson: FfiConverterString.read(from: &buf), 
+                fields: FfiConverterTypeNotificationFields.read(from: &buf)
         )
     }
 
@@ -1214,6 +1223,7 @@ public struct FfiConverterTypeVerifiedNotification: FfiConverterRustBuffer {
         FfiConverterString.write(value.requestId, into: &buf)
         FfiConverterInt64.write(value.timestampUnix, into: &buf)
         FfiConverterString.write(value.bodyJson, into: &buf)
+        FfiConverterTypeNotificationFields.write(value.fields, into: &buf)
     }
 }
 

@@ -1434,6 +1434,136 @@ public func FfiConverterTypeErrorDetails_lower(_ value: ErrorDetails) -> RustBuf
 
 
 /**
+ * What DOKU documents in a payment notification: `order`, `transaction`, and which
+ * service, acquirer and channel paid.
+ */
+public struct NotificationFields: Equatable, Hashable {
+    /**
+     * `order.invoice_number`.
+     */
+    public var invoiceNumber: String?
+    /**
+     * `order.amount` as text (DOKU sends a number or a string).
+     */
+    public var amount: String?
+    /**
+     * `transaction.status`, e.g. `SUCCESS` or `FAILED`.
+     */
+    public var transactionStatus: String?
+    /**
+     * `transaction.date`.
+     */
+    public var transactionDate: String?
+    /**
+     * `transaction.original_request_id`: the Request-Id of the checkout.
+     */
+    public var originalRequestId: String?
+    /**
+     * `service.id`, e.g. `VIRTUAL_ACCOUNT`.
+     */
+    public var serviceId: String?
+    /**
+     * `acquirer.id`, e.g. `BCA`.
+     */
+    public var acquirerId: String?
+    /**
+     * `channel.id`, e.g. `VIRTUAL_ACCOUNT_BCA`.
+     */
+    public var channelId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `order.invoice_number`.
+         */invoiceNumber: String?, 
+        /**
+         * `order.amount` as text (DOKU sends a number or a string).
+         */amount: String?, 
+        /**
+         * `transaction.status`, e.g. `SUCCESS` or `FAILED`.
+         */transactionStatus: String?, 
+        /**
+         * `transaction.date`.
+         */transactionDate: String?, 
+        /**
+         * `transaction.original_request_id`: the Request-Id of the checkout.
+         */originalRequestId: String?, 
+        /**
+         * `service.id`, e.g. `VIRTUAL_ACCOUNT`.
+         */serviceId: String?, 
+        /**
+         * `acquirer.id`, e.g. `BCA`.
+         */acquirerId: String?, 
+        /**
+         * `channel.id`, e.g. `VIRTUAL_ACCOUNT_BCA`.
+         */channelId: String?) {
+        self.invoiceNumber = invoiceNumber
+        self.amount = amount
+        self.transactionStatus = transactionStatus
+        self.transactionDate = transactionDate
+        self.originalRequestId = originalRequestId
+        self.serviceId = serviceId
+        self.acquirerId = acquirerId
+        self.channelId = channelId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NotificationFields: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNotificationFields: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NotificationFields {
+        return
+            try NotificationFields(
+                invoiceNumber: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionString.read(from: &buf), 
+                transactionStatus: FfiConverterOptionString.read(from: &buf), 
+                transactionDate: FfiConverterOptionString.read(from: &buf), 
+                originalRequestId: FfiConverterOptionString.read(from: &buf), 
+                serviceId: FfiConverterOptionString.read(from: &buf), 
+                acquirerId: FfiConverterOptionString.read(from: &buf), 
+                channelId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NotificationFields, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.invoiceNumber, into: &buf)
+        FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.transactionStatus, into: &buf)
+        FfiConverterOptionString.write(value.transactionDate, into: &buf)
+        FfiConverterOptionString.write(value.originalRequestId, into: &buf)
+        FfiConverterOptionString.write(value.serviceId, into: &buf)
+        FfiConverterOptionString.write(value.acquirerId, into: &buf)
+        FfiConverterOptionString.write(value.channelId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotificationFields_lift(_ buf: RustBuffer) throws -> NotificationFields {
+    return try FfiConverterTypeNotificationFields.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotificationFields_lower(_ value: NotificationFields) -> RustBuffer {
+    return FfiConverterTypeNotificationFields.lower(value)
+}
+
+
+/**
  * An order's state as DOKU reports it. Unknown status values are kept as they are.
  */
 public struct OrderStatusResult: Equatable, Hashable {

@@ -120,7 +120,10 @@ class ClientTest {
         // The test helper signs as DOKU would, now.
         val fresh = signNotification(secret, "MCH-1", body, "/notify")
         assertEquals(listOf("Client-Id", "Request-Id", "Request-Timestamp", "Signature"), fresh.map { it.name })
-        assertEquals("MCH-1", verifyNotification(secret, fresh, body, "/notify", null, null).clientId)
+        val verified = verifyNotification(secret, fresh, body, "/notify", null, null)
+        assertEquals("MCH-1", verified.clientId)
+        assertEquals("INV-1", verified.fields.invoiceNumber) // a typed data class, not JSON digging
+        assertEquals(null, verified.fields.transactionStatus)
         val forged = assertThrows<DokuException.InvalidSignature> { verifyNotification(secret, headers, body + ' '.code.toByte(), "/notify", null, 1597135542L) }
         assertEquals("signature_mismatch", forged.details().reason)
     }
