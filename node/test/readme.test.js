@@ -47,3 +47,26 @@ test('MockServer in node --test example', () => {
   const out = runBlock(3, ['--test', '--test-reporter=tap'])
   assert.match(out, /# pass 1/)
 })
+
+test('NestJS notification example (TypeScript, compiled with tsc as printed)', () => {
+  const os = require('node:os')
+  const ts = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
+  assert.equal(ts.length, 1)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doku-nest-'))
+  const pkg = path.resolve(__dirname, '..')
+  fs.mkdirSync(path.join(dir, 'node_modules'))
+  for (const entry of fs.readdirSync(path.join(pkg, 'node_modules'))) {
+    if (!entry.startsWith('.')) fs.symlinkSync(path.join(pkg, 'node_modules', entry), path.join(dir, 'node_modules', entry))
+  }
+  fs.symlinkSync(pkg, path.join(dir, 'node_modules', 'doku-checkout'))
+  fs.writeFileSync(path.join(dir, 'main.ts'), ts[0])
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'node16', moduleResolution: 'node16', target: 'es2022', experimentalDecorators: true, emitDecoratorMetadata: true, types: ['node'], outDir: 'out', skipLibCheck: true }, files: ['main.ts'] }))
+  try {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' })
+    const out = execFileSync(process.execPath, [path.join(dir, 'out', 'main.js')], { cwd: dir, encoding: 'utf8', timeout: 60000 })
+    assert.match(out, /nest paid: INV-2005/)
+    assert.match(out, /^200$/m)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})

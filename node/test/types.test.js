@@ -61,3 +61,11 @@ test('ESM and CommonJS consumers each resolve their own declarations through the
   assert.match(r.stdout, /doku-checkout\/index\.d\.ts/)
   assert.match(r.stdout, /doku-checkout\/express\.d\.mts/)
 })
+
+test('arethetypeswrong finds no problem in the packed package (every export, CJS and ESM)', () => {
+  const pkg = path.resolve(__dirname, '..')
+  const attw = path.join(pkg, 'node_modules', '.bin', 'attw')
+  const r = spawnSync(attw, ['--pack', '.', '--format', 'ascii'], { cwd: pkg, encoding: 'utf8', timeout: 120000 })
+  assert.equal(r.status, 0, r.stdout + r.stderr)
+  assert.match(r.stdout, /No problems found/)
+})
