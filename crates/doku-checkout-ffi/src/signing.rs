@@ -184,14 +184,13 @@ pub fn sign_notification(
     timestamp: Option<String>,
 ) -> Result<Vec<HeaderPair>, DokuError> {
     let secret = SecretKey::new(secret_key)?;
-    let timestamp = timestamp.as_deref().map(Timestamp::parse).transpose()?;
     let pairs = doku_checkout::sign_notification(
         &secret,
         &client_id,
         &body,
         &notification_path,
         request_id.as_deref(),
-        timestamp,
+        timestamp.as_deref(),
     )?;
     Ok(pairs.into_iter().map(|(name, value)| HeaderPair { name, value }).collect())
 }

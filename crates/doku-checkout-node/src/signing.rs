@@ -127,14 +127,13 @@ pub fn sign_notification(
 ) -> napi::Result<Vec<Vec<String>>> {
     let sign = || {
         let secret = SecretKey::new(secret_key)?;
-        let timestamp = timestamp.as_deref().map(Timestamp::parse).transpose()?;
         doku_checkout::sign_notification(
             &secret,
             &client_id,
             &body,
             &notification_path,
             request_id.as_deref(),
-            timestamp,
+            timestamp.as_deref(),
         )
     };
     sign().map(|pairs| pairs.into_iter().map(|(n, v)| vec![n, v]).collect()).napi(&env)

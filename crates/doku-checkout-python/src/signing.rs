@@ -152,14 +152,13 @@ fn sign_notification(
     timestamp: Option<Text>,
 ) -> PyResult<Vec<(String, String)>> {
     let secret = SecretKey::new(&*secret_key).py_err()?;
-    let timestamp = timestamp.map(|t| Timestamp::parse(&t)).transpose().py_err()?;
     doku_checkout::sign_notification(
         &secret,
         &client_id,
         body.as_bytes(),
         &notification_path,
         request_id.as_deref(),
-        timestamp,
+        timestamp.as_deref(),
     )
     .py_err()
 }
