@@ -152,3 +152,8 @@ def test_the_emulator_delivers_a_notification_to_a_live_server():
         assert seen["body"]["transaction"]["status"] == "SUCCESS"
     finally:
         server.shutdown()
+
+
+def test_the_doku_mock_fixture_signs_with_its_own_secret(doku_mock):
+    headers = sign_notification(secret_key=doku_mock.secret_key, client_id=doku_mock.client_id, body=b"{}", notification_path="/n")
+    assert dc.verify_notification(secret_key=doku_mock.secret_key, headers=headers, body=b"{}", notification_path="/n") == {}

@@ -42,7 +42,7 @@ macro_rules! error_code_array {
 
 impl ErrorCode {
     /// Every code, in documentation order: the list bindings generate their error cases from
-    /// ([`for_each_error_code!`]).
+    /// (`for_each_error_code!`).
     pub const ALL: [ErrorCode; 13] = crate::for_each_error_code!(error_code_array);
 
     /// The stable string, e.g. `order_not_cancellable`.
