@@ -28,7 +28,9 @@ function send(res, status, payload, headers = {}) {
 function rawBody(req, done) {
   if (Buffer.isBuffer(req.body)) return done(null, req.body)
   if (Buffer.isBuffer(req.rawBody)) return done(null, req.rawBody)
-  if (req.readableEnded || req.complete || req._body) {
+  // Consumed already: ended for its readers, or marked by body-parser (Express's parsers).
+  // (`req.complete` is no sign: it is true as soon as the bytes have arrived, read or not.)
+  if (req.readableEnded || req._body) {
     return done(new Error("a body parser read this request without keeping its raw bytes, which the signature covers: mount dokuNotification before express.json(), or keep them with express.json({ verify: (req, _res, buf) => { req.rawBody = buf } })"))
   }
   const chunks = []

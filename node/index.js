@@ -48,13 +48,15 @@ const optStr = (value, field) => (value === undefined || value === null ? undefi
 const snake = (key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
 /**
- * An options or input object as JSON text for the core's strict reader. What JSON cannot
+ * An options or input object as JSON text for the core's strict reader, its top-level keys in
+ * the core's snake_case (nested values such as `extra` keep DOKU's own names). What JSON cannot
  * carry faithfully (NaN, Infinity, BigInt, functions, symbols) is refused here, naming the
  * field and never echoing the value.
  */
 function jsonOf(value, what, refuse) {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw refuse(what, `${what} must be an object`)
   return JSON.stringify(value, (key, v) => {
+    if (key === '' && v === value) return Object.fromEntries(Object.entries(v).map(([k, x]) => [snake(k), x]))
     const bad = (typeof v === 'number' && !Number.isFinite(v)) || ['bigint', 'function', 'symbol'].includes(typeof v)
     if (bad) throw refuse(snake(key), `${snake(key)} must be a JSON value (a finite number, string, boolean, array or object)`)
     return v

@@ -1,41 +1,15 @@
 //! `NativeClient`: every call returns a Promise and runs on napi's tokio runtime, so the
-//! event loop never waits on the network. Settings and create-checkout input arrive as JSON
-//! text and are read by the core's strict readers; results are the core's own types.
+//! event loop never waits on the network. Settings and create-checkout input arrive as the JS
+//! layer's JSON text (snake_case keys) and are read once by the core's strict readers; results
+//! are the core's own types.
 
 use doku_checkout::operations::{CancelOrderResult, CreateCheckoutRequest, CreateCheckoutResult, OrderStatusResult};
 use doku_checkout::{Client, ClientOptions, UserAgent};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
-use serde_json::{Map, Value};
 
 use crate::errors::{IntoNapi, to_js};
-
-/// `timeoutMs` → `timeout_ms`: the core reads snake_case keys.
-fn snake(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 4);
-    for c in key.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// JSON text from the JS layer (`JSON.stringify`, non-finite numbers already refused there)
-/// with its top-level keys in snake_case; nested values such as `extra` are DOKU's own names.
-/// Text that is not JSON is left for the core's strict reader to refuse.
-fn core_json(text: &str) -> String {
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(map)) => {
-            Value::Object(map.into_iter().map(|(k, v)| (snake(&k), v)).collect::<Map<_, _>>()).to_string()
-        }
-        _ => text.to_owned(),
-    }
-}
 
 #[napi]
 pub struct NativeClient {
@@ -46,7 +20,7 @@ pub struct NativeClient {
 impl NativeClient {
     #[napi(constructor)]
     pub fn new(env: Env, client_id: String, secret_key: String, options_json: String, runtime: String) -> Result<Self> {
-        let options = ClientOptions::from_json(&core_json(&options_json)).napi(&env)?;
+        let options = ClientOptions::from_json(&options_json).napi(&env)?;
         let inner = options.build(client_id, secret_key, UserAgent::new("node", runtime)).napi(&env)?;
         Ok(Self { inner })
     }
@@ -84,7 +58,7 @@ impl NativeClient {
         input_json: String,
         request_id: Option<String>,
     ) -> Result<PromiseRaw<'env, CreateCheckoutResult>> {
-        let request = CreateCheckoutRequest::from_json(&core_json(&input_json)).napi(env)?;
+        let request = CreateCheckoutRequest::from_json(&input_json).napi(env)?;
         let client = self.inner.clone();
         let fut = async move { client.create_checkout(&request, request_id.as_deref()).await };
         env.spawn_future_with_callback(async move { Ok(fut.await) }, |env, r| r.map_err(|e| to_js(env, &e)))

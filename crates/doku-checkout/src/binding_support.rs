@@ -20,6 +20,14 @@ uniffi::custom_type!(JsonObject, String, {
     try_lift: |text| Ok(JsonObject::parse(&text)),
 });
 
+/// The napi CLI collects the TypeScript of every crate that derives `#[napi]` while it is
+/// compiled, and asks for a rebuild by setting this variable when a crate's declarations are
+/// missing. A crate without a build script only notices through `option_env!`, which cargo
+/// tracks: without it, an unchanged core is not recompiled and its result types drop out of
+/// the generated `index.d.ts`.
+#[cfg(feature = "napi")]
+const _NAPI_FORCE_BUILD: Option<&str> = option_env!("NAPI_FORCE_BUILD_DOKU_CHECKOUT");
+
 #[cfg(feature = "napi")]
 impl napi::bindgen_prelude::TypeName for Timestamp {
     fn type_name() -> &'static str {
