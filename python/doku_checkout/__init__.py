@@ -70,7 +70,7 @@ __all__ = [
     "verify_notification",
     "verify_response",
     "DokuNotification",
-    # errors (doku_checkout.errors)
+    # errors (doku_checkout.errors), written out: mypy --strict reads no `__all__ +=` form here
     "DokuError",
     "InvalidInputError",
     "AuthenticationError",
