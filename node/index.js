@@ -3,7 +3,7 @@
 // arguments (objects, Buffers, Dates) and maps errors to DokuError subclasses.
 
 const { inspect } = require('node:util')
-const native = require('./native/index.js')
+const native = require('./native.js').nativeAddon()
 const errors = require('./errors.js')
 
 const { toDokuError, invalidInput, configError } = errors

@@ -1,7 +1,7 @@
 'use strict'
 // doku-checkout/testing: the DOKU emulator in-process, for your own tests.
 
-const native = require('./native/index.js')
+const native = require('./native.js').nativeAddon()
 const { toDokuError, invalidInput } = require('./errors.js')
 const { formatTimestamp } = require('./index.js')
 
