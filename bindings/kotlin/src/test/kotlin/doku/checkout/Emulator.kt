@@ -4,54 +4,21 @@ import com.google.gson.JsonArray
 import com.google.gson.JsonElement
 import com.google.gson.JsonObject
 import com.google.gson.JsonParser
-import java.io.BufferedReader
-import java.io.InputStreamReader
-import java.net.URI
-import java.net.http.HttpClient
-import java.net.http.HttpRequest
-import java.net.http.HttpResponse
+import doku.checkout.testing.DokuEmulator
 import java.nio.file.Path
-import java.util.concurrent.TimeUnit
 
-/** The real emulator (`doku-checkout mock`) as a child process on a free loopback port. */
+/** The real emulator (`doku-checkout mock`), through the -testing jar's wrapper, with JSON parsed. */
 class Emulator(clientId: String, secretKey: String) : AutoCloseable {
-    private val process: Process
-    val url: String
-    private val http = HttpClient.newHttpClient()
+    private val inner = DokuEmulator(clientId, secretKey)
+    val url: String get() = inner.url
 
-    init {
-        val cli = System.getProperty("doku.cli") ?: error("doku.cli system property not set")
-        val builder = ProcessBuilder(cli, "mock", "--port", "0", "--client-id", clientId)
-        builder.environment()["DOKU_SECRET_KEY"] = secretKey
-        builder.redirectError(ProcessBuilder.Redirect.INHERIT)
-        process = builder.start()
-        val first = BufferedReader(InputStreamReader(process.inputStream)).readLine()
-            ?: error("the emulator printed nothing")
-        url = first.removePrefix("listening on ").trim()
-    }
+    fun setup(spec: JsonObject) { inner.setup(spec.toString()) }
 
-    private fun call(method: String, path: String, body: String? = null): JsonElement {
-        val req = HttpRequest.newBuilder(URI.create(url + path))
-            .method(method, if (body == null) HttpRequest.BodyPublishers.noBody() else HttpRequest.BodyPublishers.ofString(body))
-            .build()
-        val res = http.send(req, HttpResponse.BodyHandlers.ofString())
-        check(res.statusCode() in 200..299 || res.statusCode() == 404) { "control $path -> ${res.statusCode()} ${res.body()}" }
-        return JsonParser.parseString(res.body())
-    }
+    fun requests(): JsonArray = JsonParser.parseString(inner.requestsJson()).asJsonArray
 
-    fun setup(spec: JsonObject) { call("POST", "/_mock/setup", spec.toString()) }
+    fun orderState(invoice: String): String = JsonParser.parseString(inner.orderJson(invoice)).asJsonObject["state"].asString
 
-    fun requests(): JsonArray = call("GET", "/_mock/log").asJsonArray
-
-    fun orderState(invoice: String): String {
-        val encoded = java.net.URLEncoder.encode(invoice, Charsets.UTF_8).replace("+", "%20")
-        return call("GET", "/_mock/orders/$encoded").asJsonObject["state"].asString
-    }
-
-    override fun close() {
-        process.destroy()
-        process.waitFor(5, TimeUnit.SECONDS)
-    }
+    override fun close() = inner.close()
 }
 
 object Repo {
