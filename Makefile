@@ -25,7 +25,7 @@ PY_TOOLS := $(BUILD)/py-tools
 PY_TEST := $(BUILD)/py-test
 WHEELS := $(BUILD)/wheels
 
-.PHONY: rust-wasm-check fuzz mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
+.PHONY: dist dist-check rust-wasm-check fuzz mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
 
 demo: build
 	@$(CLI) demo
@@ -127,6 +127,15 @@ vectors:
 	python3 tests/vectors/generate.py
 	python3 tests/scenarios/generate.py
 
+# Release artifacts for Linux x86_64/aarch64, glibc 2.17+ and musl, into dist/ (not in
+# `make test`; see tools/dist/build.sh). `make dist-check` installs each one afresh, outside
+# the build tree, and runs the shared signing vectors with it (aarch64 under qemu-user).
+dist:
+	tools/dist/build.sh
+
+dist-check:
+	tools/dist/check.sh
+
 bench: bench-emulator bench-rust bench-python bench-node bench-kotlin
 
 # The emulator under load (about 2 minutes): a fresh release CLI as the server, wrk (Debian's
@@ -179,7 +188,7 @@ bench-python: $(PY_TOOLS)/bin/maturin
 
 # Node: a release addon, then perf_hooks timings.
 bench-node: node-deps
-	cd node && npx napi build --platform --release --manifest-path ../crates/doku-checkout-node/Cargo.toml --output-dir native --js index.js --dts index.d.ts --no-const-enum
+	cd node && npx napi build --platform --release --manifest-path ../crates/doku-checkout-node/Cargo.toml --output-dir native --no-js --dts index.d.ts --no-const-enum
 	cd node && node benchmarks/bench.mjs
 	cd node && npm run --silent build -- --features conformance   # back to the dev addon the tests use
 

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# `make dist-check`: install each artifact of dist/ afresh, with nothing from the build tree on
+# any path, and run the shared signing vectors through it:
+#   python   the manylinux x86_64 wheel into a new venv (pip --no-index); the sdist without
+#            Rust (one clear line) and with Rust (builds, installs, passes)
+#   node     the main + linux-x64-gnu tarballs into an empty project; the main tarball alone
+#            (--omit=optional) must name the missing platform package
+#   jvm      both jars into a fresh Maven repository, a consumer that signs and runs a cancel
+#            against the emulator of the released CLI, JNA loading the library from the jar
+#   aarch64  the CLI and the manylinux aarch64 wheel under qemu-user (Debian's arm64 Python)
+# CHECK_PARTS="python node" checks a subset.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DIST=$ROOT/dist
+BUILD=$ROOT/build
+WORK=$BUILD/dist-check
+PARTS=${CHECK_PARTS:-cli python node jvm aarch64}
+VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -1)
+export PIP_CACHE_DIR=$BUILD/pip-cache npm_config_cache=$BUILD/npm-cache
+unset CARGO_TARGET_DIR
+
+step() { printf '\n== dist-check: %s (%s)\n' "$*" "$(date +%T)"; }
+fail() { echo "dist-check: FAILED: $*" >&2; exit 1; }
+one() { local f=("$@"); [ ${#f[@]} -eq 1 ] && [ -e "${f[0]}" ] || fail "expected one file, found: ${f[*]}"; echo "${f[0]}"; }
+
+rm -rf "$WORK" && mkdir -p "$WORK"
+cp "$ROOT/tests/vectors/signing.json" "$ROOT"/tools/dist/signing_vectors.py "$ROOT"/tools/dist/signing-vectors.js "$WORK/"
+cd "$WORK"
+# The machine's own Python (resolved through pyenv's shims where it has them); then nothing from
+# the build tree: no target/ or ~/.cargo/bin on PATH, no library paths.
+PY=$(python3 -c 'import sys; print(sys.executable)')
+CARGO_BIN=$(dirname "$(command -v cargo)")
+export PATH=/usr/local/bin:/usr/bin:/bin
+unset LD_LIBRARY_PATH PYTHONPATH NODE_PATH
+CLI_X64=$(one "$DIST"/cli/doku-checkout-*-x86_64-unknown-linux-musl)
+CLI_ARM=$(one "$DIST"/cli/doku-checkout-*-aarch64-unknown-linux-musl)
+
+# The CLI's `sign` over every signing vector: `cli_vectors <command prefix...>`.
+cli_vectors() {
+  "$PY" - "$@" <<'EOF'
+import base64, json, os, subprocess, sys, tempfile
+cmd = sys.argv[1:]
+cases = [c for g in json.load(open("signing.json"))["groups"] if g["operation"] == "sign_request" for c in g["cases"]]
+failed = []
+for c in cases:
+    inp, expect = c["input"], c["expect"]
+    args = ["sign", "--client-id", inp["client_id"], "--request-id", inp["request_id"], "--timestamp", inp["timestamp"], "--target", inp["request_target"]]
+    spec = inp["body"]
+    if spec is not None:
+        raw = base64.b64decode(spec["b64"]) if "b64" in spec else bytes.fromhex(spec["hex"]) if "hex" in spec else bytes.fromhex(spec["repeat"]["hex"]) * spec["repeat"]["count"]
+        f = tempfile.NamedTemporaryFile(delete=False); f.write(raw); f.close()
+        args += ["--body-file", f.name]
+    try:
+        run = subprocess.run(cmd + args, capture_output=True, env={**os.environ, "DOKU_SECRET_KEY": inp["secret_key"]})
+    except ValueError:  # a NUL cannot reach a command line at all: refused before the CLI
+        run = None
+    if "error" in expect:
+        ok = run is None or run.returncode == 2
+    else:
+        ok = run is not None and run.returncode == 0 and run.stdout.decode().strip() == expect["signature"]
+    if not ok:
+        failed.append(c["id"])
+print(f"cli signing vectors ({os.path.basename(cmd[-1])}): {len(cases) - len(failed)} of {len(cases)} passed")
+if failed: print("failed:", failed)
+sys.exit(1 if failed or not cases else 0)
+EOF
+}
+
+check_cli() {
+  step "cli: static, checksums, vectors"
+  (cd "$DIST/cli" && sha256sum --quiet -c ./*.sha256) || fail "a CLI checksum does not match"
+  for cli in "$CLI_X64" "$CLI_ARM"; do
+    file -b "$cli" | grep -q 'statically linked' || fail "$cli is not statically linked: $(file -b "$cli")"
+  done
+  cli_vectors "$CLI_X64"
+}
+
+check_python() {
+  step "python: manylinux x86_64 wheel into a new venv"
+  "$PY" -m venv "$WORK/py"
+  local whl
+  whl=$(one "$DIST"/python/doku_checkout-*manylinux_2_17_x86_64.whl)
+  "$WORK/py/bin/pip" install --quiet --no-index "$whl"
+  "$WORK/py/bin/python" signing_vectors.py signing.json "$WORK/py/"
+
+  step "python: the sdist without Rust stops with one line"
+  local sdist out
+  sdist=$(one "$DIST"/python/doku_checkout-*.tar.gz)
+  "$PY" -m venv "$WORK/py-norust"
+  if out=$(env -u CARGO -u RUSTUP_HOME HOME="$WORK/home" PATH="$WORK/py-norust/bin:/usr/bin:/bin" \
+    "$WORK/py-norust/bin/pip" install --quiet "$sdist" 2>&1); then
+    fail "the sdist installed without Rust"
+  fi
+  grep -q "doku-checkout: no prebuilt wheel matches this platform, and building it from source needs Rust" <<<"$out" \
+    || { echo "$out"; fail "the sdist without Rust did not say so"; }
+  grep -qi "puccinialin\|rustup-init\|Downloading.*rust" <<<"$out" && fail "the sdist tried to download Rust"
+  echo "sdist without Rust: $(grep -m1 -o "doku-checkout: no prebuilt.*from source needs Rust[^:]*" <<<"$out")"
+
+  step "python: the sdist with Rust builds and passes"
+  "$PY" -m venv "$WORK/py-sdist"
+  PATH="$WORK/py-sdist/bin:$CARGO_BIN:$PATH" CARGO_TARGET_DIR="$WORK/sdist-target" \
+    "$WORK/py-sdist/bin/pip" install --quiet "$sdist"
+  "$WORK/py-sdist/bin/python" signing_vectors.py signing.json "$WORK/py-sdist/"
+}
+
+check_node() {
+  step "node: main + linux-x64-gnu tarballs into an empty project"
+  local main gnu
+  main=$(one "$DIST"/node/doku-checkout-"$VERSION".tgz)
+  gnu=$(one "$DIST"/node/doku-checkout-linux-x64-gnu-"$VERSION".tgz)
+  mkdir -p app && cp signing-vectors.js app/
+  (cd app && echo '{"name":"app","version":"1.0.0","private":true}' >package.json \
+    && npm install --offline --no-audit --no-fund --loglevel=error "$main" "$gnu" >/dev/null \
+    && node signing-vectors.js ../signing.json "$WORK/app/node_modules/doku-checkout/")
+  [ ! -e app/node_modules/doku-checkout/native/doku-checkout.linux-x64-gnu.node ] || fail "the main package carries an addon"
+
+  step "node: without the optional platform package the error names it"
+  mkdir -p app-noopt
+  (cd app-noopt && echo '{"name":"app","version":"1.0.0","private":true}' >package.json \
+    && npm install --offline --omit=optional --no-audit --no-fund --loglevel=error "$main" >/dev/null)
+  local out
+  if out=$(cd app-noopt && node -e "require('doku-checkout')" 2>&1); then fail "require succeeded without an addon"; fi
+  grep -q "ERR_DOKU_CHECKOUT_NATIVE_MISSING" <<<"$out" && grep -q "doku-checkout-linux-x64-gnu@$VERSION" <<<"$out" \
+    || { echo "$out"; fail "the missing-addon error does not name the package"; }
+  echo "missing addon: $(grep -m1 -o 'doku-checkout [0-9.]*: no native addon[^)]*)' <<<"$out")"
+}
+
+check_jvm() {
+  step "jvm: the jars into a fresh Maven repository, a consumer project"
+  local m2=$WORK/m2 mvn=(mvn -B --no-transfer-progress -q -Dstyle.color=never "-Dmaven.repo.local=$WORK/m2")
+  # Third-party artifacts may come from the build's Maven cache (they are Maven Central's);
+  # ours never do.
+  if [ -d "$BUILD/m2" ]; then cp -r "$BUILD/m2" "$m2"; fi
+  rm -rf "$m2/com/doku-checkout"
+  for a in doku-checkout doku-checkout-testing; do
+    "${mvn[@]}" install:install-file "-Dfile=$DIST/jvm/$a-$VERSION.jar" "-DpomFile=$DIST/jvm/$a-$VERSION.pom"
+  done
+  cp -r "$ROOT/tools/dist/jvm-consumer" consumer
+  (cd consumer && "${mvn[@]}" package dependency:build-classpath -Dmdep.outputFile=cp.txt)
+  local log=$WORK/jvm.log
+  (cd consumer && env -u LD_LIBRARY_PATH DOKU_CHECKOUT_CLI="$CLI_X64" \
+    java -Djna.debug_load=true -cp "target/classes:$(cat cp.txt)" MainKt ../signing.json) 2>"$log" \
+    || { cat "$log"; fail "the JVM consumer failed"; }
+  grep -q "doku-checkout-$VERSION.jar!/linux-x86-64/libdoku_checkout_ffi.so" "$log" \
+    || { cat "$log"; fail "JNA did not load the library from the jar"; }
+  echo "jna loaded linux-x86-64/libdoku_checkout_ffi.so from doku-checkout-$VERSION.jar"
+}
+
+# Debian's arm64 CPython unpacked into a folder (a private apt state: the system's package
+# configuration is untouched), run by qemu-user.
+arm64_python() {
+  local root=$BUILD/arm64-python apt=$BUILD/arm64-apt
+  [ -x "$root/usr/bin/python3.11" ] && { echo "$root"; return; }
+  mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$root"
+  local opts=(-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt" -o "Dir::Cache::archives=$apt/archives"
+    -o APT::Architecture=arm64 -o APT::Architectures=arm64 -o Debug::NoLocking=1 -o APT::Sandbox::User=root -qq)
+  apt-get "${opts[@]}" update >&2
+  local pkgs
+  pkgs=$(apt-cache "${opts[@]}" depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+    --no-replaces --no-enhances --no-pre-depends python3.11-minimal libpython3.11-stdlib libgcc-s1 \
+    | grep -v '^ ' | grep -v '^<' | sed 's/:arm64$//' | sort -u | grep -vE '^(debconf|perl-base|dpkg|tar|coreutils|install-info|debianutils|sensible-utils|readline-common|tzdata)$')
+  (cd "$apt/archives" && apt-get "${opts[@]}" download $pkgs >&2)
+  for deb in "$apt"/archives/*.deb; do dpkg-deb -x "$deb" "$root"; done
+  echo "$root"
+}
+
+check_aarch64() {
+  step "aarch64: the CLI and the manylinux wheel under qemu-user"
+  if ! command -v qemu-aarch64-static >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static >/dev/null
+  fi
+  cli_vectors qemu-aarch64-static "$CLI_ARM"
+  local root whl site=$WORK/arm64-site
+  whl=$(one "$DIST"/python/doku_checkout-*manylinux_2_17_aarch64.whl)
+  root=$(arm64_python)
+  mkdir -p "$site" && (cd "$site" && "$PY" -m zipfile -e "$whl" .)
+  PYTHONPATH="$site" qemu-aarch64-static -L "$root" "$root/usr/bin/python3.11" -c 'import platform; print("arm64 python:", platform.machine(), platform.python_version())'
+  PYTHONPATH="$site" qemu-aarch64-static -L "$root" "$root/usr/bin/python3.11" signing_vectors.py signing.json "$site/"
+}
+
+START=$SECONDS
+for part in $PARTS; do "check_$part"; done
+step "all checks passed in $((SECONDS - START)) s"
