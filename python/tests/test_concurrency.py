@@ -87,6 +87,58 @@ def test_async_invalid_input_raises_before_sending():
         assert err.field == "invoice_number" and doku.requests() == []
 
 
+def test_async_batch_with_cancelled_awaiters_resolves_the_others():
+    """Completions reach the loop in batches: a cancelled awaiter in a batch is skipped and
+    every other future in it is still resolved (its call completed either way)."""
+
+    async def main(doku):
+        client = dc.AsyncClient(doku.client_id, SECRET, base_url=doku.url)
+        calls = [asyncio.ensure_future(client.order_status(f"INV-B{i}")) for i in range(60)]
+        await asyncio.sleep(0.05)  # sent and waiting on the delayed answers
+        for task in calls[::3]:
+            task.cancel()
+        done = await asyncio.gather(*calls, return_exceptions=True)
+        return done
+
+    with MockServer() as doku:
+        for i in range(60):
+            doku.add_order(f"INV-B{i}", original_request_id=f"r{i}")
+        doku.inject_fault("delay", ms=300, count=60)
+        done = asyncio.run(main(doku))
+        for i, outcome in enumerate(done):
+            if i % 3 == 0:
+                assert isinstance(outcome, asyncio.CancelledError)
+            else:
+                assert outcome.status == "PENDING" and outcome.invoice_number == f"INV-B{i}"
+        assert len(doku.requests()) == 60  # cancelled awaiters do not cancel the calls
+
+
+def test_async_client_reused_across_event_loops_and_threads():
+    """One client awaited in successive loops (asyncio.run twice) and in two loops at once,
+    each in its own thread: every future completes in the loop that awaits it."""
+
+    async def burst(client, tag):
+        loop = asyncio.get_running_loop()
+        results = await asyncio.gather(*[client.order_status(f"INV-L{i}") for i in range(40)])
+        assert asyncio.get_running_loop() is loop
+        return tag, [r.invoice_number for r in results]
+
+    with MockServer() as doku:
+        for i in range(40):
+            doku.add_order(f"INV-L{i}", original_request_id=f"r{i}")
+        client = dc.AsyncClient(doku.client_id, SECRET, base_url=doku.url)
+        expected = [f"INV-L{i}" for i in range(40)]
+        assert asyncio.run(burst(client, "first")) == ("first", expected)
+        assert asyncio.run(burst(client, "second")) == ("second", expected)
+        outcomes = {}
+        threads = [threading.Thread(target=lambda t=t: outcomes.update([asyncio.run(burst(client, t))])) for t in ("a", "b")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert outcomes == {"a": expected, "b": expected}
+
+
 def test_client_works_in_a_forked_child():
     """gunicorn --preload / Celery prefork: the parent used the client, then forked."""
     with MockServer() as doku:

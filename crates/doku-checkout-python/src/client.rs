@@ -155,6 +155,7 @@ impl Client {
 #[pyclass(module = "doku_checkout._native", frozen)]
 pub(crate) struct AsyncClient {
     core: Core,
+    completions: asyncio::Completions,
 }
 
 fn into_py<T: pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(py: Python<'_>, value: T) -> PyResult<Py<PyAny>> {
@@ -166,7 +167,7 @@ impl AsyncClient {
     #[new]
     #[pyo3(signature = (client_id, secret_key, **options))]
     fn new(py: Python<'_>, client_id: Text, secret_key: Text, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        Ok(Self { core: Core::new(py, client_id.to_owned(), &secret_key, options)? })
+        Ok(Self { core: Core::new(py, client_id.to_owned(), &secret_key, options)?, completions: Default::default() })
     }
 
     fn __repr__(&self) -> PyResult<String> {
@@ -192,7 +193,7 @@ impl AsyncClient {
         let fut = async move {
             client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref()).await
         };
-        asyncio::spawn(py, fut, into_py)
+        asyncio::spawn(py, &self.completions, fut, into_py)
     }
 
     /// Awaitable `create_checkout`.
@@ -206,7 +207,7 @@ impl AsyncClient {
         let request = Core::checkout(py, fields)?;
         let client = self.core.client().py_err()?;
         let fut = async move { client.create_checkout(&request, request_id.as_deref()).await };
-        asyncio::spawn(py, fut, into_py)
+        asyncio::spawn(py, &self.completions, fut, into_py)
     }
 
     /// Awaitable `order_status`.
@@ -214,7 +215,7 @@ impl AsyncClient {
         let client = self.core.client().py_err()?;
         let invoice_number = invoice_number.to_owned();
         let fut = async move { client.order_status(&invoice_number).await };
-        asyncio::spawn(py, fut, into_py)
+        asyncio::spawn(py, &self.completions, fut, into_py)
     }
 }
 
