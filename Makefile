@@ -178,13 +178,15 @@ bench-rust:
 	$(CARGO) bench -p doku-checkout --bench sign -- --warm-up-time 1 --measurement-time 3
 	$(CARGO) bench -p doku-checkout --bench cancel
 
-# Python: a release wheel in its own venv, with `requests` for the plain comparison.
+# Python: a release wheel in its own venv, with httpx and aiohttp as the anchors, against a
+# fresh release-built emulator per round.
 bench-python: $(PY_TOOLS)/bin/maturin
 	rm -rf $(BUILD)/py-bench $(BUILD)/wheels-release
 	cd python && $(PY_TOOLS)/bin/maturin build --release --out $(BUILD)/wheels-release
 	$(PYTHON) -m venv $(BUILD)/py-bench
 	$(BUILD)/py-bench/bin/pip install --quiet --disable-pip-version-check $(BUILD)/wheels-release/*.whl -r python/requirements-bench.txt
-	cd python/benchmarks && $(BUILD)/py-bench/bin/python bench.py
+	$(CARGO) build --release -p doku-checkout-cli --quiet
+	cd python/benchmarks && DOKU_CLI=$(CARGO_TARGET_DIR)/release/doku-checkout $(BUILD)/py-bench/bin/python bench.py
 
 # Node: a release addon, then perf_hooks timings.
 bench-node: node-deps

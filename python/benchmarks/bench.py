@@ -1,38 +1,56 @@
-"""Python benchmarks: doku_checkout against the plain-Python way, in the same run.
+"""Python benchmarks: doku_checkout against the fastest common Python clients, in the same run.
 
 1. sign_request vs hmac/hashlib/base64 (timeit).
-2. Client.cancel_order vs requests + hmac, against the emulator (MockServer in a separate
-   process so the client's process does only client work), sequential and 16 threads.
+2. The same signed status GET (`GET /orders/v1/status/{invoice}`) through
+   - Client.order_status with 16 threads vs httpx.Client (16 threads) + hmac,
+   - AsyncClient.order_status with 64 in flight vs aiohttp (64 in flight) + hmac,
+   against a fresh release-built emulator (`doku-checkout mock`, $DOKU_CLI) started for every
+   round, so neither side inherits the other's server state. Three alternating rounds per
+   pair; the medians are reported, with the client process's CPU time per call.
 
-Run: make bench-python (builds a release wheel into build/py-bench).
+Run: make bench-python (builds a release wheel into build/py-bench and the release CLI).
 """
+import asyncio
 import base64
 import hashlib
 import hmac
 import json
-import multiprocessing
+import os
 import statistics
+import subprocess
 import sys
 import threading
 import time
 import timeit
+import urllib.request
 import uuid
 from datetime import datetime, timezone
 
-import requests
+import aiohttp
+import httpx
 
 import doku_checkout as dc
-from doku_checkout.testing import MockServer
 
 CLIENT_ID = "MCH-BENCH-0001"
 SECRET = "SK-BENCH-0123456789"
+INVOICE = "INV-BENCH-0001"
+STATUS_PATH = f"/orders/v1/status/{INVOICE}"
 BODY = b'{"order":{"invoice_number":"INV-20210231-0001"},"payment":{"original_request_id":"fdb69f47-96da-499d-acec-7cdc318ab2fe"},"note":"Customer changed order"}'
+ROUNDS = 3
 
 
-def plain_sign(client_id, secret, request_id, timestamp, target, body):
-    digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
-    text = f"Client-Id:{client_id}\nRequest-Id:{request_id}\nRequest-Timestamp:{timestamp}\nRequest-Target:{target}\nDigest:{digest}"
+def plain_sign(client_id, secret, request_id, timestamp, target, body=None):
+    text = f"Client-Id:{client_id}\nRequest-Id:{request_id}\nRequest-Timestamp:{timestamp}\nRequest-Target:{target}"
+    if body is not None:
+        text += "\nDigest:" + base64.b64encode(hashlib.sha256(body).digest()).decode()
     return "HMACSHA256=" + base64.b64encode(hmac.new(secret.encode(), text.encode(), hashlib.sha256).digest()).decode()
+
+
+def plain_status_headers():
+    """What a hand-written client sends: a fresh Request-Id and timestamp, signed."""
+    rid = str(uuid.uuid4())
+    ts = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"Client-Id": CLIENT_ID, "Request-Id": rid, "Request-Timestamp": ts, "Signature": plain_sign(CLIENT_ID, SECRET, rid, ts, STATUS_PATH)}
 
 
 def bench_sign():
@@ -41,78 +59,132 @@ def bench_sign():
     n = 50_000
     ours = min(timeit.repeat(lambda: dc.sign_request(secret_key="SK-TEST-ONLY-0123456789", **args), number=n, repeat=5)) / n
     plain = min(timeit.repeat(lambda: plain_sign("MCH-0001-10791114622547", "SK-TEST-ONLY-0123456789", args["request_id"], args["timestamp"], args["request_target"], BODY), number=n, repeat=5)) / n
-    print(f"sign_request (doku_checkout)            {ours * 1e6:8.2f} µs/op")
-    print(f"sign (hmac + hashlib + base64)          {plain * 1e6:8.2f} µs/op")
-    print(f"  ratio plain/ours                      {plain / ours:8.2f}x (above 1: ours is faster)\n")
+    print(f"sign_request (doku_checkout)                 {ours * 1e6:8.2f} µs/op")
+    print(f"sign (hmac + hashlib + base64)               {plain * 1e6:8.2f} µs/op")
+    print(f"  ratio plain/ours                           {plain / ours:8.2f}x (above 1: ours is faster)\n")
 
 
-def plain_cancel(session, url, invoice):
-    body = json.dumps({"order": {"invoice_number": invoice}, "payment": {"original_request_id": f"orig-{invoice}"}, "note": "bench"}, separators=(",", ":")).encode()
-    rid = str(uuid.uuid4())
-    ts = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    sig = plain_sign(CLIENT_ID, SECRET, rid, ts, "/checkout/v3/cancellations", body)
-    r = session.post(f"{url}/checkout/v3/cancellations", data=body, headers={"Client-Id": CLIENT_ID, "Request-Id": rid, "Request-Timestamp": ts, "Signature": sig, "Content-Type": "application/json"}, timeout=30)
-    return r.status_code == 200
+class Emulator:
+    """A fresh release-built emulator in its own process, with the one order the GETs ask for."""
+
+    def __enter__(self):
+        env = {**os.environ, "DOKU_SECRET_KEY": SECRET}
+        self.proc = subprocess.Popen([os.environ["DOKU_CLI"], "mock", "--port", "0", "--client-id", CLIENT_ID], stdout=subprocess.PIPE, env=env)
+        self.url = self.proc.stdout.readline().decode().removeprefix("listening on ").strip()
+        spec = json.dumps({"orders": [{"invoice_number": INVOICE, "original_request_id": "orig-bench"}]}).encode()
+        urllib.request.urlopen(urllib.request.Request(self.url + "/_mock/setup", data=spec, method="POST")).read()
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait()
 
 
-def serve(queue, n):
-    with MockServer(client_id=CLIENT_ID, secret_key=SECRET) as doku:
-        for prefix in ("OS", "OT", "PS", "PT"):
-            doku.setup([{"invoice_number": f"{prefix}-{i}", "original_request_id": f"orig-{prefix}-{i}"} for i in range(n)])
-        queue.put(doku.url)
-        queue.get()  # wait for "stop"
-
-
-def run(label, total, threads, fn):
-    counter = iter(range(total))
-    lock = threading.Lock()
-    failures = []
-
-    def worker():
-        while True:
-            with lock:
-                i = next(counter, None)
-            if i is None:
-                return
-            if not fn(i):
-                failures.append(i)
-
+def measure(total, run):
     cpu0, t0 = time.process_time(), time.perf_counter()
-    ts = [threading.Thread(target=worker) for _ in range(threads)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
+    run(total)
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-    assert not failures, f"{label}: {len(failures)} failed"
-    print(f"{label:<40} {total / wall:8.0f} cancels/s  {cpu / total * 1e6:8.1f} µs CPU/call")
-    return total / wall
+    return total / wall, cpu / total * 1e6
 
 
-def bench_cancel():
-    n = 3000
-    ctx = multiprocessing.get_context("spawn")
-    q = ctx.Queue()
-    p = ctx.Process(target=serve, args=(q, n))
-    p.start()
-    url = q.get()
+def threaded(threads, call):
+    def run(total):
+        counter = iter(range(total))
+        lock = threading.Lock()
+        failures = []
+
+        def worker():
+            while True:
+                with lock:
+                    if next(counter, None) is None:
+                        return
+                if not call():
+                    failures.append(1)
+
+        ts = [threading.Thread(target=worker) for _ in range(threads)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        assert not failures, f"{len(failures)} calls failed"
+
+    return run
+
+
+def in_flight(width, make_session, call):
+    def run(total):
+        async def main():
+            remaining = [total]
+            async with make_session() as session:
+
+                async def worker():
+                    while remaining[0] > 0:
+                        remaining[0] -= 1
+                        assert await call(session)
+
+                await asyncio.gather(*(worker() for _ in range(width)))
+
+        asyncio.run(main())
+
+    return run
+
+
+class _NoSession:
+    async def __aenter__(self):
+        return None
+
+    async def __aexit__(self, *exc):
+        return None
+
+
+def ours_sync(url):
     client = dc.Client(CLIENT_ID, SECRET, base_url=url)
-    local = threading.local()
+    return threaded(16, lambda: client.order_status(INVOICE).status == "PENDING")
 
+
+def httpx_sync(url):
+    client = httpx.Client(base_url=url, timeout=30)
+    return threaded(16, lambda: client.get(STATUS_PATH, headers=plain_status_headers()).status_code == 200)
+
+
+def ours_async(url):
+    client = dc.AsyncClient(CLIENT_ID, SECRET, base_url=url)
+
+    async def call(_):
+        return (await client.order_status(INVOICE)).status == "PENDING"
+
+    return in_flight(64, _NoSession, call)
+
+
+def aiohttp_async(url):
     def session():
-        if not hasattr(local, "s"):
-            local.s = requests.Session()
-        return local.s
+        return aiohttp.ClientSession(base_url=url, connector=aiohttp.TCPConnector(limit=64), timeout=aiohttp.ClientTimeout(total=30))
 
-    for label, threads, ours_prefix, plain_prefix, count in (("sequential", 1, "OS", "PS", 1500), ("16 threads", 16, "OT", "PT", 3000)):
-        ours = run(f"Client.cancel_order, {label}", count, threads, lambda i: client.cancel_order(invoice_number=f"{ours_prefix}-{i}", original_request_id=f"orig-{ours_prefix}-{i}", note="bench").order_status == "CANCELLED")
-        plain = run(f"requests + hmac, {label}", count, threads, lambda i: plain_cancel(session(), url, f"{plain_prefix}-{i}"))
-        print(f"  ratio ours/plain                      {ours / plain:8.2f}x throughput\n")
-    q.put("stop")
-    p.join()
+    async def call(s):
+        async with s.get(STATUS_PATH, headers=plain_status_headers()) as r:
+            await r.read()
+            return r.status == 200
+
+    return in_flight(64, session, call)
+
+
+def compare(title, total, ours, anchor, anchor_name):
+    results = {"ours": [], "anchor": []}
+    for _ in range(ROUNDS):  # alternating, each against a fresh emulator
+        for side, make in (("ours", ours), ("anchor", anchor)):
+            with Emulator() as emu:
+                run = make(emu.url)
+                run(200)  # warm: connections, pools, the runtime
+                results[side].append(measure(total, run))
+    (o_rate, o_cpu), (a_rate, a_cpu) = ([statistics.median(x) for x in zip(*results[s])] for s in ("ours", "anchor"))
+    print(f"{title}: medians of {ROUNDS} alternating rounds, {total} calls each")
+    print(f"  doku_checkout                              {o_rate:8.0f} calls/s  {o_cpu:8.1f} µs CPU/call")
+    print(f"  {anchor_name:<42} {a_rate:8.0f} calls/s  {a_cpu:8.1f} µs CPU/call")
+    print(f"  ratio ours/{anchor_name.split()[0]:<32} {o_rate / a_rate:8.2f}x throughput, {a_cpu / o_cpu:.2f}x less CPU per call\n")
 
 
 if __name__ == "__main__":
-    print(f"Python {sys.version.split()[0]}, doku_checkout {dc.__version__}\n")
+    print(f"Python {sys.version.split()[0]}, doku_checkout {dc.__version__}, httpx {httpx.__version__}, aiohttp {aiohttp.__version__}\n")
     bench_sign()
-    bench_cancel()
+    compare("status GET, 16 threads", 20_000, ours_sync, httpx_sync, "httpx.Client + hmac")
+    compare("status GET, 64 in flight (asyncio)", 20_000, ours_async, aiohttp_async, "aiohttp + hmac")
