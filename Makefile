@@ -188,10 +188,12 @@ bench-python: $(PY_TOOLS)/bin/maturin
 	$(CARGO) build --release -p doku-checkout-cli --quiet
 	cd python/benchmarks && DOKU_CLI=$(CARGO_TARGET_DIR)/release/doku-checkout $(BUILD)/py-bench/bin/python bench.py
 
-# Node: a release addon, then perf_hooks timings.
+# Node: a release addon, then perf_hooks timings (status GETs against undici's Pool and fetch
+# on a fresh release-built emulator per round).
 bench-node: node-deps
 	cd node && npx napi build --platform --release --manifest-path ../crates/doku-checkout-node/Cargo.toml --output-dir native --no-js --dts index.d.ts --no-const-enum
-	cd node && node benchmarks/bench.mjs
+	$(CARGO) build --release -p doku-checkout-cli --quiet
+	cd node && DOKU_CLI=$(CARGO_TARGET_DIR)/release/doku-checkout node benchmarks/bench.mjs
 	cd node && npm run --silent build -- --features conformance   # back to the dev addon the tests use
 
 # Kotlin: a release library, timed loop through JNA vs javax.crypto.Mac.

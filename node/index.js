@@ -16,11 +16,20 @@ function call(fn) {
   }
 }
 
-async function callAsync(promise) {
+const rethrowAsDoku = (err) => {
+  throw toDokuError(err)
+}
+
+/**
+ * The Promise of a native call: `start` runs now (argument checks included), and any error,
+ * thrown at once or rejected later, arrives as a rejected DokuError. One extra promise per
+ * call, no async wrapper: this sits on every API call's path.
+ */
+function callAsync(start) {
   try {
-    return await promise
+    return start().then(undefined, rethrowAsDoku)
   } catch (err) {
-    throw toDokuError(err)
+    return Promise.reject(toDokuError(err))
   }
 }
 
@@ -192,21 +201,19 @@ class Client {
 
   /** Cancels an unpaid order. Re-using `requestId` makes a retry safe. */
   cancelOrder({ invoiceNumber, originalRequestId, note, requestId } = {}) {
-    return callAsync(
-      Promise.resolve().then(() =>
-        this[SECRET].cancelOrder(str(invoiceNumber, 'invoiceNumber'), str(originalRequestId, 'originalRequestId'), str(note, 'note'), optStr(requestId, 'requestId')),
-      ),
+    return callAsync(() =>
+      this[SECRET].cancelOrder(str(invoiceNumber, 'invoiceNumber'), str(originalRequestId, 'originalRequestId'), str(note, 'note'), optStr(requestId, 'requestId')),
     )
   }
 
   /** Creates a checkout page; store `result.requestId` to cancel later. */
   createCheckout({ requestId, ...request } = {}) {
-    return callAsync(Promise.resolve().then(() => this[SECRET].createCheckout(jsonOf(request, 'request', invalidInput), optStr(requestId, 'requestId'))))
+    return callAsync(() => this[SECRET].createCheckout(jsonOf(request, 'request', invalidInput), optStr(requestId, 'requestId')))
   }
 
   /** The current status of an order. */
   orderStatus(invoiceNumber) {
-    return callAsync(Promise.resolve().then(() => this[SECRET].orderStatus(str(invoiceNumber, 'invoiceNumber'))))
+    return callAsync(() => this[SECRET].orderStatus(str(invoiceNumber, 'invoiceNumber')))
   }
 
   toJSON() {

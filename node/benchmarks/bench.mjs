@@ -1,11 +1,13 @@
-// Node benchmarks: doku-checkout against plain node:crypto (+ fetch) doing the same thing,
-// in the same run. Timing with perf_hooks; CPU with process.cpuUsage (the emulator runs in
-// a child process, so this process does client work only). Run: make bench-node.
+// Node benchmarks: doku-checkout against plain node:crypto (+ fetch, + undici) doing the same
+// thing, in the same run. Timing with perf_hooks; CPU with process.cpuUsage (the emulator runs
+// in a child process, so this process does client work only). Run: make bench-node.
+// The status-GET comparison starts a fresh release-built emulator ($DOKU_CLI) for every round.
 import { performance } from 'node:perf_hooks'
 import { spawn } from 'node:child_process'
 import { createHash, createHmac, randomUUID } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { Pool } from 'undici'
 import dc from '../index.js'
 
 const CLIENT_ID = 'MCH-BENCH-0001'
@@ -84,6 +86,99 @@ async function benchCancel() {
   child.stdin.end()
 }
 
+const STATUS_INVOICE = 'INV-BENCH-0001'
+const STATUS_PATH = `/orders/v1/status/${STATUS_INVOICE}`
+
+function plainStatusHeaders() {
+  const requestId = randomUUID()
+  const timestamp = new Date().toISOString().slice(0, 19) + 'Z'
+  const text = `Client-Id:${CLIENT_ID}\nRequest-Id:${requestId}\nRequest-Timestamp:${timestamp}\nRequest-Target:${STATUS_PATH}`
+  return { 'Client-Id': CLIENT_ID, 'Request-Id': requestId, 'Request-Timestamp': timestamp, Signature: `HMACSHA256=${createHmac('sha256', SECRET).update(text).digest('base64')}` }
+}
+
+/** A fresh release-built emulator with the one order the GETs ask for. */
+async function freshEmulator() {
+  const child = spawn(process.env.DOKU_CLI, ['mock', '--port', '0', '--client-id', CLIENT_ID], { env: { ...process.env, DOKU_SECRET_KEY: SECRET }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const line = await new Promise((resolve) => createInterface({ input: child.stdout }).once('line', resolve))
+  const url = line.replace('listening on ', '').trim()
+  const setup = await fetch(`${url}/_mock/setup`, { method: 'POST', body: JSON.stringify({ orders: [{ invoice_number: STATUS_INVOICE, original_request_id: 'orig-bench' }] }) })
+  await setup.text()
+  return { url, close: () => new Promise((resolve) => { child.once('exit', resolve); child.kill() }) }
+}
+
+const statusSides = {
+  'Client.orderStatus': (url) => {
+    const client = new dc.Client({ clientId: CLIENT_ID, secretKey: SECRET, baseUrl: url })
+    return { call: async () => (await client.orderStatus(STATUS_INVOICE)).status === 'PENDING', close: async () => {} }
+  },
+  'undici.request (Pool of 32)': (url) => {
+    const pool = new Pool(url, { connections: 32 })
+    return {
+      call: async () => {
+        const r = await pool.request({ path: STATUS_PATH, method: 'GET', headers: plainStatusHeaders() })
+        await r.body.text()
+        return r.statusCode === 200
+      },
+      close: () => pool.close(),
+    }
+  },
+  'fetch': (url) => ({
+    call: async () => {
+      const r = await fetch(`${url}${STATUS_PATH}`, { headers: plainStatusHeaders() })
+      await r.text()
+      return r.status === 200
+    },
+    close: async () => {},
+  }),
+}
+
+async function statusRound(make, total, inFlight) {
+  const emulator = await freshEmulator()
+  const side = make(emulator.url)
+  let next = -200 // warm: connections, pools, the runtime
+  const worker = async () => {
+    while (next < 0) {
+      next++
+      if (!(await side.call())) throw new Error('warm-up call failed')
+    }
+  }
+  await Promise.all(Array.from({ length: inFlight }, worker))
+  let left = total
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (left > 0) {
+        left--
+        if (!(await side.call())) throw new Error('call failed')
+      }
+    }),
+  )
+  const wall = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  await side.close()
+  await emulator.close()
+  return [total / wall, (cpu.user + cpu.system) / total]
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+async function benchStatus(inFlight = 32, total = 20_000, rounds = 3) {
+  const results = Object.fromEntries(Object.keys(statusSides).map((k) => [k, []]))
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, make] of Object.entries(statusSides)) results[name].push(await statusRound(make, total, inFlight))
+  }
+  console.log(`status GET, ${inFlight} in flight: medians of ${rounds} alternating rounds, ${total} calls each, a fresh emulator per round`)
+  const ours = median(results['Client.orderStatus'].map((x) => x[0]))
+  for (const [name, xs] of Object.entries(results)) {
+    const rate = median(xs.map((x) => x[0]))
+    const cpu = median(xs.map((x) => x[1]))
+    console.log(`  ${name.padEnd(30)} ${rate.toFixed(0).padStart(7)} calls/s  ${cpu.toFixed(1).padStart(7)} µs CPU/call  ours/this ${(ours / rate).toFixed(2)}x`)
+  }
+  console.log()
+}
+
 console.log(`Node ${process.version}, doku-checkout\n`)
 benchSign()
-await benchCancel()
+if (process.env.DOKU_CLI) await benchStatus()
+if (!process.env.BENCH_STATUS_ONLY) await benchCancel()
