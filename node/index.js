@@ -16,20 +16,48 @@ function call(fn) {
   }
 }
 
-const rethrowAsDoku = (err) => {
-  throw toDokuError(err)
-}
+// Clients with calls in flight stay reachable until those calls settle: the native side's
+// completion callback holds its client only weakly (a strong hold would keep every client alive).
+const busy = new Set()
 
 /**
- * The Promise of a native call: `start` runs now (argument checks included), and any error,
- * thrown at once or rejected later, arrives as a rejected DokuError. One extra promise per
- * call, no async wrapper: this sits on every API call's path.
+ * The Promises of one native client's calls. A call starts at once (argument checks included:
+ * a refusal is a rejected DokuError); the native side queues finished calls and signals once
+ * per batch, and `settle` resolves every call in that batch (see completions.rs).
  */
-function callAsync(start) {
-  try {
-    return start().then(undefined, rethrowAsDoku)
-  } catch (err) {
-    return Promise.reject(toDokuError(err))
+class Calls {
+  #pending = new Map()
+  #nextId = 0
+  #native
+
+  /** The callback the native client is built with. */
+  settle = () => {
+    const nativeClient = this.#native?.deref()
+    if (nativeClient === undefined) return
+    for (const [id, ok, value] of nativeClient.takeCompleted()) {
+      const call = this.#pending.get(id)
+      this.#pending.delete(id)
+      if (ok) call.resolve(value)
+      else call.reject(toDokuError(value))
+    }
+    if (this.#pending.size === 0) busy.delete(nativeClient)
+  }
+
+  attach(nativeClient) {
+    this.#native = new WeakRef(nativeClient)
+  }
+
+  /** `begin(id)` starts the native call; its outcome settles the returned Promise. */
+  start(begin) {
+    const id = this.#nextId
+    this.#nextId = (this.#nextId + 1) >>> 0
+    try {
+      begin(id)
+    } catch (err) {
+      return Promise.reject(toDokuError(err))
+    }
+    busy.add(this.#native.deref())
+    return new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }))
   }
 }
 
@@ -184,6 +212,7 @@ function cancelSupport(paymentMethodType) {
 }
 
 const SECRET = Symbol('doku-checkout.native')
+const CALLS = Symbol('doku-checkout.calls')
 
 /**
  * A DOKU Checkout client. Every method returns a Promise; the event loop never blocks.
@@ -193,27 +222,30 @@ const SECRET = Symbol('doku-checkout.native')
 class Client {
   constructor({ clientId, secretKey, ...options } = {}) {
     const optionsJson = jsonOf(options, 'options', configError)
-    const nativeClient = call(() => new native.NativeClient(str(clientId, 'clientId'), str(secretKey, 'secretKey'), optionsJson, `node/${process.versions.node}`))
+    const calls = new Calls()
+    const nativeClient = call(() => new native.NativeClient(str(clientId, 'clientId'), str(secretKey, 'secretKey'), optionsJson, `node/${process.versions.node}`, calls.settle))
+    calls.attach(nativeClient)
     Object.defineProperty(this, SECRET, { value: nativeClient, enumerable: false })
+    Object.defineProperty(this, CALLS, { value: calls, enumerable: false })
     Object.defineProperty(this, 'clientId', { value: nativeClient.clientId, enumerable: true })
     Object.defineProperty(this, 'baseUrl', { value: nativeClient.baseUrl, enumerable: true })
   }
 
   /** Cancels an unpaid order. Re-using `requestId` makes a retry safe. */
   cancelOrder({ invoiceNumber, originalRequestId, note, requestId } = {}) {
-    return callAsync(() =>
-      this[SECRET].cancelOrder(str(invoiceNumber, 'invoiceNumber'), str(originalRequestId, 'originalRequestId'), str(note, 'note'), optStr(requestId, 'requestId')),
+    return this[CALLS].start((id) =>
+      this[SECRET].cancelOrder(id, str(invoiceNumber, 'invoiceNumber'), str(originalRequestId, 'originalRequestId'), str(note, 'note'), optStr(requestId, 'requestId')),
     )
   }
 
   /** Creates a checkout page; store `result.requestId` to cancel later. */
   createCheckout({ requestId, ...request } = {}) {
-    return callAsync(() => this[SECRET].createCheckout(jsonOf(request, 'request', invalidInput), optStr(requestId, 'requestId')))
+    return this[CALLS].start((id) => this[SECRET].createCheckout(id, jsonOf(request, 'request', invalidInput), optStr(requestId, 'requestId')))
   }
 
   /** The current status of an order. */
   orderStatus(invoiceNumber) {
-    return callAsync(() => this[SECRET].orderStatus(str(invoiceNumber, 'invoiceNumber')))
+    return this[CALLS].start((id) => this[SECRET].orderStatus(id, str(invoiceNumber, 'invoiceNumber')))
   }
 
   toJSON() {

@@ -1,28 +1,44 @@
-//! `NativeClient`: every call returns a Promise and runs on napi's tokio runtime, so the
-//! event loop never waits on the network. Settings and create-checkout input arrive as the JS
-//! layer's JSON text (snake_case keys) and are read once by the core's strict readers; results
-//! are the core's own types.
+//! `NativeClient`: every call runs on napi's tokio runtime, so the event loop never waits on
+//! the network; its outcome comes back through the client's batched completions (the JS layer
+//! turns call ids into Promises). Settings and create-checkout input arrive as the JS layer's
+//! JSON text (snake_case keys) and are read once by the core's strict readers; results are the
+//! core's own types.
 
-use doku_checkout::operations::{CancelOrderResult, CreateCheckoutRequest, CreateCheckoutResult, OrderStatusResult};
+use doku_checkout::operations::CreateCheckoutRequest;
 use doku_checkout::{Client, ClientOptions, UserAgent};
-use napi::bindgen_prelude::PromiseRaw;
+use napi::bindgen_prelude::{Array, Function};
 use napi::{Env, Result};
 use napi_derive::napi;
 
-use crate::errors::{IntoNapi, to_js};
+use crate::completions::{Completions, Outcome};
+use crate::errors::IntoNapi;
 
 #[napi]
 pub struct NativeClient {
     inner: Client,
+    completions: Completions,
 }
 
 #[napi]
 impl NativeClient {
     #[napi(constructor)]
-    pub fn new(env: Env, client_id: String, secret_key: String, options_json: String, runtime: String) -> Result<Self> {
+    pub fn new(
+        env: Env,
+        client_id: String,
+        secret_key: String,
+        options_json: String,
+        runtime: String,
+        on_complete: Function<(), ()>,
+    ) -> Result<Self> {
         let options = ClientOptions::from_json(&options_json).napi(&env)?;
         let inner = options.build(client_id, secret_key, UserAgent::new("node", runtime)).napi(&env)?;
-        Ok(Self { inner })
+        Ok(Self { inner, completions: Completions::new(&env, on_complete)? })
+    }
+
+    /// The calls finished since the last take, as `[id, ok, value]`.
+    #[napi]
+    pub fn take_completed<'env>(&self, env: &'env Env) -> Result<Array<'env>> {
+        self.completions.take(env)
     }
 
     #[napi(getter)]
@@ -36,42 +52,35 @@ impl NativeClient {
     }
 
     #[napi]
-    pub fn cancel_order<'env>(
+    pub fn cancel_order(
         &self,
-        env: &'env Env,
+        env: Env,
+        id: u32,
         invoice_number: String,
         original_request_id: String,
         note: String,
         request_id: Option<String>,
-    ) -> Result<PromiseRaw<'env, CancelOrderResult>> {
+    ) -> Result<()> {
         let client = self.inner.clone();
-        let fut = async move {
-            client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref()).await
-        };
-        env.spawn_future_with_callback(async move { Ok(fut.await) }, |env, r| r.map_err(|e| to_js(env, &e)))
+        self.completions.start(&env, id, async move {
+            Outcome::Cancel(
+                client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref()).await,
+            )
+        })
     }
 
     #[napi]
-    pub fn create_checkout<'env>(
-        &self,
-        env: &'env Env,
-        input_json: String,
-        request_id: Option<String>,
-    ) -> Result<PromiseRaw<'env, CreateCheckoutResult>> {
-        let request = CreateCheckoutRequest::from_json(&input_json).napi(env)?;
+    pub fn create_checkout(&self, env: Env, id: u32, input_json: String, request_id: Option<String>) -> Result<()> {
+        let request = CreateCheckoutRequest::from_json(&input_json).napi(&env)?;
         let client = self.inner.clone();
-        let fut = async move { client.create_checkout(&request, request_id.as_deref()).await };
-        env.spawn_future_with_callback(async move { Ok(fut.await) }, |env, r| r.map_err(|e| to_js(env, &e)))
+        self.completions.start(&env, id, async move {
+            Outcome::Checkout(client.create_checkout(&request, request_id.as_deref()).await)
+        })
     }
 
     #[napi]
-    pub fn order_status<'env>(
-        &self,
-        env: &'env Env,
-        invoice_number: String,
-    ) -> Result<PromiseRaw<'env, OrderStatusResult>> {
+    pub fn order_status(&self, env: Env, id: u32, invoice_number: String) -> Result<()> {
         let client = self.inner.clone();
-        let fut = async move { client.order_status(&invoice_number).await };
-        env.spawn_future_with_callback(async move { Ok(fut.await) }, |env, r| r.map_err(|e| to_js(env, &e)))
+        self.completions.start(&env, id, async move { Outcome::Status(client.order_status(&invoice_number).await) })
     }
 }

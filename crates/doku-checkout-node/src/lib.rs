@@ -2,6 +2,7 @@
 #![allow(missing_docs)] // napi-derive generates undocumented glue; the public docs live in index.d.ts
 
 pub mod client;
+mod completions;
 mod errors;
 pub mod mock;
 pub mod signing;
