@@ -196,7 +196,10 @@ bench-node: node-deps
 	cd node && DOKU_CLI=$(CARGO_TARGET_DIR)/release/doku-checkout node benchmarks/bench.mjs
 	cd node && npm run --silent build -- --features conformance   # back to the dev addon the tests use
 
-# Kotlin: a release library, timed loop through JNA vs javax.crypto.Mac.
+# Kotlin: a release library, timed loop through JNA vs javax.crypto.Mac; cancel throughput
+# (blocking and suspend) vs java.net.http on a fresh release-built emulator per round.
 bench-kotlin: ffi-build
-	$(CARGO) build --release -p doku-checkout-ffi --quiet
-	cd bindings/kotlin && $(MVN) $(MVN_FLAGS) -q -Drepo.root=$(ROOT) test-compile exec:exec@sign-bench
+	# The bindings are generated from the test build (it carries conformanceRun), so the
+	# release library needs the same feature for JNA to register every function.
+	$(CARGO) build --release -p doku-checkout-ffi -p doku-checkout-cli $(TEST_FEATURES) --quiet
+	cd bindings/kotlin && $(MVN) $(MVN_FLAGS) -q -Drepo.root=$(ROOT) test-compile exec:exec@sign-bench exec:exec@cancel-bench

@@ -24,6 +24,13 @@ impl std::fmt::Display for DokuClient {
     }
 }
 
+impl DokuClient {
+    /// The core client (for the blocking twins in `blocking.rs`).
+    pub(crate) fn core(&self) -> &Client {
+        &self.inner
+    }
+}
+
 /// Runs `fut` as its own task: dropping the caller's future (a cancelled coroutine) does not
 /// abort a request that may already be on the wire.
 async fn detached<T: Send + 'static>(
@@ -41,6 +48,15 @@ impl DokuClient {
     #[uniffi::constructor]
     pub fn new(client_id: String, secret_key: String, options: ClientOptions) -> Result<Self, DokuError> {
         Ok(Self { inner: options.build(client_id, secret_key, UserAgent::new("uniffi", "uniffi"))? })
+    }
+
+    /// Builds a client from its settings as JSON text, e.g. `{"environment":"production",
+    /// "timeout_ms":10000}` (the snake_case names of the settings table; `{}` for the
+    /// defaults), read as strictly as everywhere else. For Java, which cannot call the
+    /// `ClientOptions` constructor (it takes Kotlin's unsigned types).
+    #[uniffi::constructor]
+    pub fn from_options_json(client_id: String, secret_key: String, options_json: String) -> Result<Self, DokuError> {
+        Self::new(client_id, secret_key, ClientOptions::from_json(&options_json)?)
     }
 
     /// The base URL requests go to.

@@ -4,6 +4,7 @@
 
 uniffi::setup_scaffolding!();
 
+mod blocking;
 mod client;
 mod error;
 mod signing;

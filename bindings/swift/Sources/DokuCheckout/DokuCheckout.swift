@@ -591,6 +591,22 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 public protocol DokuClientProtocol: AnyObject, Sendable {
     
     /**
+     * `cancelOrder`, blocking the calling thread (for Java). Retrying with the same
+     * `request_id` is always safe.
+     */
+    func cancelOrderBlocking(invoiceNumber: String, originalRequestId: String, note: String, requestId: String?) throws  -> CancelOrderResult
+    
+    /**
+     * `createCheckout`, blocking the calling thread (for Java).
+     */
+    func createCheckoutBlocking(request: CreateCheckoutRequest, requestId: String?) throws  -> CreateCheckoutResult
+    
+    /**
+     * `orderStatus`, blocking the calling thread (for Java).
+     */
+    func orderStatusBlocking(invoiceNumber: String) throws  -> OrderStatusResult
+    
+    /**
      * The base URL requests go to.
      */
     func baseUrl()  -> String
@@ -679,7 +695,68 @@ public convenience init(clientId: String, secretKey: String, options: ClientOpti
     }
 
     
+    /**
+     * Builds a client from its settings as JSON text, e.g. `{"environment":"production",
+     * "timeout_ms":10000}` (the snake_case names of the settings table; `{}` for the
+     * defaults), read as strictly as everywhere else. For Java, which cannot call the
+     * `ClientOptions` constructor (it takes Kotlin's unsigned types).
+     */
+public static func fromOptionsJson(clientId: String, secretKey: String, optionsJson: String)throws  -> DokuClient  {
+    return try  FfiConverterTypeDokuClient_lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_constructor_dokuclient_from_options_json(
+        FfiConverterString.lower(clientId),
+        FfiConverterString.lower(secretKey),
+        FfiConverterString.lower(optionsJson),uniffiCallStatus
+    )
+})
+}
+    
 
+    
+    /**
+     * `cancelOrder`, blocking the calling thread (for Java). Retrying with the same
+     * `request_id` is always safe.
+     */
+open func cancelOrderBlocking(invoiceNumber: String, originalRequestId: String, note: String, requestId: String?)throws  -> CancelOrderResult  {
+    return try  FfiConverterTypeCancelOrderResult_lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_method_dokuclient_cancel_order_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(invoiceNumber),
+        FfiConverterString.lower(originalRequestId),
+        FfiConverterString.lower(note),
+        FfiConverterOptionString.lower(requestId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `createCheckout`, blocking the calling thread (for Java).
+     */
+open func createCheckoutBlocking(request: CreateCheckoutRequest, requestId: String?)throws  -> CreateCheckoutResult  {
+    return try  FfiConverterTypeCreateCheckoutResult_lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_method_dokuclient_create_checkout_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCreateCheckoutRequest_lower(request),
+        FfiConverterOptionString.lower(requestId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `orderStatus`, blocking the calling thread (for Java).
+     */
+open func orderStatusBlocking(invoiceNumber: String)throws  -> OrderStatusResult  {
+    return try  FfiConverterTypeOrderStatusResult_lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_method_dokuclient_order_status_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(invoiceNumber),uniffiCallStatus
+    )
+})
+}
     
     /**
      * The base URL requests go to.
@@ -1898,6 +1975,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_doku_checkout_ffi_checksum_func_verify_response() != 42280) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_cancel_order_blocking() != 19092) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_create_checkout_blocking() != 21716) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_order_status_blocking() != 2276) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_base_url() != 32976) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -1911,6 +1997,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_method_dokusigner_sign() != 2646) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_doku_checkout_ffi_checksum_constructor_dokuclient_from_options_json() != 49451) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_constructor_dokuclient_new() != 17219) {

@@ -212,6 +212,20 @@ final class DokuCheckoutTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(total, 40)
     }
 
+    func testBlockingTwins() throws {
+        let secret = "SK-SWIFT-0123456789"
+        let emu = try Emulator(clientId: "MCH-SW", secretKey: secret)
+        _ = try emu.control("POST", "/_mock/setup", ["orders": [["invoice_number": "INV-SB", "original_request_id": "r-INV-SB"],
+                                                                ["invoice_number": "INV-SP", "original_request_id": "r-INV-SP", "state": "PAID"]]])
+        let client = try DokuClient(clientId: "MCH-SW", secretKey: secret, options: ClientOptions(baseUrl: emu.url))
+        let r = try client.cancelOrderBlocking(invoiceNumber: "INV-SB", originalRequestId: "r-INV-SB", note: "blocking", requestId: nil)
+        XCTAssertEqual(r.orderStatus, "CANCELLED")
+        XCTAssertEqual(try client.orderStatusBlocking(invoiceNumber: "INV-SB").status, "CANCELLED")
+        XCTAssertThrowsError(try client.cancelOrderBlocking(invoiceNumber: "INV-SP", originalRequestId: "r-INV-SP", note: "late", requestId: nil)) { e in
+            XCTAssertEqual((e as? DokuError)?.details().code, "order_not_cancellable")
+        }
+    }
+
     func testSecretNeverInDescription() throws {
         let client = try DokuClient(clientId: "MCH-1", secretKey: "SK-SWIFT-SECRET", options: ClientOptions())
         XCTAssertFalse("\(client)".contains("SK-SWIFT-SECRET"))

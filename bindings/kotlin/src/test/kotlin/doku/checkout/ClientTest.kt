@@ -135,4 +135,27 @@ class ClientTest {
         val names = codes.associate { it.asJsonObject["code"].asString to it.asJsonObject["class_name"].asString }
         assertEquals("OrderNotCancellableError", names["order_not_cancellable"])
     }
+    @Test
+    fun `blocking twins give the same results and typed errors, from many plain threads at once`() {
+        Emulator("MCH-KT", secret).use { emu ->
+            setup(emu, *(0 until 32).map { order("INV-BL$it") }.toTypedArray(), order("INV-PAID", "PAID"))
+            val client = DokuClient("MCH-KT", secret, ClientOptions(baseUrl = emu.url))
+            val results = java.util.concurrent.ConcurrentHashMap<Int, String>()
+            val threads = (0 until 32).map { i ->
+                Thread { results[i] = client.cancelOrderBlocking("INV-BL$i", "r-INV-BL$i", "blocking", null).orderStatus!! }
+            }
+            threads.forEach { it.start() }
+            threads.forEach { it.join(30_000) }
+            assertEquals((0 until 32).associateWith { "CANCELLED" }, results.toMap())
+            assertEquals("CANCELLED", client.orderStatusBlocking("INV-BL0").status)
+            val refused = assertThrows<DokuException.OrderNotCancellable> {
+                client.cancelOrderBlocking("INV-PAID", "r-INV-PAID", "late", "rid-blocking-1")
+            }
+            assertEquals("rid-blocking-1", refused.details().requestId)
+            val created = client.createCheckoutBlocking(CreateCheckoutRequest(invoiceNumber = "INV-BLC", amount = 1000uL), null)
+            assertTrue(created.paymentUrl.isNotEmpty())
+            assertEquals("PENDING", client.orderStatusBlocking("INV-BLC").status)
+            assertThrows<DokuException.InvalidInput> { client.orderStatusBlocking("") }
+        }
+    }
 }

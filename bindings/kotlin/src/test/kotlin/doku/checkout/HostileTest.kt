@@ -40,6 +40,9 @@ class HostileTest {
             "cancelOrder" to { v -> client.cancelOrder(v, v, v, null) },
             "orderStatus" to { v -> client.orderStatus(v) },
             "createCheckout" to { v -> client.createCheckout(CreateCheckoutRequest(invoiceNumber = v, amount = 1uL, callbackUrl = v, extra = v), null) },
+            "cancelOrderBlocking" to { v -> client.cancelOrderBlocking(v, v, v, null) },
+            "orderStatusBlocking" to { v -> client.orderStatusBlocking(v) },
+            "createCheckoutBlocking" to { v -> client.createCheckoutBlocking(CreateCheckoutRequest(invoiceNumber = v, amount = 1uL, callbackUrl = v, extra = v), null) },
             "cancelSupport" to { v -> cancelSupport(v) },
         )
         var tried = 0
