@@ -47,10 +47,7 @@ impl DokuClient {
         note: String,
         request_id: Option<String>,
     ) -> Result<CancelOrderResult, DokuError> {
-        let client = self.core().clone();
-        block_on(async move {
-            client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref()).await
-        })
+        block_on(self.cancel_call(invoice_number, original_request_id, note, request_id))
     }
 
     /// `createCheckout`, blocking the calling thread (for Java).
@@ -59,13 +56,11 @@ impl DokuClient {
         request: CreateCheckoutRequest,
         request_id: Option<String>,
     ) -> Result<CreateCheckoutResult, DokuError> {
-        let client = self.core().clone();
-        block_on(async move { client.create_checkout(&request, request_id.as_deref()).await })
+        block_on(self.checkout_call(request, request_id))
     }
 
     /// `orderStatus`, blocking the calling thread (for Java).
     pub fn order_status_blocking(&self, invoice_number: String) -> Result<OrderStatusResult, DokuError> {
-        let client = self.core().clone();
-        block_on(async move { client.order_status(&invoice_number).await })
+        block_on(self.status_call(invoice_number))
     }
 }

@@ -24,10 +24,36 @@ impl std::fmt::Display for DokuClient {
     }
 }
 
+type Call<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, doku_checkout::Error>> + Send>>;
+
+/// Each operation once, as an owned future: the async methods below and their blocking twins
+/// (`blocking.rs`) only differ in how they wait for it.
 impl DokuClient {
-    /// The core client (for the blocking twins in `blocking.rs`).
-    pub(crate) fn core(&self) -> &Client {
-        &self.inner
+    pub(crate) fn cancel_call(
+        &self,
+        invoice_number: String,
+        original_request_id: String,
+        note: String,
+        request_id: Option<String>,
+    ) -> Call<CancelOrderResult> {
+        let client = self.inner.clone();
+        Box::pin(async move {
+            client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref()).await
+        })
+    }
+
+    pub(crate) fn checkout_call(
+        &self,
+        request: CreateCheckoutRequest,
+        request_id: Option<String>,
+    ) -> Call<CreateCheckoutResult> {
+        let client = self.inner.clone();
+        Box::pin(async move { client.create_checkout(&request, request_id.as_deref()).await })
+    }
+
+    pub(crate) fn status_call(&self, invoice_number: String) -> Call<OrderStatusResult> {
+        let client = self.inner.clone();
+        Box::pin(async move { client.order_status(&invoice_number).await })
     }
 }
 
@@ -72,11 +98,7 @@ impl DokuClient {
         note: String,
         request_id: Option<String>,
     ) -> Result<CancelOrderResult, DokuError> {
-        let client = self.inner.clone();
-        detached(async move {
-            client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref()).await
-        })
-        .await
+        detached(self.cancel_call(invoice_number, original_request_id, note, request_id)).await
     }
 
     /// Creates a checkout page; store `requestId` to cancel later.
@@ -85,13 +107,11 @@ impl DokuClient {
         request: CreateCheckoutRequest,
         request_id: Option<String>,
     ) -> Result<CreateCheckoutResult, DokuError> {
-        let client = self.inner.clone();
-        detached(async move { client.create_checkout(&request, request_id.as_deref()).await }).await
+        detached(self.checkout_call(request, request_id)).await
     }
 
     /// The current status of an order.
     pub async fn order_status(&self, invoice_number: String) -> Result<OrderStatusResult, DokuError> {
-        let client = self.inner.clone();
-        detached(async move { client.order_status(&invoice_number).await }).await
+        detached(self.status_call(invoice_number)).await
     }
 }
