@@ -8,13 +8,14 @@
 #   jvm      both jars into a fresh Maven repository, a consumer that signs and runs a cancel
 #            against the emulator of the released CLI, JNA loading the library from the jar
 #   aarch64  the CLI and the manylinux aarch64 wheel under qemu-user (Debian's arm64 Python)
+#   musl     the musllinux wheels and musl addons linked by musl's own loader (Debian's musl)
 # CHECK_PARTS="python node" checks a subset.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIST=$ROOT/dist
 BUILD=$ROOT/build
 WORK=$BUILD/dist-check
-PARTS=${CHECK_PARTS:-cli python node jvm aarch64}
+PARTS=${CHECK_PARTS:-cli python node jvm aarch64 musl}
 VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -1)
 export PIP_CACHE_DIR=$BUILD/pip-cache npm_config_cache=$BUILD/npm-cache
 unset CARGO_TARGET_DIR
@@ -146,15 +147,28 @@ check_jvm() {
   echo "jna loaded linux-x86-64/libdoku_checkout_ffi.so from doku-checkout-$VERSION.jar"
 }
 
-# Debian's arm64 CPython unpacked into a folder (a private apt state: the system's package
-# configuration is untouched), run by qemu-user.
+# Debian's arm64 packages through a private apt state (the system's package configuration
+# is untouched): `arm64_apt <apt-get args>`.
+ARM64_APT=$BUILD/arm64-apt
+arm64_apt_opts() {
+  echo -o "Dir::State::Lists=$ARM64_APT/lists" -o "Dir::Cache=$ARM64_APT" -o "Dir::Cache::archives=$ARM64_APT/archives" \
+    -o APT::Architecture=arm64 -o APT::Architectures=arm64 -o Debug::NoLocking=1 -o APT::Sandbox::User=root -qq
+}
+arm64_apt_update() {
+  [ -d "$ARM64_APT/lists" ] && ls "$ARM64_APT"/lists/*Packages* >/dev/null 2>&1 && return
+  mkdir -p "$ARM64_APT/lists/partial" "$ARM64_APT/archives/partial"
+  # shellcheck disable=SC2046
+  apt-get $(arm64_apt_opts) update >&2
+}
+
+# Debian's arm64 CPython unpacked into a folder, run by qemu-user.
 arm64_python() {
-  local root=$BUILD/arm64-python apt=$BUILD/arm64-apt
+  local root=$BUILD/arm64-python apt=$ARM64_APT
   [ -x "$root/usr/bin/python3.11" ] && { echo "$root"; return; }
-  mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$root"
-  local opts=(-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt" -o "Dir::Cache::archives=$apt/archives"
-    -o APT::Architecture=arm64 -o APT::Architectures=arm64 -o Debug::NoLocking=1 -o APT::Sandbox::User=root -qq)
-  apt-get "${opts[@]}" update >&2
+  mkdir -p "$root"
+  arm64_apt_update
+  local opts
+  read -ra opts <<<"$(arm64_apt_opts)"
   local pkgs
   pkgs=$(apt-cache "${opts[@]}" depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
     --no-replaces --no-enhances --no-pre-depends python3.11-minimal libpython3.11-stdlib libgcc-s1 \
@@ -176,6 +190,42 @@ check_aarch64() {
   mkdir -p "$site" && (cd "$site" && "$PY" -m zipfile -e "$whl" .)
   PYTHONPATH="$site" qemu-aarch64-static -L "$root" "$root/usr/bin/python3.11" -c 'import platform; print("arm64 python:", platform.machine(), platform.python_version())'
   PYTHONPATH="$site" qemu-aarch64-static -L "$root" "$root/usr/bin/python3.11" signing_vectors.py signing.json "$site/"
+}
+
+# musl's own dynamic loader (Debian's `musl`, 1.2.3) in ldd mode: it must resolve the C library
+# the musl wheels and addons name, and every symbol they need except the host's own API
+# (Python's Py*, Node's napi_*/node_api_*) must resolve against musl. Neither Debian nor
+# PyPI/npm offers a musl Python or Node to load them for real.
+check_musl() {
+  step "musl: the musllinux wheels and musl addons against musl's own loader"
+  local arch deb root loader run so out unresolved
+  arm64_apt_update
+  for arch in x86_64 aarch64; do
+    root=$BUILD/musl-$arch
+    if [ ! -e "$root/lib/ld-musl-$arch.so.1" ]; then
+      mkdir -p "$root/deb"
+      if [ "$arch" = x86_64 ]; then
+        (cd "$root/deb" && apt-get download -qq -o APT::Sandbox::User=root musl)
+      else
+        # shellcheck disable=SC2046
+        (cd "$root/deb" && apt-get $(arm64_apt_opts) download musl)
+      fi
+      for deb in "$root"/deb/*.deb; do dpkg-deb -x "$deb" "$root"; done
+    fi
+    loader=$root/lib/ld-musl-$arch.so.1
+    run=("$loader")
+    [ "$arch" = aarch64 ] && run=(qemu-aarch64-static "$loader")
+    rm -rf "$WORK/musl-$arch" && mkdir -p "$WORK/musl-$arch"
+    (cd "$WORK/musl-$arch" && "$PY" -m zipfile -e "$(one "$DIST"/python/doku_checkout-*musllinux_1_2_"$arch".whl)" wheel \
+      && tar xzf "$(one "$DIST"/node/doku-checkout-linux-"$([ "$arch" = x86_64 ] && echo x64 || echo arm64)"-musl-"$VERSION".tgz)")
+    for so in "$WORK/musl-$arch"/wheel/doku_checkout/_native.abi3.so "$WORK/musl-$arch"/package/*.node; do
+      out=$("${run[@]}" --list "$so" 2>&1 || true)
+      grep -q "libc.musl-$arch.so.1 => .*ld-musl-$arch.so.1" <<<"$out" || { echo "$out" | head; fail "$so: musl's loader did not resolve its C library"; }
+      unresolved=$(sed -n 's/.*: \([^:]*\): symbol not found$/\1/p' <<<"$out" | grep -vE '^(_?Py|napi_|node_api_)' || true)
+      [ -z "$unresolved" ] || fail "$so needs symbols musl does not have: $unresolved"
+      echo "musl $arch: $(basename "$so"): the C library and all $(grep -c 'symbol not found' <<<"$out") host-API symbols aside, everything resolves against musl"
+    done
+  done
 }
 
 START=$SECONDS
