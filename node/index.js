@@ -56,7 +56,7 @@ class Calls {
     } catch (err) {
       return Promise.reject(toDokuError(err))
     }
-    busy.add(this.#native.deref())
+    if (this.#pending.size === 0) busy.add(this.#native.deref())
     return new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }))
   }
 }

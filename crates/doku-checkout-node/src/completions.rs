@@ -72,9 +72,11 @@ impl Completions {
     where
         F: std::future::Future<Output = Outcome> + Send + 'static,
     {
-        if self.in_flight.fetch_add(1, Ordering::SeqCst) == 0 {
+        // Held before counting: a failed hold leaves no call counted that never started.
+        if self.in_flight.load(Ordering::SeqCst) == 0 {
             self.hold_loop(env, true)?;
         }
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
         let queue = Arc::clone(&self.queue);
         napi::bindgen_prelude::spawn(async move { queue.push(id, work.await) });
         Ok(())
