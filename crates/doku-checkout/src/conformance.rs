@@ -107,12 +107,11 @@ fn dispatch(operation: &str, input: &Value) -> Result<Value, Error> {
         "cancel_support" => {
             Ok(json!({ "support": crate::cancel_support(text(input, "payment_method_type")?).as_str() }))
         }
-        #[cfg(feature = "client")]
         "client_config" => {
-            let options = crate::client::ClientOptions::from_json_value(input["options"].clone())?;
+            let options = crate::config::ClientOptions::from_json_value(input["options"].clone())?;
             let ids = (input["client_id"].as_str(), input["secret_key"].as_str());
             let settings = match ids {
-                (Some(id), Some(key)) => options.build(id, key, crate::UserAgent::default())?.settings(),
+                (Some(id), Some(key)) => options.resolve_config(id, key, crate::UserAgent::default())?.settings(),
                 _ => options.resolve()?,
             };
             serde_json::to_value(settings).map_err(|e| bad(e.to_string()))

@@ -3,10 +3,12 @@
 pub mod batch;
 mod channels;
 mod classify;
+mod config;
 mod credentials;
 mod digest;
 pub mod doctor;
 mod error;
+pub mod exchange;
 mod headers;
 mod hygiene;
 mod notification;
@@ -49,11 +51,13 @@ pub use test_notification::sign_notification;
 pub use timestamp::{Clock, FixedClock, SystemClock, Timestamp, WIB_OFFSET_SECONDS};
 pub use user_agent::UserAgent;
 
-#[cfg(feature = "client")]
-pub use client::{
-    Client, ClientBuilder, ClientOptions, ClientSettings, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+pub use config::{
+    ClientBuilder, ClientConfig, ClientOptions, ClientSettings, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT, Environment, MAX_RETRIES_LIMIT,
 };
+
+#[cfg(feature = "client")]
+pub use client::Client;
 
 /// This crate's version, as sent in the User-Agent.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,30 +1,21 @@
 //! The async HTTP client: signing, retries with one Request-Id, typed results.
 
-mod builder;
-mod environment;
-mod options;
+mod build;
 mod send;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-pub use builder::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, MAX_RETRIES_LIMIT,
-};
-pub(crate) use builder::{TIMEOUT_RANGE, install_crypto_provider};
-pub use environment::Environment;
-pub use options::ClientOptions;
+pub(crate) use build::install_crypto_provider;
 
 use crate::channels::{CancelSupport, cancel_support};
-use crate::credentials::{ClientId, SecretKey};
+use crate::config::{ClientBuilder, ClientConfig, ClientSettings};
+use crate::credentials::SecretKey;
 use crate::error::Error;
 use crate::operations::{
     CancelOrderRequest, CancelOrderResult, CreateCheckoutRequest, CreateCheckoutResult, OrderStatusRequest,
     OrderStatusResult,
 };
 use crate::request_id::RequestId;
-use crate::retry::RetryPolicy;
-use crate::timestamp::Clock;
 
 /// A DOKU Checkout API client. Cheap to clone (shared connection pool); use one per process.
 #[derive(Clone)]
@@ -34,53 +25,18 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
-    base_url: String,
-    client_id: ClientId,
-    secret: SecretKey,
-    timeout: Duration,
-    connect_timeout: Duration,
-    proxy: Option<String>,
-    retry: RetryPolicy,
-    verify_response_signatures: bool,
-    clock: Arc<dyn Clock>,
-    max_response_bytes: usize,
-    deadline: Duration,
-}
-
-/// The settings a client runs with, defaults resolved (what the shared `config.json` vectors
-/// compare in every language).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct ClientSettings {
-    /// Where requests go.
-    pub base_url: String,
-    /// Per-attempt timeout.
-    pub timeout_ms: u128,
-    /// Connect timeout.
-    pub connect_timeout_ms: u128,
-    /// Retries after the first attempt.
-    pub max_retries: u32,
-    /// First backoff.
-    pub initial_backoff_ms: u128,
-    /// Largest backoff.
-    pub max_backoff_ms: u128,
-    /// The most one call may take.
-    pub deadline_ms: u128,
-    /// The largest response body read.
-    pub max_response_bytes: usize,
-    /// The proxy every request goes through, if any.
-    pub proxy: Option<String>,
-    /// Whether response signatures are verified.
-    pub verify_response_signatures: bool,
+    config: Arc<ClientConfig>,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let c = &self.inner.config;
         f.debug_struct("Client")
-            .field("client_id", &self.inner.client_id.as_str())
-            .field("secret_key", &self.inner.secret)
-            .field("base_url", &self.inner.base_url)
-            .field("timeout", &self.inner.timeout)
-            .field("retry", &self.inner.retry)
+            .field("client_id", &c.client_id.as_str())
+            .field("secret_key", &c.secret)
+            .field("base_url", &c.base_url)
+            .field("timeout", &c.timeout)
+            .field("retry", &c.retry)
             .finish()
     }
 }
@@ -102,29 +58,17 @@ impl Client {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.inner.config.base_url()
     }
 
     /// The Client ID.
     pub fn client_id(&self) -> &str {
-        self.inner.client_id.as_str()
+        self.inner.config.client_id()
     }
 
     /// The settings in force, defaults resolved.
     pub fn settings(&self) -> ClientSettings {
-        let i = &self.inner;
-        ClientSettings {
-            base_url: i.base_url.clone(),
-            timeout_ms: i.timeout.as_millis(),
-            connect_timeout_ms: i.connect_timeout.as_millis(),
-            max_retries: i.retry.max_retries,
-            initial_backoff_ms: i.retry.initial_backoff.as_millis(),
-            max_backoff_ms: i.retry.max_backoff.as_millis(),
-            deadline_ms: i.deadline.as_millis(),
-            max_response_bytes: i.max_response_bytes,
-            proxy: i.proxy.clone(),
-            verify_response_signatures: i.verify_response_signatures,
-        }
+        self.inner.config.settings()
     }
 
     /// Cancels an unpaid checkout order.
@@ -150,7 +94,7 @@ impl Client {
         request: &CancelOrderRequest,
         request_id: RequestId,
     ) -> Result<CancelOrderResult, Error> {
-        let reply = self.send(request.prepare(), &request_id).await?;
+        let reply = self.send(request.prepare(), request_id.clone()).await?;
         CancelOrderResult::from_response(request_id.as_str(), reply.status, &reply.body)
     }
 
@@ -162,7 +106,7 @@ impl Client {
     ) -> Result<CreateCheckoutResult, Error> {
         let prepared = request.prepare()?;
         let request_id = request_id_or_new(request_id)?;
-        let reply = self.send(prepared, &request_id).await?;
+        let reply = self.send(prepared, request_id.clone()).await?;
         CreateCheckoutResult::from_response(request_id.as_str(), reply.status, &reply.body)
     }
 
@@ -170,7 +114,7 @@ impl Client {
     pub async fn order_status(&self, invoice_number: &str) -> Result<OrderStatusResult, Error> {
         let prepared = OrderStatusRequest::new(invoice_number)?.prepare();
         let request_id = RequestId::generate();
-        let reply = self.send(prepared, &request_id).await?;
+        let reply = self.send(prepared, request_id.clone()).await?;
         OrderStatusResult::from_response(request_id.as_str(), reply.status, &reply.body)
     }
 

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use super::Case;
-use crate::client::{TIMEOUT_RANGE, install_crypto_provider};
+use crate::client::install_crypto_provider;
+use crate::config::TIMEOUT_RANGE;
 use crate::error::Error;
 
 /// What became of one delivery.

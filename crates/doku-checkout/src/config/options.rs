@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use super::builder::ClientBuilder;
 use super::environment::Environment;
-use super::{Client, ClientSettings};
+use super::{ClientConfig, ClientSettings};
+use crate::credentials::SecretKey;
 use crate::error::Error;
 use crate::user_agent::UserAgent;
 
@@ -119,19 +120,20 @@ impl ClientOptions {
         Ok(b)
     }
 
-    /// Builds a client: how every binding constructs one.
-    pub fn build(
+    /// Checks these options with the merchant's credentials and resolves every default: how
+    /// every binding (the native client and the WebAssembly one) starts a client.
+    pub fn resolve_config(
         self,
         client_id: impl Into<String>,
         secret_key: impl Into<String>,
         user_agent: UserAgent,
-    ) -> Result<Client, Error> {
-        self.apply(Client::builder(client_id, secret_key).user_agent(user_agent))?.build()
+    ) -> Result<ClientConfig, Error> {
+        self.apply(ClientBuilder::new(client_id, SecretKey::new(secret_key)).user_agent(user_agent))?.resolve()
     }
 
     /// The settings a client built from these options would use, or the refusal.
     pub fn resolve(self) -> Result<ClientSettings, Error> {
-        self.build("settings-check", "settings-check-key", UserAgent::default()).map(|c| c.settings())
+        self.resolve_config("settings-check", "settings-check-key", UserAgent::default()).map(|c| c.settings())
     }
 }
 

@@ -42,7 +42,7 @@ impl Environment {
 /// query or fragment is refused: the signed Request-Target is the operation's path alone.
 pub(crate) fn check_base_url(raw: &str) -> Result<String, Error> {
     let url =
-        reqwest::Url::parse(raw).map_err(|e| Error::config_field("base_url", format!("base_url is not a URL: {e}")))?;
+        url::Url::parse(raw).map_err(|e| Error::config_field("base_url", format!("base_url is not a URL: {e}")))?;
     let host = url.host_str().ok_or_else(|| Error::config_field("base_url", "base_url has no host"))?;
     match url.scheme() {
         "https" => {}

@@ -1,10 +1,10 @@
-//! [`ClientBuilder`]: every setting with its documented default.
+//! [`ClientBuilder`]: every setting with its documented default, checked without any I/O.
 
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
+use super::ClientConfig;
 use super::environment::{Environment, check_base_url};
-use super::{Client, Inner};
 use crate::credentials::{ClientId, SecretKey};
 use crate::error::Error;
 use crate::retry::RetryPolicy;
@@ -62,16 +62,8 @@ impl std::fmt::Debug for ClientBuilder {
     }
 }
 
-pub(crate) fn install_crypto_provider() {
-    static ONCE: Once = Once::new();
-    // Another part of the process may have installed a provider already; that is fine.
-    ONCE.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-}
-
 impl ClientBuilder {
-    pub(super) fn new(client_id: impl Into<String>, secret_key: Result<SecretKey, Error>) -> Self {
+    pub(crate) fn new(client_id: impl Into<String>, secret_key: Result<SecretKey, Error>) -> Self {
         Self {
             client_id: ClientId::new(client_id),
             secret_key,
@@ -161,8 +153,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the settings and builds the client. Does not touch the network.
-    pub fn build(self) -> Result<Client, Error> {
+    /// Checks every setting and resolves the defaults: what [`ClientBuilder::build`] and the
+    /// WebAssembly client (which sends with the host's `fetch`) both run with.
+    pub fn resolve(self) -> Result<ClientConfig, Error> {
         let client_id =
             self.client_id.map_err(|e| Error::config_field("client_id", format!("client_id: {}", e.message())))?;
         let secret =
@@ -215,40 +208,34 @@ impl ClientBuilder {
                     + Duration::from_secs(1)
             }
         };
-        install_crypto_provider();
-        let mut http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent.header_value())
-            .redirect(reqwest::redirect::Policy::none())
-            .https_only(base_url.starts_with("https://"));
         if let Some(proxy) = &self.proxy {
-            if !(proxy.starts_with("http://") || proxy.starts_with("https://")) {
-                return Err(Error::config_field("proxy", "the proxy must be an http:// or https:// URL"));
-            }
-            let proxy = reqwest::Proxy::all(proxy.as_str())
-                .map_err(|_| Error::config_field("proxy", "the proxy is not a valid URL"))?;
-            http = http.proxy(proxy);
-        } else if !base_url.starts_with("https://") {
-            // Signed requests to a plain-http (loopback) base URL never go through a proxy
-            // named in the environment: that would hand them to a third party in clear text.
-            http = http.no_proxy();
+            check_proxy(proxy)?;
         }
-        let http = http.build().map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                client_id,
-                secret,
-                timeout: self.timeout,
-                connect_timeout: self.connect_timeout,
-                proxy: self.proxy,
-                retry: self.retry,
-                verify_response_signatures: self.verify_response_signatures,
-                clock: self.clock,
-                max_response_bytes: self.max_response_bytes,
-                deadline,
-            }),
+        Ok(ClientConfig {
+            base_url,
+            client_id,
+            secret,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            proxy: self.proxy,
+            retry: self.retry,
+            user_agent: self.user_agent,
+            verify_response_signatures: self.verify_response_signatures,
+            clock: self.clock,
+            max_response_bytes: self.max_response_bytes,
+            deadline,
         })
+    }
+}
+
+/// A proxy must be an `http://` or `https://` URL with a host. Never echoed: it may carry
+/// credentials.
+fn check_proxy(proxy: &str) -> Result<(), Error> {
+    if !(proxy.starts_with("http://") || proxy.starts_with("https://")) {
+        return Err(Error::config_field("proxy", "the proxy must be an http:// or https:// URL"));
+    }
+    match url::Url::parse(proxy) {
+        Ok(url) if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        _ => Err(Error::config_field("proxy", "the proxy is not a valid URL")),
     }
 }
