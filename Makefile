@@ -25,7 +25,7 @@ PY_TOOLS := $(BUILD)/py-tools
 PY_TEST := $(BUILD)/py-test
 WHEELS := $(BUILD)/wheels
 
-.PHONY: dist dist-check rust-wasm-check fuzz mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
+.PHONY: dist dist-check rust-wasm-check fuzz mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-wasm node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
 
 demo: build
 	@$(CLI) demo
@@ -84,7 +84,26 @@ node-deps:
 node-build: node-deps
 	cd node && npm run --silent build -- --features conformance
 
-node-test: node-build
+# The WebAssembly core (dev profile, with the conformance entry point) and its wasm-bindgen
+# glue in node/wasm/: the edge export and the main entry's fallback. wasm-bindgen-cli must
+# match the wasm-bindgen crate exactly; it is built once into build/wasm-tools.
+WASM_TOOLS := $(BUILD)/wasm-tools
+WASM_BINDGEN_VERSION := 0.2.130
+WASM_BINDGEN := $(WASM_TOOLS)/bin/wasm-bindgen
+$(WASM_BINDGEN):
+	$(CARGO) install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION) --root $(WASM_TOOLS) --quiet
+
+node-wasm: $(WASM_BINDGEN)
+	rustup target list --installed | grep -q '^wasm32-unknown-unknown$$' || rustup target add wasm32-unknown-unknown
+	$(CARGO) build -p doku-checkout-wasm --target wasm32-unknown-unknown --features conformance --quiet
+	rm -rf node/wasm
+	$(WASM_BINDGEN) --target web --weak-refs --out-dir node/wasm --out-name doku_checkout_wasm \
+		$(CARGO_TARGET_DIR)/wasm32-unknown-unknown/debug/doku_checkout_wasm.wasm
+	mv node/wasm/doku_checkout_wasm.js node/wasm/doku_checkout_wasm.mjs
+	mv node/wasm/doku_checkout_wasm.d.ts node/wasm/doku_checkout_wasm.d.mts
+	node tools/wasm/inline.mjs node/wasm
+
+node-test: node-build node-wasm
 	cd node && node --test test/
 
 # The uniffi library, the generator and the emulator CLI, with the features of rust-test so

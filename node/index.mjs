@@ -11,6 +11,8 @@ export const {
   verifyNotification,
   verifyResponse,
   cancelSupport,
+  backend,
+  backendReason,
   DokuError,
   InvalidInputError,
   AuthenticationError,

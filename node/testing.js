@@ -1,9 +1,20 @@
 'use strict'
 // doku-checkout/testing: the DOKU emulator in-process, for your own tests.
 
-const native = require('./native.js').nativeAddon()
 const { toDokuError, invalidInput } = require('./errors.js')
-const { formatTimestamp } = require('./index.js')
+const main = require('./index.js')
+
+const { formatTimestamp } = main
+
+/** The addon; the in-process emulator has no WebAssembly build (it needs sockets and threads). */
+function nativeAddon() {
+  if (main.backend !== 'native') {
+    throw new Error(
+      `doku-checkout/testing's MockServer needs the native addon, and this process uses the WebAssembly build (${main.backendReason}). Run the emulator as a process instead: \`doku-checkout mock\` (the CLI), then pass its URL as baseUrl.`,
+    )
+  }
+  return require('./native.js').nativeAddon()
+}
 
 const DEFAULT_CLIENT_ID = 'MCH-TEST-0001'
 const DEFAULT_SECRET_KEY = 'SK-TEST-0123456789'
@@ -25,7 +36,8 @@ function signNotification({ secretKey, clientId, body, notificationPath, request
   const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.isBuffer(body) ? body : body instanceof Uint8Array ? Buffer.from(body) : undefined
   if (raw === undefined) throw invalidInput('body', 'body must be a Buffer, Uint8Array or string')
   const ts = timestamp instanceof Date ? formatTimestamp(timestamp) : timestamp
-  return Object.fromEntries(call(() => native.nativeSignNotification(secretKey, clientId, raw, notificationPath, requestId ?? undefined, ts ?? undefined)))
+  if (main.backend !== 'native') return Object.fromEntries(main._signNotificationPairs({ secretKey, clientId, body: raw, notificationPath, requestId, timestamp: ts }))
+  return Object.fromEntries(call(() => nativeAddon().nativeSignNotification(secretKey, clientId, raw, notificationPath, requestId ?? undefined, ts ?? undefined)))
 }
 
 /** The DOKU Checkout emulator on a free 127.0.0.1 port. */
@@ -39,7 +51,7 @@ class MockServer {
 
   /** Starts an emulator: `await MockServer.start({ clientId, secretKey, port })`. */
   static async start({ clientId = DEFAULT_CLIENT_ID, secretKey = DEFAULT_SECRET_KEY, port = 0 } = {}) {
-    return new MockServer(call(() => new native.NativeMockServer(clientId, secretKey, port)), clientId, secretKey)
+    return new MockServer(call(() => new (nativeAddon().NativeMockServer)(clientId, secretKey, port)), clientId, secretKey)
   }
 
   /** Adds an order as if a checkout had been created with `originalRequestId`. */

@@ -115,9 +115,10 @@ impl Exchange {
         Next::Done(self.finish(status, headers, body))
     }
 
-    /// The attempt failed in transport; `detail` says how (never the URL: it holds the
-    /// caller's invoice number).
+    /// The attempt failed in transport; `detail` says how. The request URL is cut out of it
+    /// (some hosts' `fetch` errors name it, and its path holds the caller's invoice number).
     pub fn on_failure(&mut self, failure: TransportFailure, detail: &str, jitter: f64) -> Next {
+        let detail = detail.replace(&self.url(), "(the request URL)");
         let outcome = match failure {
             TransportFailure::ConnectFailed => AttemptOutcome::ConnectFailed,
             TransportFailure::ConnectionLost => AttemptOutcome::ConnectionLost,
@@ -125,7 +126,7 @@ impl Exchange {
         };
         match self.config.retry.decide(self.attempts, outcome, None, jitter) {
             RetryDecision::RetryAfter(d) => Next::Wait(d),
-            RetryDecision::Stop => Next::Done(Err(self.transport_error(failure, detail))),
+            RetryDecision::Stop => Next::Done(Err(self.transport_error(failure, &detail))),
         }
     }
 
@@ -283,9 +284,11 @@ mod tests {
         assert!(e.message().contains("1 attempt") && e.message().contains("deadline elapsed"));
         let mut ex = exchange(r#"{"max_retries":0}"#);
         ex.start_attempt(now()).expect("signed");
-        let Next::Done(Err(e)) = ex.on_failure(TransportFailure::ConnectFailed, "refused", 0.5) else { panic!() };
+        let detail = format!("error sending request for url ({}): connection refused", ex.url());
+        let Next::Done(Err(e)) = ex.on_failure(TransportFailure::ConnectFailed, &detail, 0.5) else { panic!() };
         assert_eq!(e.code(), ErrorCode::NetworkError);
-        assert!(e.message().contains("could not connect"));
+        assert!(e.message().contains("could not connect") && e.message().contains("connection refused"));
+        assert!(!e.message().contains("cancellations"), "the URL is cut out: {}", e.message());
         for e in [ex.deadline_error(), ex.tls_error("bad cert"), ex.too_large(200, b"head")] {
             assert!(!e.message().contains(SECRET));
             assert_eq!(e.request_id(), Some("rid-1"));

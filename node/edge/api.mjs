@@ -1,0 +1,184 @@
+// doku-checkout on WebAssembly: the same API as the native addon's, for runtimes where no addon
+// can load (edge runtimes, Deno, Bun, platforms without a prebuilt addon). The Rust core does
+// everything; this layer converts arguments, maps errors, and sends with the runtime's fetch
+// (transport.mjs). No Node built-ins: entry files hand over the compiled module (initialise).
+import * as wasm from '../wasm/doku_checkout_wasm.mjs'
+import { configError, invalidInput, toDokuError } from '../errors.mjs'
+import { headerPairs, jsonOf, optStr, seconds, str, toBytes, unixSeconds } from '../convert.mjs'
+import { drive } from './transport.mjs'
+
+export * from '../errors.mjs'
+
+let initialised = false
+
+/** Instantiates the core from a compiled `WebAssembly.Module` (synchronous; once per realm). */
+export function initialise(module) {
+  if (!initialised) {
+    wasm.initSync({ module })
+    initialised = true
+  }
+}
+
+function call(fn) {
+  try {
+    return fn()
+  } catch (err) {
+    throw toDokuError(err)
+  }
+}
+
+const flat = (pairs) => pairs.flat()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+const nowSeconds = () => Math.floor(Date.now() / 1000)
+
+/** The `Signature` header value (`HMACSHA256=<base64>`). */
+export function signRequest({ clientId, secretKey, requestId, timestamp, requestTarget, body } = {}) {
+  return call(() =>
+    wasm.wasmSignRequest(str(clientId, 'clientId'), str(secretKey, 'secretKey'), str(requestId, 'requestId'), str(timestamp, 'timestamp'), str(requestTarget, 'requestTarget'), toBytes(body)),
+  )
+}
+
+/** The exact string that is signed (for debugging a mismatch). */
+export function signingString({ clientId, requestId, timestamp, requestTarget, body } = {}) {
+  return call(() => wasm.wasmSigningString(str(clientId, 'clientId'), str(requestId, 'requestId'), str(timestamp, 'timestamp'), str(requestTarget, 'requestTarget'), toBytes(body)))
+}
+
+/** base64(SHA-256(body)). */
+export function computeDigest(body) {
+  return call(() => wasm.wasmComputeDigest(toBytes(body) ?? new Uint8Array(0)))
+}
+
+/** A new UUID v4 Request-Id (randomness from WebCrypto). */
+export function newRequestId() {
+  return wasm.wasmNewRequestId()
+}
+
+/** A Date as DOKU's Request-Timestamp (UTC, YYYY-MM-DDTHH:MM:SSZ, milliseconds dropped). */
+export function formatTimestamp(date) {
+  if (!(date instanceof Date)) throw invalidInput('timestamp', 'formatTimestamp needs a Date')
+  return call(() => wasm.wasmFormatUnixTimestamp(unixSeconds(date, 'timestamp')))
+}
+
+/**
+ * Verifies a DOKU HTTP Notification and returns the parsed JSON body. `body` must be the raw
+ * bytes received (`await request.arrayBuffer()` in a fetch-style handler); `headers` a
+ * `Headers` object or a plain object.
+ */
+export function verifyNotification({ secretKey, headers, body, notificationPath, tolerance, now } = {}) {
+  const raw = toBytes(body)
+  if (raw === undefined) throw invalidInput('body', 'body is required: pass the raw bytes received')
+  call(() =>
+    wasm.wasmVerifyNotification(
+      str(secretKey, 'secretKey'),
+      flat(headerPairs(headers)),
+      raw,
+      str(notificationPath, 'notificationPath'),
+      seconds(tolerance, 'tolerance'),
+      now === undefined || now === null ? nowSeconds() : unixSeconds(now, 'now'),
+    ),
+  )
+  // The core verified the digest of exactly these bytes and that they are JSON.
+  return JSON.parse(decoder.decode(raw))
+}
+
+/** Verifies DOKU's signature on an API response (Response-Timestamp variant). */
+export function verifyResponse({ secretKey, clientId, requestId, requestTarget, headers, body, withDigest = true } = {}) {
+  call(() =>
+    wasm.wasmVerifyResponse(
+      str(secretKey, 'secretKey'),
+      str(clientId, 'clientId'),
+      str(requestId, 'requestId'),
+      str(requestTarget, 'requestTarget'),
+      flat(headerPairs(headers)),
+      toBytes(body) ?? new Uint8Array(0),
+      Boolean(withDigest),
+    ),
+  )
+}
+
+/** 'supported' | 'not_supported' | 'unknown' for a payment method type (advisory). */
+export function cancelSupport(paymentMethodType) {
+  return wasm.wasmCancelSupport(str(paymentMethodType, 'paymentMethodType'))
+}
+
+/** The headers DOKU would send with `body` (doku-checkout/testing's signNotification). */
+export function signNotificationPairs({ secretKey, clientId, body, notificationPath, requestId, timestamp }) {
+  const raw = toBytes(body)
+  if (raw === undefined) throw invalidInput('body', 'body must be a Uint8Array, Buffer or string')
+  const ts = timestamp instanceof Date || timestamp === undefined || timestamp === null ? formatTimestamp(timestamp ?? new Date()) : timestamp
+  const flatPairs = call(() => wasm.wasmSignNotification(str(secretKey, 'secretKey'), str(clientId, 'clientId'), raw, str(notificationPath, 'notificationPath'), optStr(requestId, 'requestId'), str(ts, 'timestamp')))
+  const pairs = []
+  for (let i = 0; i + 1 < flatPairs.length; i += 2) pairs.push([flatPairs[i], flatPairs[i + 1]])
+  return pairs
+}
+
+/** The runtime's name for the User-Agent. */
+function runtimeName() {
+  if (typeof globalThis.Deno === 'object') return `deno/${globalThis.Deno.version?.deno ?? 'unknown'}`
+  if (typeof globalThis.Bun === 'object') return `bun/${globalThis.Bun.version ?? 'unknown'}`
+  if (typeof globalThis.EdgeRuntime === 'string') return `edge-runtime/${globalThis.EdgeRuntime}`
+  if (globalThis.navigator?.userAgent === 'Cloudflare-Workers') return 'workerd'
+  if (typeof globalThis.process === 'object' && globalThis.process.versions?.node) return `node/${globalThis.process.versions.node}`
+  return 'unknown'
+}
+
+const CORE = Symbol('doku-checkout.wasm')
+
+/**
+ * A DOKU Checkout client sending with the runtime's `fetch`. Every method returns a Promise.
+ * The options (camelCase) are the core's ClientOptions: names, defaults and refusals are the
+ * same in every language, and a misspelt option is refused, not ignored. `fetch` (an extra
+ * option of this backend) replaces the global one, e.g. a service binding's.
+ */
+export class Client {
+  constructor({ clientId, secretKey, fetch: fetchImpl, ...options } = {}) {
+    if (fetchImpl !== undefined && typeof fetchImpl !== 'function') throw configError('fetch', 'fetch must be a function with the signature of the global fetch')
+    if (fetchImpl === undefined && typeof globalThis.fetch !== 'function') throw configError('fetch', 'this runtime has no global fetch: pass one as the fetch option')
+    const optionsJson = jsonOf(options, 'options', configError)
+    const core = call(() => new wasm.WasmClient(str(clientId, 'clientId'), str(secretKey, 'secretKey'), optionsJson, runtimeName()))
+    Object.defineProperty(this, CORE, { value: { core, fetch: fetchImpl }, enumerable: false })
+    Object.defineProperty(this, 'clientId', { value: core.clientId, enumerable: true })
+    Object.defineProperty(this, 'baseUrl', { value: core.baseUrl, enumerable: true })
+  }
+
+  /** Cancels an unpaid order. Re-using `requestId` makes a retry safe. */
+  cancelOrder({ invoiceNumber, originalRequestId, note, requestId } = {}) {
+    return this.#run((core) => core.cancelOrder(str(invoiceNumber, 'invoiceNumber'), str(originalRequestId, 'originalRequestId'), str(note, 'note'), optStr(requestId, 'requestId')))
+  }
+
+  /** Creates a checkout page; store `result.requestId` to cancel later. */
+  createCheckout({ requestId, ...request } = {}) {
+    return this.#run((core) => core.createCheckout(jsonOf(request, 'request', invalidInput), optStr(requestId, 'requestId')))
+  }
+
+  /** The current status of an order. */
+  orderStatus(invoiceNumber) {
+    return this.#run((core) => core.orderStatus(str(invoiceNumber, 'invoiceNumber')))
+  }
+
+  async #run(start) {
+    const { core, fetch: fetchImpl } = this[CORE]
+    let exchange
+    try {
+      exchange = start(core)
+    } catch (err) {
+      throw toDokuError(err)
+    }
+    try {
+      return await drive(exchange, fetchImpl ?? globalThis.fetch, fetchImpl !== undefined)
+    } finally {
+      exchange.free()
+    }
+  }
+
+  toJSON() {
+    return { clientId: this.clientId, baseUrl: this.baseUrl, secretKey: '***' }
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return `Client { clientId: ${JSON.stringify(this.clientId)}, baseUrl: ${JSON.stringify(this.baseUrl)}, secretKey: '***' }`
+  }
+}
+
+/** The core's one test entry point (test builds only; absent from release builds). */
+export const _conformance = wasm.conformanceRun
