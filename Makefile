@@ -25,7 +25,7 @@ PY_TOOLS := $(BUILD)/py-tools
 PY_TEST := $(BUILD)/py-test
 WHEELS := $(BUILD)/wheels
 
-.PHONY: dist dist-check rust-wasm-check fuzz mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-wasm node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
+.PHONY: dist dist-check rust-wasm-check fuzz mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-wasm node-edge-tools node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
 
 demo: build
 	@$(CLI) demo
@@ -103,7 +103,13 @@ node-wasm: $(WASM_BINDGEN)
 	mv node/wasm/doku_checkout_wasm.d.ts node/wasm/doku_checkout_wasm.d.mts
 	node tools/wasm/inline.mjs node/wasm
 
-node-test: node-build node-wasm
+# Deno, Bun, workerd (Miniflare) and Vercel's edge-runtime from npm, for the edge tests; binaryen
+# for the release WebAssembly. Never shipped.
+node-edge-tools:
+	cd tools/edge && npm ci --no-audit --no-fund --loglevel=error
+
+# The edge tests run the emulator as a process (the CLI, built by ffi-build).
+node-test: node-build node-wasm node-edge-tools ffi-build
 	cd node && node --test test/
 
 # The uniffi library, the generator and the emulator CLI, with the features of rust-test so

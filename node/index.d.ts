@@ -1,7 +1,7 @@
 // Type definitions for doku-checkout (Node). The runtime is a Rust core (napi-rs).
 
-/** A body exactly as sent or received: Buffer, Uint8Array, or a string (UTF-8). */
-export type Body = Buffer | Uint8Array | string
+/** A body exactly as sent or received: Buffer or any Uint8Array, an ArrayBuffer, or a string (UTF-8). */
+export type Body = Uint8Array | ArrayBuffer | string
 
 export interface SignRequestInput {
   clientId: string
@@ -148,6 +148,15 @@ export class Client {
   orderStatus(invoiceNumber: string): Promise<OrderStatusResult>
   toJSON(): { clientId: string; baseUrl: string; secretKey: '***' }
 }
+
+/**
+ * Which build of the core this process runs: the native addon, or the WebAssembly build when no
+ * addon exists for the platform (or its optional package was not installed). Set
+ * `DOKU_CHECKOUT_BACKEND` to `native` (never fall back), `wasm`, or `auto` (the default).
+ */
+export const backend: 'native' | 'wasm'
+/** Why the WebAssembly build is in use (the missing addon's message), or null on the native one. */
+export const backendReason: string | null
 
 export type ErrorCode =
   | 'invalid_input'

@@ -34,20 +34,30 @@ test('a platform package: os/cpu/libc, its addon, README and licenses', () => {
   fs.rmSync(work, { recursive: true, force: true })
 })
 
-test('the main package: optional platform packages, no addon, no dev fields; a test build is refused', () => {
+test('the main package: optional platform packages, the WebAssembly build, no addon, no dev fields; test builds are refused', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'doku-dist-'))
   const dts = path.join(work, 'index.d.ts')
   const testBuild = fs.readFileSync(path.join(ROOT, 'node', 'native', 'index.d.ts'), 'utf8')
   fs.writeFileSync(dts, testBuild)
-  assert.throws(() => layout('main', 'linux-x64-gnu', dts, path.join(work, 'refused')), /a test build's \(it declares conformance\)/)
+  // The dev WebAssembly build in node/wasm carries the conformance entry point: a test build.
+  const devWasm = path.join(ROOT, 'node', 'wasm')
+  assert.throws(() => layout('main', 'linux-x64-gnu', dts, devWasm, path.join(work, 'refused')), /a test build's/)
   fs.writeFileSync(dts, testBuild.replace(/^export declare function conformance.*$/m, ''))
-  layout('main', 'linux-x64-gnu linux-arm64-musl', dts, path.join(work, 'main'))
+  assert.throws(() => layout('main', 'linux-x64-gnu', dts, devWasm, path.join(work, 'refused')), /a test build's WebAssembly \(it exports conformanceRun\)/)
+  const wasm = path.join(work, 'wasm')
+  fs.cpSync(devWasm, wasm, { recursive: true })
+  const glue = path.join(wasm, 'doku_checkout_wasm.mjs')
+  fs.writeFileSync(glue, fs.readFileSync(glue, 'utf8').replaceAll('conformanceRun', 'release'))
+  layout('main', 'linux-x64-gnu linux-arm64-musl', dts, wasm, path.join(work, 'main'))
   const pkg = readJson(path.join(work, 'main', 'package.json'))
   assert.deepEqual(pkg.optionalDependencies, { 'doku-checkout-linux-x64-gnu': version, 'doku-checkout-linux-arm64-musl': version })
   assert.equal(pkg.devDependencies, undefined)
   assert.equal(pkg.scripts, undefined)
   assert.ok(pkg.files.includes('README.md') && pkg.files.includes('LICENSE-MIT') && pkg.files.includes('native.js'))
   assert.ok(!pkg.files.some((f) => f.endsWith('.node')))
-  for (const f of pkg.files) assert.ok(fs.existsSync(path.join(work, 'main', f)), `${f} is listed but missing`)
+  for (const f of pkg.files) assert.ok(f.includes('*') || fs.existsSync(path.join(work, 'main', f)), `${f} is listed but missing`)
+  for (const f of ['edge/index.mjs', 'edge/workerd.mjs', 'edge/index.d.mts', 'wasm/doku_checkout_wasm_bg.wasm', 'wasm/inline.mjs', 'errors.mjs', 'backend.js']) {
+    assert.ok(fs.existsSync(path.join(work, 'main', f)), `${f} is missing from the main package`)
+  }
   fs.rmSync(work, { recursive: true, force: true })
 })

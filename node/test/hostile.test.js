@@ -18,26 +18,35 @@ function refused(fn, cls, field) {
   })
 }
 
-test('options are never coerced: each bad value is a ConfigurationError naming the option', () => {
-  const client = (options) => () => new dc.Client({ clientId: 'MCH-1', secretKey: SECRET, ...options })
-  for (const [options, field] of [
-    [{ maxRetries: -1 }, 'max_retries'],
-    [{ maxRetries: 2 ** 32 + 3 }, 'max_retries'],
-    [{ maxRetries: NaN }, 'max_retries'],
-    [{ maxRetries: 0.5 }, 'max_retries'],
-    [{ timeoutMs: -1 }, 'timeout_ms'],
-    [{ timeoutMs: Infinity }, 'timeout_ms'],
-    [{ timeoutMs: 10n }, 'timeout_ms'],
-    [{ timeoutMs: '5000' }, 'timeout_ms'],
-    [{ verifyResponseSignatures: 'yes' }, 'verify_response_signatures'],
-    [{ environment: process.env }, 'environment'],
-    [{ environment: { secret: SECRET } }, 'environment'],
-    [{ baseUrl: `https://user:${SECRET}@api.doku.com` }, 'base_url'],
-    [{ tiemoutMs: 5 }, 'options'],
-  ]) {
-    refused(client(options), dc.ConfigurationError, field)
-  }
-})
+// The same sweeps through the main entry (native addon) and doku-checkout/edge (WebAssembly).
+const BACKENDS = [
+  ['native', async () => dc],
+  ['wasm (doku-checkout/edge)', () => import('doku-checkout/edge')],
+]
+
+for (const [backend, load] of BACKENDS) {
+  test(`options are never coerced: each bad value is a ConfigurationError naming the option [${backend}]`, async () => {
+    const dc = await load()
+    const client = (options) => () => new dc.Client({ clientId: 'MCH-1', secretKey: SECRET, ...options })
+    for (const [options, field] of [
+      [{ maxRetries: -1 }, 'max_retries'],
+      [{ maxRetries: 2 ** 32 + 3 }, 'max_retries'],
+      [{ maxRetries: NaN }, 'max_retries'],
+      [{ maxRetries: 0.5 }, 'max_retries'],
+      [{ timeoutMs: -1 }, 'timeout_ms'],
+      [{ timeoutMs: Infinity }, 'timeout_ms'],
+      [{ timeoutMs: 10n }, 'timeout_ms'],
+      [{ timeoutMs: '5000' }, 'timeout_ms'],
+      [{ verifyResponseSignatures: 'yes' }, 'verify_response_signatures'],
+      [{ environment: process.env }, 'environment'],
+      [{ environment: { secret: SECRET } }, 'environment'],
+      [{ baseUrl: `https://user:${SECRET}@api.doku.com` }, 'base_url'],
+      [{ tiemoutMs: 5 }, 'options'],
+    ]) {
+      refused(client(options), dc.ConfigurationError, field)
+    }
+  })
+}
 
 test('create-checkout input is never coerced', async () => {
   const doku = await MockServer.start({ secretKey: SECRET })
@@ -84,45 +93,48 @@ test('a time outside the years 0000-9999 is refused, not written with five digit
   assert.equal(dc.formatTimestamp(new Date(Date.UTC(9999, 11, 31, 23, 59, 59))), '9999-12-31T23:59:59Z')
 })
 
-test('every public function, every argument, every hostile value: typed errors only, never the secret', async () => {
-  const hostile = [undefined, null, '', '\uD800', 'x'.repeat(100000), 2 ** 64, -1, NaN, Infinity, 10n, Buffer.from([0xff]), [], {}, () => 1, Symbol('s'), true, SECRET, { a: SECRET }, [SECRET], process.env]
-  const body = Buffer.from('{"order":{"invoice_number":"INV-1"}}')
-  const client = new dc.Client({ clientId: 'MCH-1', secretKey: SECRET, baseUrl: 'http://127.0.0.1:9', maxRetries: 0, timeoutMs: 200 })
-  const calls = {
-    signRequest: [(a) => dc.signRequest(a), { clientId: 'MCH-1', secretKey: SECRET, requestId: 'r', timestamp: '2020-08-11T08:45:42Z', requestTarget: '/x', body }],
-    signingString: [(a) => dc.signingString(a), { clientId: 'MCH-1', requestId: 'r', timestamp: '2020-08-11T08:45:42Z', requestTarget: '/x', body }],
-    verifyNotification: [(a) => dc.verifyNotification(a), { secretKey: SECRET, headers: { 'client-id': 'MCH-1' }, body, notificationPath: '/n', tolerance: 300, now: new Date(0) }],
-    verifyResponse: [(a) => dc.verifyResponse(a), { secretKey: SECRET, clientId: 'MCH-1', requestId: 'r', requestTarget: '/x', headers: {}, body }],
-    Client: [(a) => new dc.Client(a), { clientId: 'MCH-1', secretKey: SECRET, timeoutMs: 1000, baseUrl: 'http://127.0.0.1:9', environment: 'sandbox' }],
-    cancelOrder: [(a) => client.cancelOrder(a), { invoiceNumber: 'INV-1', originalRequestId: 'r', note: 'n', requestId: 'rid' }],
-    createCheckout: [(a) => client.createCheckout(a), { invoiceNumber: 'INV-1', amount: 1000, customer: { name: 'B' }, lineItems: [{ name: 'A', price: 1000, quantity: 1 }], extra: { a: 1 } }],
-    orderStatus: [(a) => client.orderStatus(a.invoiceNumber), { invoiceNumber: 'INV-1' }],
-  }
-  const single = { computeDigest: dc.computeDigest, formatTimestamp: dc.formatTimestamp, cancelSupport: dc.cancelSupport }
-  let tried = 0
-  const check = async (label, thunk) => {
-    tried += 1
-    try {
-      await thunk()
-    } catch (e) {
-      assert.ok(e instanceof dc.DokuError, `${label}: ${e && e.constructor && e.constructor.name}: ${e && e.message}`.slice(0, 300))
-      assert.ok(!`${e.message} ${util.inspect(e)}`.includes(SECRET), `${label}: secret in ${e.message}`)
+for (const [backend, load] of BACKENDS) {
+  test(`every public function, every argument, every hostile value: typed errors only, never the secret [${backend}]`, async () => {
+    const dc = await load()
+    const hostile = [undefined, null, '', '\uD800', 'x'.repeat(100000), 2 ** 64, -1, NaN, Infinity, 10n, Buffer.from([0xff]), [], {}, () => 1, Symbol('s'), true, SECRET, { a: SECRET }, [SECRET], process.env]
+    const body = Buffer.from('{"order":{"invoice_number":"INV-1"}}')
+    const client = new dc.Client({ clientId: 'MCH-1', secretKey: SECRET, baseUrl: 'http://127.0.0.1:9', maxRetries: 0, timeoutMs: 200 })
+    const calls = {
+      signRequest: [(a) => dc.signRequest(a), { clientId: 'MCH-1', secretKey: SECRET, requestId: 'r', timestamp: '2020-08-11T08:45:42Z', requestTarget: '/x', body }],
+      signingString: [(a) => dc.signingString(a), { clientId: 'MCH-1', requestId: 'r', timestamp: '2020-08-11T08:45:42Z', requestTarget: '/x', body }],
+      verifyNotification: [(a) => dc.verifyNotification(a), { secretKey: SECRET, headers: { 'client-id': 'MCH-1' }, body, notificationPath: '/n', tolerance: 300, now: new Date(0) }],
+      verifyResponse: [(a) => dc.verifyResponse(a), { secretKey: SECRET, clientId: 'MCH-1', requestId: 'r', requestTarget: '/x', headers: {}, body }],
+      Client: [(a) => new dc.Client(a), { clientId: 'MCH-1', secretKey: SECRET, timeoutMs: 1000, baseUrl: 'http://127.0.0.1:9', environment: 'sandbox' }],
+      cancelOrder: [(a) => client.cancelOrder(a), { invoiceNumber: 'INV-1', originalRequestId: 'r', note: 'n', requestId: 'rid' }],
+      createCheckout: [(a) => client.createCheckout(a), { invoiceNumber: 'INV-1', amount: 1000, customer: { name: 'B' }, lineItems: [{ name: 'A', price: 1000, quantity: 1 }], extra: { a: 1 } }],
+      orderStatus: [(a) => client.orderStatus(a.invoiceNumber), { invoiceNumber: 'INV-1' }],
     }
-  }
-  for (const [name, [fn, base]] of Object.entries(calls)) {
-    for (const key of Object.keys(base)) {
-      for (const [i, value] of hostile.entries()) {
-        // A Request-Id is the caller's own key and errors report it by design.
-        if (key === 'requestId' && value === SECRET) continue
-        await check(`${name}.${key}#${i}`, () => fn({ ...base, [key]: value }))
+    const single = { computeDigest: dc.computeDigest, formatTimestamp: dc.formatTimestamp, cancelSupport: dc.cancelSupport }
+    let tried = 0
+    const check = async (label, thunk) => {
+      tried += 1
+      try {
+        await thunk()
+      } catch (e) {
+        assert.ok(e instanceof dc.DokuError, `${label}: ${e && e.constructor && e.constructor.name}: ${e && e.message}`.slice(0, 300))
+        assert.ok(!`${e.message} ${util.inspect(e)}`.includes(SECRET), `${label}: secret in ${e.message}`)
       }
     }
-  }
-  for (const [name, fn] of Object.entries(single)) {
-    for (const [i, value] of hostile.entries()) await check(`${name}#${i}`, () => fn(value))
-  }
-  assert.ok(tried > 600, `${tried}`)
-})
+    for (const [name, [fn, base]] of Object.entries(calls)) {
+      for (const key of Object.keys(base)) {
+        for (const [i, value] of hostile.entries()) {
+          // A Request-Id is the caller's own key and errors report it by design.
+          if (key === 'requestId' && value === SECRET) continue
+          await check(`${name}.${key}#${i}`, () => fn({ ...base, [key]: value }))
+        }
+      }
+    }
+    for (const [name, fn] of Object.entries(single)) {
+      for (const [i, value] of hostile.entries()) await check(`${name}#${i}`, () => fn(value))
+    }
+    assert.ok(tried > 600, `${tried}`)
+  })
+}
 
 test('signNotification gives the headers DOKU would send; the default window refuses a replay', () => {
   const { signNotification } = require('../testing')

@@ -62,10 +62,17 @@ test('ESM and CommonJS consumers each resolve their own declarations through the
   assert.match(r.stdout, /doku-checkout\/express\.d\.mts/)
 })
 
-test('arethetypeswrong finds no problem in the packed package (every export, CJS and ESM)', () => {
+test('arethetypeswrong finds no problem in the packed package (every export, CJS and ESM; edge is ESM-only)', () => {
   const pkg = path.resolve(__dirname, '..')
   const attw = path.join(pkg, 'node_modules', '.bin', 'attw')
-  const r = spawnSync(attw, ['--pack', '.', '--format', 'ascii'], { cwd: pkg, encoding: 'utf8', timeout: 120000 })
-  assert.equal(r.status, 0, r.stdout + r.stderr)
-  assert.match(r.stdout, /No problems found/)
+  const attwRun = (...args) => spawnSync(attw, ['--pack', '.', '--format', 'ascii', ...args], { cwd: pkg, encoding: 'utf8', timeout: 120000 })
+  const main = attwRun('--exclude-entrypoints', 'edge')
+  assert.equal(main.status, 0, main.stdout + main.stderr)
+  assert.match(main.stdout, /No problems found/)
+  // doku-checkout/edge is an ES module by design (edge runtimes load nothing else): ESM and
+  // bundler resolution must be clean; node10 and require() are out of its scope.
+  const edge = attwRun('--entrypoints', 'edge', '--profile', 'esm-only')
+  assert.equal(edge.status, 0, edge.stdout + edge.stderr)
+  assert.match(edge.stdout, /node16 \(from ESM\): 🟢 \(ESM\)/)
+  assert.match(edge.stdout, /bundler: 🟢/)
 })

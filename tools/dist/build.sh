@@ -2,7 +2,7 @@
 # `make dist`: the release artifacts for Linux x86_64 and aarch64 (glibc 2.17+ and musl) into
 # dist/, built with the `dist` profile (fat LTO, one codegen unit, stripped).
 #   dist/python/  abi3 wheels (manylinux_2_17, musllinux_1_2; x86_64, aarch64) and the sdist
-#   dist/node/    doku-checkout + one package per platform (npm pack tarballs)
+#   dist/node/    doku-checkout (with the WebAssembly core) + one package per platform (npm pack tarballs)
 #   dist/jvm/     the jar (Kotlin + natives at JNA's resource paths), its pom, the -testing jar
 #   dist/cli/     static musl doku-checkout binaries with .sha256 files
 # Cross-linking goes through zig (PyPI `ziglang`) and cargo-zigbuild, both installed into
@@ -99,9 +99,37 @@ node_target() {
     linux-arm64-musl) echo aarch64-unknown-linux-musl ;;
   esac
 }
+# The WebAssembly core for doku-checkout/edge and the main entry's fallback: the `wasm` profile
+# (size first), wasm-bindgen's ES module glue, binaryen's wasm-opt -Oz; refused over 300 KB.
+WASM_MAX_BYTES=$((300 * 1024))
+build_wasm() {
+  step "wasm (doku-checkout/edge)"
+  local out=$BUILD/dist-wasm bindgen=$BUILD/wasm-tools/bin/wasm-bindgen
+  rustup target add wasm32-unknown-unknown >/dev/null
+  [ -x "$bindgen" ] || cargo install --quiet --root "$BUILD/wasm-tools" wasm-bindgen-cli@0.2.130
+  (cd tools/edge && npm ci --no-audit --no-fund --loglevel=error)
+  cargo build --quiet --profile wasm -p doku-checkout-wasm --target wasm32-unknown-unknown
+  rm -rf "$out" && mkdir -p "$out"
+  "$bindgen" --target web --weak-refs --out-dir "$out" --out-name doku_checkout_wasm \
+    target/wasm32-unknown-unknown/wasm/doku_checkout_wasm.wasm
+  mv "$out/doku_checkout_wasm.js" "$out/doku_checkout_wasm.mjs"
+  mv "$out/doku_checkout_wasm.d.ts" "$out/doku_checkout_wasm.d.mts"
+  tools/edge/node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    --enable-reference-types --enable-multivalue \
+    "$out/doku_checkout_wasm_bg.wasm" -o "$out/doku_checkout_wasm_bg.wasm"
+  node tools/wasm/inline.mjs "$out"
+  local size gz
+  size=$(stat -c %s "$out/doku_checkout_wasm_bg.wasm")
+  gz=$(gzip -9c "$out/doku_checkout_wasm_bg.wasm" | wc -c)
+  echo "dist: doku_checkout_wasm_bg.wasm is $size bytes ($gz gzipped); the limit is $WASM_MAX_BYTES"
+  [ "$size" -le "$WASM_MAX_BYTES" ] || { echo "dist: the WebAssembly build is over 300 KB" >&2; exit 1; }
+}
+
 build_node() {
   rm -rf "$DIST/node" "$BUILD/dist-npm" && mkdir -p "$DIST/node" "$BUILD/dist-npm/native"
   (cd node && npm ci --no-audit --no-fund --loglevel=error)
+  build_wasm
   local key
   for key in "${NODE_KEYS[@]}"; do
     step "node addon $key"
@@ -122,7 +150,7 @@ build_node() {
     keys+=("$key")
   done
   step "node main package"
-  node tools/dist/npm-package.js main "${keys[*]}" "$BUILD/dist-npm/native/index.d.ts" "$BUILD/dist-npm/main"
+  node tools/dist/npm-package.js main "${keys[*]}" "$BUILD/dist-npm/native/index.d.ts" "$BUILD/dist-wasm" "$BUILD/dist-npm/main"
   (cd "$BUILD/dist-npm/main" && npm pack --silent --pack-destination "$DIST/node" >/dev/null)
 }
 

@@ -1,9 +1,10 @@
 'use strict'
 // Lays out one npm package for `npm pack` (napi-rs's release layout):
 //   node npm-package.js platform <key> <addon.node> <out-dir>
-//   node npm-package.js main "<key> <key> ..." <native/index.d.ts> <out-dir>
+//   node npm-package.js main "<key> <key> ..." <native/index.d.ts> <wasm-dir> <out-dir>
 // The platform package holds one addon and declares os/cpu/libc, so npm installs only the one
-// that matches; the main package lists them all as optionalDependencies.
+// that matches; the main package lists them all as optionalDependencies and carries the
+// release WebAssembly build (<wasm-dir>: the doku-checkout/edge core and the fallback).
 const fs = require('node:fs')
 const path = require('node:path')
 
@@ -49,13 +50,27 @@ function platformPackage(key, addon, out) {
   })
 }
 
-function mainPackage(keys, dts, out) {
+/** The package's `files` entries as paths: `dir/*.ext` patterns expanded against `from`. */
+function expand(entries, from) {
+  return entries.flatMap((f) => {
+    const star = f.indexOf('*')
+    if (star < 0) return [f]
+    const dir = path.dirname(f)
+    const suffix = f.slice(star + 1)
+    return fs.readdirSync(path.join(from, dir)).filter((name) => name.endsWith(suffix)).map((name) => `${dir}/${name}`)
+  })
+}
+
+function mainPackage(keys, dts, wasmDir, out) {
   fresh(out)
   const files = main.files.filter((f) => !f.endsWith('.node'))
-  for (const f of files) {
+  const glue = fs.readFileSync(path.join(wasmDir, 'doku_checkout_wasm.mjs'), 'utf8')
+  if (glue.includes('conformanceRun')) throw new Error(`${wasmDir} is a test build's WebAssembly (it exports conformanceRun)`)
+  for (const f of expand(files, NODE)) {
     if (f === 'native/index.d.ts') continue
+    const from = f.startsWith('wasm/') ? path.join(wasmDir, f.slice('wasm/'.length)) : path.join(NODE, f)
     fs.mkdirSync(path.dirname(path.join(out, f)), { recursive: true })
-    fs.copyFileSync(path.join(NODE, f), path.join(out, f))
+    fs.copyFileSync(from, path.join(out, f))
   }
   fs.mkdirSync(path.join(out, 'native'), { recursive: true })
   fs.copyFileSync(dts, path.join(out, 'native', 'index.d.ts'))
@@ -70,7 +85,7 @@ function mainPackage(keys, dts, out) {
   })
 }
 
-const [mode, a, b, out] = process.argv.slice(2)
-if (mode === 'platform') platformPackage(a, b, out)
-else if (mode === 'main') mainPackage(a.split(' '), b, out)
-else throw new Error('usage: npm-package.js platform <key> <addon> <out> | main "<keys>" <index.d.ts> <out>')
+const [mode, ...args] = process.argv.slice(2)
+if (mode === 'platform' && args.length === 3) platformPackage(...args)
+else if (mode === 'main' && args.length === 4) mainPackage(args[0].split(' '), ...args.slice(1))
+else throw new Error('usage: npm-package.js platform <key> <addon> <out> | main "<keys>" <index.d.ts> <wasm-dir> <out>')

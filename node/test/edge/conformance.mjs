@@ -130,21 +130,22 @@ export function vectorCases(dc, files) {
   return cases
 }
 
-/** The emulator's /_mock/ controls over fetch. */
+/** The emulator's /_mock/ controls over fetch (`url` may be set later, once it listens). */
 export function emulator(url) {
   const control = async (method, path, body) => {
-    const res = await fetch(`${url}/_mock/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })
+    const res = await fetch(`${doku.url}/_mock/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })
     const text = await res.text()
     if (!res.ok) fail(`emulator ${method} ${path}: HTTP ${res.status} ${text}`)
     return JSON.parse(text)
   }
-  return {
+  const doku = {
     url,
     reset: () => control('POST', 'reset'),
     setup: (setup) => control('POST', 'setup', { orders: setup?.orders ?? [], faults: setup?.faults ?? [] }),
     log: () => control('GET', 'log'),
     order: (invoice) => control('GET', `orders/${encodeURIComponent(invoice)}`),
   }
+  return doku
 }
 
 function resolve(args, results) {
