@@ -25,7 +25,7 @@ PY_TOOLS := $(BUILD)/py-tools
 PY_TEST := $(BUILD)/py-test
 WHEELS := $(BUILD)/wheels
 
-.PHONY: dist dist-check rust-wasm-check fuzz mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-wasm node-edge-tools node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-kotlin bench bench-rust bench-python vectors build
+.PHONY: dist dist-check rust-wasm-check fuzz mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-wasm node-edge-tools node-test ffi-build kotlin-test swift-check swift-generate bench-node bench-edge bench-kotlin bench bench-rust bench-python vectors build
 
 demo: build
 	@$(CLI) demo
@@ -161,7 +161,7 @@ dist:
 dist-check:
 	tools/dist/check.sh
 
-bench: bench-emulator bench-rust bench-python bench-node bench-kotlin
+bench: bench-emulator bench-rust bench-python bench-node bench-edge bench-kotlin
 
 # The emulator under load (about 2 minutes): a fresh release CLI as the server, wrk (Debian's
 # package, installed when missing) and our own signed-request load generator as the clients.
@@ -220,6 +220,17 @@ bench-node: node-deps
 	$(CARGO) build --release -p doku-checkout-cli --quiet
 	cd node && DOKU_CLI=$(CARGO_TARGET_DIR)/release/doku-checkout node benchmarks/bench.mjs
 	cd node && npm run --silent build -- --features conformance   # back to the dev addon the tests use
+
+# doku-checkout/edge (about 2 minutes): the release WebAssembly (as `make dist` builds it) and
+# the release addon, cold start, per-call cost and status GETs on a fresh release emulator.
+bench-edge: node-deps node-edge-tools
+	cd node && npx napi build --platform --release --manifest-path ../crates/doku-checkout-node/Cargo.toml --output-dir native --no-js --dts index.d.ts --no-const-enum
+	DIST_PARTS=wasm tools/dist/build.sh
+	rm -rf node/wasm && cp -r $(BUILD)/dist-wasm node/wasm
+	$(CARGO) build --release -p doku-checkout-cli --quiet
+	cd node && DOKU_CLI=$(CARGO_TARGET_DIR)/release/doku-checkout node benchmarks/edge.mjs
+	cd node && npm run --silent build -- --features conformance   # back to the dev builds the tests use
+	$(MAKE) node-wasm
 
 # Kotlin: a release library, timed loop through JNA vs javax.crypto.Mac; cancel throughput
 # (blocking and suspend) vs java.net.http on a fresh release-built emulator per round.

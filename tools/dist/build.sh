@@ -6,7 +6,8 @@
 #   dist/jvm/     the jar (Kotlin + natives at JNA's resource paths), its pom, the -testing jar
 #   dist/cli/     static musl doku-checkout binaries with .sha256 files
 # Cross-linking goes through zig (PyPI `ziglang`) and cargo-zigbuild, both installed into
-# build/; the Rust targets through rustup. DIST_PARTS="cli python" builds a subset.
+# build/; the Rust targets through rustup. DIST_PARTS="cli python" builds a subset;
+# DIST_PARTS=wasm only the release WebAssembly (into build/dist-wasm).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -187,7 +188,9 @@ build_jvm() {
 }
 
 START=$SECONDS
-tools
+mkdir -p "$DIST"
+# The WebAssembly part alone (make bench-edge) needs none of the cross-linking tools.
+[ "$PARTS" = wasm ] || tools
 for part in $PARTS; do
   "build_$part"
 done

@@ -3,8 +3,10 @@
 # any path, and run the shared signing vectors through it:
 #   python   the manylinux x86_64 wheel into a new venv (pip --no-index); the sdist without
 #            Rust (one clear line) and with Rust (builds, installs, passes)
-#   node     the main + linux-x64-gnu tarballs into an empty project; the main tarball alone
-#            (--omit=optional) must name the missing platform package
+#   node     the main + linux-x64-gnu tarballs into an empty project (native, and
+#            doku-checkout/edge on WebAssembly); the main tarball alone (--omit=optional) runs
+#            on WebAssembly with a warning naming the platform package, and with
+#            DOKU_CHECKOUT_BACKEND=native the error names it
 #   jvm      both jars into a fresh Maven repository, a consumer that signs and runs a cancel
 #            against the emulator of the released CLI, JNA loading the library from the jar
 #   aarch64  the CLI and the manylinux aarch64 wheel under qemu-user (Debian's arm64 Python)
@@ -112,15 +114,27 @@ check_node() {
   mkdir -p app && cp signing-vectors.js app/
   (cd app && echo '{"name":"app","version":"1.0.0","private":true}' >package.json \
     && npm install --offline --no-audit --no-fund --loglevel=error "$main" "$gnu" >/dev/null \
-    && node signing-vectors.js ../signing.json "$WORK/app/node_modules/doku-checkout/")
+    && node signing-vectors.js ../signing.json "$WORK/app/node_modules/doku-checkout/" main native \
+    && node signing-vectors.js ../signing.json "$WORK/app/node_modules/doku-checkout/" edge)
   [ ! -e app/node_modules/doku-checkout/native/doku-checkout.linux-x64-gnu.node ] || fail "the main package carries an addon"
+  local wasm size
+  wasm=app/node_modules/doku-checkout/wasm/doku_checkout_wasm_bg.wasm
+  size=$(stat -c %s "$wasm")
+  [ "$size" -le $((300 * 1024)) ] || fail "the packaged WebAssembly build is $size bytes (over 300 KB)"
+  grep -q conformanceRun app/node_modules/doku-checkout/wasm/doku_checkout_wasm.mjs && fail "the packaged WebAssembly build is a test build"
+  echo "packaged .wasm: $size bytes ($(gzip -9c "$wasm" | wc -c) gzipped)"
 
-  step "node: without the optional platform package the error names it"
-  mkdir -p app-noopt
+  step "node: without the optional platform package it runs on WebAssembly and says which package is missing"
+  mkdir -p app-noopt && cp signing-vectors.js app-noopt/
   (cd app-noopt && echo '{"name":"app","version":"1.0.0","private":true}' >package.json \
     && npm install --offline --omit=optional --no-audit --no-fund --loglevel=error "$main" >/dev/null)
   local out
-  if out=$(cd app-noopt && node -e "require('doku-checkout')" 2>&1); then fail "require succeeded without an addon"; fi
+  out=$(cd app-noopt && node signing-vectors.js ../signing.json "$WORK/app-noopt/node_modules/doku-checkout/" main wasm 2>&1) \
+    || { echo "$out"; fail "the main package alone does not run on WebAssembly"; }
+  grep -q "DOKU_CHECKOUT_WASM_FALLBACK" <<<"$out" && grep -q "doku-checkout-linux-x64-gnu" <<<"$out" \
+    || { echo "$out"; fail "the WebAssembly fallback does not warn with the missing package"; }
+  echo "$out" | grep "signing vectors"
+  if out=$(cd app-noopt && DOKU_CHECKOUT_BACKEND=native node -e "require('doku-checkout')" 2>&1); then fail "DOKU_CHECKOUT_BACKEND=native succeeded without an addon"; fi
   grep -q "ERR_DOKU_CHECKOUT_NATIVE_MISSING" <<<"$out" && grep -q "doku-checkout-linux-x64-gnu@$VERSION" <<<"$out" \
     || { echo "$out"; fail "the missing-addon error does not name the package"; }
   echo "missing addon: $(grep -m1 -o 'doku-checkout [0-9.]*: no native addon[^)]*)' <<<"$out")"

@@ -139,4 +139,23 @@ pub fn binding_input(data: &[u8]) {
         assert!(e.field().is_some(), "a refused request names its field: {e}");
     }
     let _ = doku_checkout::operations::JsonObject::parse(&text).fields().len();
+    base_url(&text);
+}
+
+/// The text as a base URL (the core's own parser): refused with `base_url` named, or accepted in
+/// a canonical form that is accepted again unchanged and carries nothing but scheme, host, port.
+fn base_url(text: &str) {
+    let options = doku_checkout::ClientOptions { base_url: Some(text.to_owned()), ..Default::default() };
+    match options.resolve() {
+        Err(e) => assert_eq!(e.field(), Some("base_url"), "{e}"),
+        Ok(settings) => {
+            let url = settings.base_url;
+            let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+            let rest = rest.unwrap_or_else(|| panic!("accepted without http(s): {url:?}"));
+            assert!(!rest.contains(['/', '?', '#', '@', '\\', ' ']) && !rest.is_empty(), "{url:?}");
+            assert_eq!(url, url.to_ascii_lowercase(), "not lower case");
+            let again = doku_checkout::ClientOptions { base_url: Some(url.clone()), ..Default::default() };
+            assert_eq!(again.resolve().map(|s| s.base_url).ok(), Some(url), "not canonical");
+        }
+    }
 }
