@@ -31,7 +31,8 @@ pub const MAX_RETRIES_LIMIT: u32 = 10;
 /// Accepted range of the response cap.
 const RESPONSE_CAP_RANGE: std::ops::RangeInclusive<usize> = 1024..=64 * 1024 * 1024;
 
-/// Builds a [`Client`]. Credential errors are reported by [`ClientBuilder::build`].
+/// Builds a client (`Client`, with the `client` feature) or a [`ClientConfig`] (any build).
+/// Credential errors are reported when it is built or resolved.
 #[must_use]
 pub struct ClientBuilder {
     client_id: Result<ClientId, Error>,
