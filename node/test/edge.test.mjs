@@ -102,3 +102,15 @@ test('no error text of the edge client holds the secret key', async () => {
     })
   }
 })
+
+test('nothing on the edge path touches a Node built-in', async () => {
+  const { readFileSync } = await import('node:fs')
+  const files = ['edge/api.mjs', 'edge/transport.mjs', 'edge/index.mjs', 'edge/workerd.mjs', 'edge/edge-light.mjs', 'convert.mjs', 'errors.mjs', 'wasm/doku_checkout_wasm.mjs']
+  for (const f of files) {
+    const code = readFileSync(new URL(`../${f}`, import.meta.url), 'utf8').replace(/^\s*\/\/.*$/gm, '')
+    assert.doesNotMatch(code, /from ['"]node:|import\(['"]node:|\brequire\(/, f)
+    // Outside string literals (messages may name Buffer): no Buffer, no bare process global.
+    const bare = code.replace(/'(?:[^'\\\n]|\\.)*'/g, "''").replace(/`(?:[^`\\]|\\.)*`/g, '``')
+    assert.doesNotMatch(bare, /\bBuffer\b|(?<![.\w])process\./, f)
+  }
+})
