@@ -2002,7 +2002,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_doku_checkout_ffi_checksum_constructor_dokuclient_from_options_json() != 49451) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_doku_checkout_ffi_checksum_constructor_dokuclient_new() != 17219) {
+    if (uniffi_doku_checkout_ffi_checksum_constructor_dokuclient_new() != 39506) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_constructor_dokusigner_new() != 41441) {
