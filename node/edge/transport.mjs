@@ -25,10 +25,11 @@ export function classifyFetchError(err) {
   return { kind: 'connection_lost', detail }
 }
 
+/** Flat `[name, value, ...]` → `[[name, value], ...]` (what fetch takes; cheaper than a Headers). */
 function headersOf(flat) {
-  const headers = new Headers()
-  for (let i = 0; i + 1 < flat.length; i += 2) headers.append(flat[i], flat[i + 1])
-  return headers
+  const pairs = []
+  for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]])
+  return pairs
 }
 
 function pairsOf(headers) {
@@ -39,11 +40,14 @@ function pairsOf(headers) {
 
 /** Reads at most `cap` bytes; `{ body }` or `{ tooLarge: head }`. */
 async function readCapped(response, cap) {
-  const declared = Number(response.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > cap) {
+  const declaredText = response.headers.get('content-length')
+  const declared = declaredText === null ? NaN : Number(declaredText)
+  if (declared > cap) {
     await response.body?.cancel().catch(() => {})
     return { tooLarge: new Uint8Array(0) }
   }
+  // A declared length within the cap bounds the body (fetch fails a longer one): read it whole.
+  if (Number.isInteger(declared) && declared >= 0) return { body: new Uint8Array(await response.arrayBuffer()) }
   if (!response.body) return { body: new Uint8Array(0) }
   const reader = response.body.getReader()
   const chunks = []
@@ -74,19 +78,10 @@ function concat(chunks, length) {
   return out
 }
 
-/** Resolves after `ms`, or early (with false) when `signal` aborts. */
-function sleep(ms, signal) {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false)
-    const done = (ok) => {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', onAbort)
-      resolve(ok)
-    }
-    const onAbort = () => done(false)
-    const timer = setTimeout(() => done(true), ms)
-    signal.addEventListener('abort', onAbort)
-  })
+/** Waits `ms`, or until `deadlineAt` if that comes first; true when the wait ran in full. */
+function sleep(ms, deadlineAt) {
+  const left = deadlineAt - Date.now()
+  return new Promise((resolve) => setTimeout(() => resolve(ms < left), Math.max(0, Math.min(ms, left))))
 }
 
 let unpooled
@@ -102,19 +97,25 @@ function extraInit(call, custom) {
   return { client: unpooled }
 }
 
-/** One attempt: `{ status, retryAfter, headers, body }`, `{ tooLarge }` or `{ failure, detail }`. */
-async function attempt(call, fetchImpl, deadline, custom) {
+/**
+ * One attempt, bounded by the per-attempt timeout and the call's deadline (one timer, one
+ * AbortController: whichever comes first): `{ status, retryAfter, headers, body }`,
+ * `{ status, tooLarge }`, `{ tls }`, `{ failure, detail }` or `{ deadline: true }`.
+ */
+async function attempt(call, fetchImpl, deadlineAt, custom) {
   const controller = new AbortController()
-  let timedOut = false
+  const left = deadlineAt - Date.now()
+  if (left <= 0) return { deadline: true }
+  const byDeadline = left <= call.timeoutMs
+  let aborted = false
   const timer = setTimeout(() => {
-    timedOut = true
+    aborted = true
     controller.abort()
-  }, call.timeoutMs)
-  const onDeadline = () => controller.abort()
-  deadline.addEventListener('abort', onDeadline)
+  }, Math.min(call.timeoutMs, left))
   try {
     const headers = headersOf(call.startAttempt(Math.floor(Date.now() / 1000)))
-    const init = { method: call.method, headers, body: call.body, redirect: 'manual', signal: controller.signal, ...extraInit(call, custom) }
+    const init = { method: call.method, headers, body: call.body, redirect: 'manual', signal: controller.signal }
+    if (call.method === 'POST') Object.assign(init, extraInit(call, custom))
     const response = await fetchImpl(call.url, init)
     const retryAfter = response.headers.get('retry-after') ?? undefined
     const received = call.wantsHeaders ? pairsOf(response.headers) : undefined
@@ -122,14 +123,13 @@ async function attempt(call, fetchImpl, deadline, custom) {
     if (read.tooLarge) return { status: response.status, tooLarge: read.tooLarge }
     return { status: response.status, retryAfter, headers: received, body: read.body }
   } catch (err) {
-    if (deadline.aborted) return { deadline: true }
-    if (timedOut) return { failure: 'timed_out', detail: `no answer within ${call.timeoutMs} ms` }
+    if (aborted && byDeadline) return { deadline: true }
+    if (aborted) return { failure: 'timed_out', detail: `no answer within ${call.timeoutMs} ms` }
     if (err?.dokuDetails) throw err
     const { kind, detail } = classifyFetchError(err)
     return kind === 'tls' ? { tls: detail } : { failure: kind, detail }
   } finally {
     clearTimeout(timer)
-    deadline.removeEventListener('abort', onDeadline)
   }
 }
 
@@ -138,23 +138,20 @@ async function attempt(call, fetchImpl, deadline, custom) {
  * the result object; rejects with a DokuError. `custom` is true for a caller's own fetch.
  */
 export async function drive(call, fetchImpl, custom = false) {
-  const deadline = new AbortController()
-  const deadlineTimer = setTimeout(() => deadline.abort(), call.deadlineMs)
+  const deadlineAt = Date.now() + call.deadlineMs
   try {
     for (;;) {
-      const outcome = await attempt(call, fetchImpl, deadline.signal, custom)
-      if (outcome.deadline || deadline.signal.aborted) throw call.deadlineError()
+      const outcome = await attempt(call, fetchImpl, deadlineAt, custom)
+      if (outcome.deadline) throw call.deadlineError()
       if (outcome.tooLarge) throw call.tooLarge(outcome.status, outcome.tooLarge)
       if (outcome.tls !== undefined) throw call.tlsError(outcome.tls)
       const next = outcome.failure
         ? call.onFailure(outcome.failure, outcome.detail, Math.random())
         : call.onAnswer(outcome.status, outcome.retryAfter, outcome.headers, outcome.body, Math.random())
       if (typeof next !== 'number') return next
-      if (!(await sleep(next, deadline.signal))) throw call.deadlineError()
+      if (!(await sleep(next, deadlineAt))) throw call.deadlineError()
     }
   } catch (err) {
     throw toDokuError(err)
-  } finally {
-    clearTimeout(deadlineTimer)
   }
 }
