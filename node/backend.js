@@ -27,10 +27,9 @@ function wasmApi({ file = WASM_FILE } = {}) {
     e.code = 'ERR_DOKU_CHECKOUT_WASM_MISSING'
     throw e
   }
-  const api = require('./edge/api.mjs')
-  api.initialise(new WebAssembly.Module(bytes))
-  const { initialise, signNotificationPairs, ...publicApi } = api
-  return { ...publicApi, ...errors, _signNotificationPairs: signNotificationPairs }
+  const { initialise, signNotificationPairs } = require('./edge/init.mjs')
+  initialise(new WebAssembly.Module(bytes))
+  return { ...require('./edge/api.mjs'), ...errors, _signNotificationPairs: signNotificationPairs }
 }
 
 /**

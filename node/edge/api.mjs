@@ -1,23 +1,13 @@
 // doku-checkout on WebAssembly: the same API as the native addon's, for runtimes where no addon
 // can load (edge runtimes, Deno, Bun, platforms without a prebuilt addon). The Rust core does
 // everything; this layer converts arguments, maps errors, and sends with the runtime's fetch
-// (transport.mjs). No Node built-ins: entry files hand over the compiled module (initialise).
+// (transport.mjs). No Node built-ins: entry files hand over the compiled module (init.mjs).
 import * as wasm from '../wasm/doku_checkout_wasm.mjs'
 import { configError, invalidInput, toDokuError } from '../errors.mjs'
 import { headerPairs, jsonOf, optStr, seconds, str, toBytes, unixSeconds } from '../convert.mjs'
 import { drive } from './transport.mjs'
 
 export * from '../errors.mjs'
-
-let initialised = false
-
-/** Instantiates the core from a compiled `WebAssembly.Module` (synchronous; once per realm). */
-export function initialise(module) {
-  if (!initialised) {
-    wasm.initSync({ module })
-    initialised = true
-  }
-}
 
 function call(fn) {
   try {
@@ -99,17 +89,6 @@ export function verifyResponse({ secretKey, clientId, requestId, requestTarget, 
 /** 'supported' | 'not_supported' | 'unknown' for a payment method type (advisory). */
 export function cancelSupport(paymentMethodType) {
   return wasm.wasmCancelSupport(str(paymentMethodType, 'paymentMethodType'))
-}
-
-/** The headers DOKU would send with `body` (doku-checkout/testing's signNotification). */
-export function signNotificationPairs({ secretKey, clientId, body, notificationPath, requestId, timestamp }) {
-  const raw = toBytes(body)
-  if (raw === undefined) throw invalidInput('body', 'body must be a Uint8Array, Buffer or string')
-  const ts = timestamp instanceof Date || timestamp === undefined || timestamp === null ? formatTimestamp(timestamp ?? new Date()) : timestamp
-  const flatPairs = call(() => wasm.wasmSignNotification(str(secretKey, 'secretKey'), str(clientId, 'clientId'), raw, str(notificationPath, 'notificationPath'), optStr(requestId, 'requestId'), str(ts, 'timestamp')))
-  const pairs = []
-  for (let i = 0; i + 1 < flatPairs.length; i += 2) pairs.push([flatPairs[i], flatPairs[i + 1]])
-  return pairs
 }
 
 /** The runtime's name for the User-Agent. */

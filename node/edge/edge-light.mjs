@@ -2,7 +2,7 @@
 // condition). The edge runtime refuses to compile WebAssembly from bytes; Next.js compiles a
 // `?module` import at build time and hands over the module.
 import wasmModule from '../wasm/doku_checkout_wasm_bg.wasm?module'
-import { initialise } from './api.mjs'
+import { initialise } from './init.mjs'
 
 initialise(wasmModule)
 

@@ -1,6 +1,6 @@
 // doku-checkout/edge for runtimes that may compile WebAssembly from bytes: Node, Deno, Bun,
 // browsers. The module is embedded (../wasm/inline.mjs), so no file access is needed.
-import { initialise } from './api.mjs'
+import { initialise } from './init.mjs'
 import { wasmBase64 } from '../wasm/inline.mjs'
 
 function bytesOf(base64) {

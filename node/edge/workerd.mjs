@@ -2,7 +2,7 @@
 // compile WebAssembly from bytes at run time; Wrangler and Miniflare upload the .wasm import
 // below as a compiled module instead.
 import wasmModule from '../wasm/doku_checkout_wasm_bg.wasm'
-import { initialise } from './api.mjs'
+import { initialise } from './init.mjs'
 
 initialise(wasmModule)
 

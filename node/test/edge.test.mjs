@@ -24,8 +24,10 @@ after(() => server?.close())
 for (const c of vectorCases(edge, jsonFiles(VECTORS))) test(`edge vectors: ${c.name}`, () => c.run())
 for (const c of scenarioCases(edge, scenarioFiles, doku)) test(`edge scenarios: ${c.name}`, () => c.run())
 
-test('the edge entry is ready on import and shares the error classes of the main entry', async () => {
+test('the edge entry is ready on import, exports the public API only, and shares the error classes of the main entry', async () => {
   await edge.ready
+  assert.equal(edge.initialise, undefined)
+  assert.equal(edge.signNotificationPairs, undefined)
   const main = require('doku-checkout')
   assert.equal(edge.DokuError, main.DokuError)
   assert.equal(edge.ERROR_CLASSES.invalid_input, main.InvalidInputError)
@@ -105,7 +107,7 @@ test('no error text of the edge client holds the secret key', async () => {
 
 test('nothing on the edge path touches a Node built-in', async () => {
   const { readFileSync } = await import('node:fs')
-  const files = ['edge/api.mjs', 'edge/transport.mjs', 'edge/index.mjs', 'edge/workerd.mjs', 'edge/edge-light.mjs', 'convert.mjs', 'errors.mjs', 'wasm/doku_checkout_wasm.mjs']
+  const files = ['edge/api.mjs', 'edge/init.mjs', 'edge/transport.mjs', 'edge/index.mjs', 'edge/workerd.mjs', 'edge/edge-light.mjs', 'convert.mjs', 'errors.mjs', 'wasm/doku_checkout_wasm.mjs']
   for (const f of files) {
     const code = readFileSync(new URL(`../${f}`, import.meta.url), 'utf8').replace(/^\s*\/\/.*$/gm, '')
     assert.doesNotMatch(code, /from ['"]node:|import\(['"]node:|\brequire\(/, f)

@@ -53,6 +53,22 @@ test('without an addon the main entry runs on WebAssembly and passes every vecto
   assert.match(run.stderr, new RegExp(`doku-checkout-${describePlatform().key}`))
 })
 
+test('doku-checkout/testing on WebAssembly: signNotification works, MockServer says to run the emulator as a process', () => {
+  const run = inCopy(`
+    const dc = require('doku-checkout')
+    const { signNotification, MockServer } = require('doku-checkout/testing')
+    const body = '{"transaction":{"status":"SUCCESS"}}'
+    const headers = signNotification({ secretKey: 'SK-1', clientId: 'MCH-1', body, notificationPath: '/n' })
+    const parsed = dc.verifyNotification({ secretKey: 'SK-1', headers, body, notificationPath: '/n' })
+    MockServer.start().then(() => console.log('started'), (e) => console.log(JSON.stringify({ backend: dc.backend, status: parsed.transaction.status, mock: e.message })))
+  `, { DOKU_CHECKOUT_BACKEND: 'wasm' })
+  assert.equal(run.status, 0, run.stderr)
+  const out = JSON.parse(run.stdout.trim())
+  assert.equal(out.backend, 'wasm')
+  assert.equal(out.status, 'SUCCESS')
+  assert.match(out.mock, /needs the native addon.*doku-checkout mock/)
+})
+
 test('a present but broken addon is an error, never a silent fallback', () => {
   const nativeDir = path.join(dir, 'node_modules', 'doku-checkout', 'native')
   fs.mkdirSync(nativeDir, { recursive: true })
