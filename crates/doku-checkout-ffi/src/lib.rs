@@ -6,6 +6,7 @@ uniffi::setup_scaffolding!();
 
 mod blocking;
 mod client;
+mod direct;
 mod error;
 mod signing;
 

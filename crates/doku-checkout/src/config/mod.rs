@@ -140,3 +140,38 @@ pub struct ClientSettings {
     /// Whether response signatures are verified.
     pub verify_response_signatures: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "SK-config-test-secret";
+
+    fn config(options: &str) -> ClientConfig {
+        ClientOptions::from_json(options)
+            .and_then(|o| o.resolve_config("MCH-CONFIG", SECRET, UserAgent::new("test", "runtime/1")))
+            .expect("valid")
+    }
+
+    #[test]
+    fn the_getters_give_what_the_transports_run_with() {
+        let c = config(
+            r#"{"base_url":"http://127.0.0.1:9/","timeout_ms":1500,"deadline_ms":9000,"max_response_bytes":4096,"verify_response_signatures":true,"proxy":"http://127.0.0.1:3128"}"#,
+        );
+        assert_eq!((c.base_url(), c.client_id()), ("http://127.0.0.1:9", "MCH-CONFIG"));
+        assert_eq!((c.timeout(), c.deadline()), (Duration::from_millis(1500), Duration::from_secs(9)));
+        assert_eq!((c.max_response_bytes(), c.verify_response_signatures()), (4096, true));
+        assert_eq!(c.proxy(), Some("http://127.0.0.1:3128"));
+        assert!(c.user_agent().contains("test") && c.user_agent().contains("runtime/1"));
+        let defaults = config("{}");
+        assert_eq!((defaults.proxy(), defaults.verify_response_signatures()), (None, false));
+        assert!(defaults.clock().now().unix() > 1_700_000_000);
+    }
+
+    #[test]
+    fn debug_names_the_client_and_never_the_secret() {
+        let text = format!("{:?}", config("{}"));
+        assert!(text.starts_with("ClientConfig {") && text.contains("MCH-CONFIG") && text.contains("***"), "{text}");
+        assert!(!text.contains(SECRET));
+    }
+}
