@@ -281,7 +281,13 @@ mod tests {
             panic!("no retries allowed")
         };
         assert_eq!((e.code(), e.request_id()), (ErrorCode::Timeout, Some("rid-1")));
-        assert!(e.message().contains("1 attempt") && e.message().contains("deadline elapsed"));
+        assert!(e.message().contains("(1 attempt)") && e.message().contains("deadline elapsed"), "{}", e.message());
+        let mut twice = exchange(r#"{"max_retries":1,"initial_backoff_ms":1}"#);
+        twice.start_attempt(now()).expect("signed");
+        assert!(matches!(twice.on_failure(TransportFailure::ConnectionLost, "reset", 0.5), Next::Wait(_)));
+        twice.start_attempt(now()).expect("signed");
+        let Next::Done(Err(e)) = twice.on_failure(TransportFailure::ConnectionLost, "reset", 0.5) else { panic!() };
+        assert!(e.message().contains("(2 attempts)") && e.message().contains("may have processed"), "{}", e.message());
         let mut ex = exchange(r#"{"max_retries":0}"#);
         ex.start_attempt(now()).expect("signed");
         let detail = format!("error sending request for url ({}): connection refused", ex.url());

@@ -176,3 +176,22 @@ async fn a_failed_tls_handshake_is_final_and_says_what_to_check() {
     assert_eq!((e.code(), e.reason(), e.retryable()), (ErrorCode::NetworkError, Some("tls_failure"), false), "{e}");
     assert!(e.message().contains("retrying will not help") && e.message().contains("CA certificates"), "{e}");
 }
+
+/// A body exactly at the cap (declared with Content-Length) is read; one byte more is refused.
+#[tokio::test]
+async fn a_declared_body_exactly_at_the_cap_is_read_and_one_byte_more_is_not() {
+    fn answer(s: &mut std::net::TcpStream, len: usize) {
+        let json = br#"{"transaction":{"status":"PENDING"}}"#;
+        let mut body = json.to_vec();
+        body.resize(len, b' ');
+        let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len}\r\n\r\n");
+        let _ = s.write_all(head.as_bytes()).and_then(|()| s.write_all(&body));
+    }
+    let exact = server(|s| answer(s, 1024));
+    let status = client(&exact).max_response_bytes(1024).build().expect("client").order_status("INV-1").await;
+    assert_eq!(status.expect("exactly the cap is fine").status.as_deref(), Some("PENDING"));
+    let over = server(|s| answer(s, 1025));
+    let e =
+        client(&over).max_response_bytes(1024).build().expect("client").order_status("INV-1").await.expect_err("over");
+    assert_eq!((e.code(), e.reason()), (ErrorCode::InvalidResponse, Some("response_too_large")));
+}

@@ -242,3 +242,38 @@ fn check_proxy(proxy: &str) -> Result<(), Error> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_the_settings_and_never_the_key() {
+        let b = ClientBuilder::new("MCH-B", SecretKey::new("SK-builder-secret-1")).base_url("https://a.example");
+        let text = format!("{b:?}");
+        assert!(text.starts_with("ClientBuilder {") && text.contains("MCH-B") && text.contains("***"), "{text}");
+        assert!(text.contains("a.example") && !text.contains("SK-builder-secret-1"), "{text}");
+    }
+
+    #[test]
+    fn proxies_need_a_scheme_a_host_and_no_spaces() {
+        for good in ["http://127.0.0.1:3128", "https://proxy.example", "http://user:pw@proxy.example:8080"] {
+            assert!(check_proxy(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "socks5://127.0.0.1:1080",
+            "127.0.0.1:3128",
+            "http://",
+            "http://user@",
+            "http:///path",
+            "http://:3128",
+            "http://proxy example",
+            "http://proxy\u{7}.example",
+            "https://",
+        ] {
+            let e = check_proxy(bad).expect_err(bad);
+            assert_eq!(e.field(), Some("proxy"), "{bad}");
+            assert!(!e.message().contains("example"), "never echoed: {}", e.message());
+        }
+    }
+}

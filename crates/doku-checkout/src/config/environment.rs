@@ -106,7 +106,8 @@ fn split_host_port(authority: &str) -> Option<(String, Option<&str>)> {
         (host.to_ascii_lowercase(), port)
     };
     if let Some(p) = port {
-        let ok = !p.is_empty() && !p.starts_with('0') && p.len() <= 5 && p.parse::<u16>().is_ok_and(|n| n > 0);
+        // No leading zero (so not 0 either), and within u16: 1–65535.
+        let ok = !p.is_empty() && !p.starts_with('0') && p.parse::<u16>().is_ok();
         if !ok {
             return None;
         }
@@ -126,6 +127,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn environments_parse_in_any_case() {
+        for (name, want) in [
+            ("sandbox", Environment::Sandbox),
+            ("SANDBOX", Environment::Sandbox),
+            ("production", Environment::Production),
+            ("Prod", Environment::Production),
+            ("live", Environment::Production),
+        ] {
+            assert_eq!(Environment::parse(name).expect(name), want);
+        }
+        assert_eq!(Environment::parse("staging").expect_err("unknown").field(), Some("environment"));
+        assert_eq!(Environment::Sandbox.base_url(), "https://api-sandbox.doku.com");
+    }
+
+    #[test]
     fn base_urls() {
         assert_eq!(check_base_url("https://api.doku.com/").expect("ok"), "https://api.doku.com");
         assert_eq!(check_base_url("http://127.0.0.1:8080").expect("ok"), "http://127.0.0.1:8080");
@@ -135,6 +151,8 @@ mod tests {
         // Canonical form: lower case, the default port dropped, no trailing slash.
         assert_eq!(check_base_url("HTTPS://API.Doku.COM:443/").expect("ok"), "https://api.doku.com");
         assert_eq!(check_base_url("http://[::1]:80").expect("ok"), "http://[::1]");
+        assert_eq!(check_base_url("http://[::1]").expect("ok"), "http://[::1]");
+        assert_eq!(check_base_url("https://a.b:65535").expect("ok"), "https://a.b:65535");
         assert_eq!(check_base_url("http://LOCALHOST:8080/").expect("ok"), "http://localhost:8080");
         assert_eq!(check_base_url("https://api.doku.com:8443").expect("ok"), "https://api.doku.com:8443");
         for bad in [
