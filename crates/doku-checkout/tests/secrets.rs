@@ -21,6 +21,8 @@ fn secret_not_in_debug_of_any_public_type() {
     ] {
         assert!(!text.contains(SECRET) && !text.contains("7f3a9c"), "leaked in {text}");
     }
+    let shown = format!("{client:?}");
+    assert!(shown.starts_with("Client(") && shown.contains("MCH-1") && shown.contains("***"), "{shown}");
 }
 
 #[test]

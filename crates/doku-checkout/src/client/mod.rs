@@ -30,14 +30,8 @@ struct Inner {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let c = &self.inner.config;
-        f.debug_struct("Client")
-            .field("client_id", &c.client_id.as_str())
-            .field("secret_key", &c.secret)
-            .field("base_url", &c.base_url)
-            .field("timeout", &c.timeout)
-            .field("retry", &c.retry)
-            .finish()
+        // The settings' own Debug: the key prints as `***`.
+        f.debug_tuple("Client").field(&self.inner.config).finish()
     }
 }
 
