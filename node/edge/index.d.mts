@@ -1,12 +1,8 @@
 // Declarations of doku-checkout/edge: the API of the main entry, on the WebAssembly build of
 // the core with the runtime's fetch as transport (Cloudflare Workers, Vercel Edge, Deno, Bun).
 import type {
+  Client as MainClient,
   ClientOptions,
-  CancelOrderInput,
-  CreateCheckoutInput,
-  CancelOrderResult,
-  CreateCheckoutResult,
-  OrderStatusResult,
 } from '../index.js'
 
 export {
@@ -61,15 +57,9 @@ export interface EdgeClientOptions extends ClientOptions {
   fetch?: (url: string, init: RequestInit) => Promise<Response>
 }
 
-export class Client {
-  constructor(options: EdgeClientOptions)
-  readonly clientId: string
-  readonly baseUrl: string
-  cancelOrder(input: CancelOrderInput): Promise<CancelOrderResult>
-  createCheckout(input: CreateCheckoutInput): Promise<CreateCheckoutResult>
-  orderStatus(invoiceNumber: string): Promise<OrderStatusResult>
-  toJSON(): { clientId: string; baseUrl: string; secretKey: '***' }
-}
+/** The main entry's Client, sending with fetch: constructed with the edge options. */
+export declare const Client: { new (options: EdgeClientOptions): MainClient; prototype: MainClient }
+export type Client = MainClient
 
 /** Settled once the WebAssembly core is ready; it already is when the module has loaded. */
 export const ready: Promise<void>
