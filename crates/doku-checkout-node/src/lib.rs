@@ -13,3 +13,12 @@ pub mod signing;
 pub fn conformance(operation: String, input: String) -> String {
     doku_checkout::conformance::run(&operation, &input)
 }
+
+/// One I/O worker thread for every client's calls: a Node process already runs its own event
+/// loop thread, and on small machines a second tokio worker only adds cross-thread wake-ups.
+#[napi_derive::module_init]
+fn init() {
+    if let Ok(rt) = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
+        napi::bindgen_prelude::create_custom_tokio_runtime(rt);
+    }
+}
