@@ -91,10 +91,10 @@ let unpooled
  * the default transport therefore opens a fresh connection: every send is an attempt the core
  * counted. GETs keep the pool.
  */
-function extraInit(call, custom) {
-  if (custom || call.method !== 'POST' || typeof globalThis.Deno?.createHttpClient !== 'function') return undefined
+function unpooledClient(method, custom) {
+  if (custom || method !== 'POST' || typeof globalThis.Deno?.createHttpClient !== 'function') return undefined
   unpooled ??= globalThis.Deno.createHttpClient({ poolMaxIdlePerHost: 0 })
-  return { client: unpooled }
+  return unpooled
 }
 
 /**
@@ -114,8 +114,10 @@ async function attempt(call, fetchImpl, deadlineAt, custom) {
   }, Math.min(call.timeoutMs, left))
   try {
     const headers = headersOf(call.startAttempt(Math.floor(Date.now() / 1000)))
-    const init = { method: call.method, headers, body: call.body, redirect: 'manual', signal: controller.signal }
-    if (call.method === 'POST') Object.assign(init, extraInit(call, custom))
+    const method = call.method
+    const init = { method, headers, body: call.body, redirect: 'manual', signal: controller.signal }
+    const client = unpooledClient(method, custom)
+    if (client) init.client = client
     const response = await fetchImpl(call.url, init)
     const retryAfter = response.headers.get('retry-after') ?? undefined
     const received = call.wantsHeaders ? pairsOf(response.headers) : undefined
