@@ -72,6 +72,11 @@ impl Exchange {
         self.prepared.method
     }
 
+    /// The signed path (percent-encoded, no query): what goes after the base URL.
+    pub fn path(&self) -> &str {
+        &self.prepared.path
+    }
+
     /// The full URL: base URL and the signed path.
     pub fn url(&self) -> String {
         format!("{}{}", self.config.base_url, self.prepared.path)

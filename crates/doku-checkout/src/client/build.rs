@@ -55,6 +55,9 @@ impl Client {
             http = http.no_proxy();
         }
         let http = http.build().map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Self { inner: Arc::new(Inner { http, config: Arc::new(config) }) })
+        // Already checked by the core's own parser; the url crate must agree.
+        let base_url = reqwest::Url::parse(base_url)
+            .map_err(|_| Error::config_field("base_url", "base_url is not a URL the HTTP client accepts"))?;
+        Ok(Self { inner: Arc::new(Inner { http, base_url, config: Arc::new(config) }) })
     }
 }

@@ -88,7 +88,9 @@ impl Client {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
         };
-        let mut builder = self.inner.http.request(method, exchange.url()).timeout(config.timeout());
+        let mut url = self.inner.base_url.clone();
+        url.set_path(exchange.path());
+        let mut builder = self.inner.http.request(method, url).timeout(config.timeout());
         for (name, value) in signed.pairs() {
             builder = builder.header(name, value);
         }
