@@ -11,13 +11,14 @@
 #            against the emulator of the released CLI, JNA loading the library from the jar
 #   aarch64  the CLI and the manylinux aarch64 wheel under qemu-user (Debian's arm64 Python)
 #   musl     the musllinux wheels and musl addons linked by musl's own loader (Debian's musl)
+#   tls      no shipped shared library asks for static TLS (they are all dlopen()ed)
 # CHECK_PARTS="python node" checks a subset.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIST=$ROOT/dist
 BUILD=$ROOT/build
 WORK=$BUILD/dist-check
-PARTS=${CHECK_PARTS:-cli python node jvm aarch64 musl}
+PARTS=${CHECK_PARTS:-cli python node jvm aarch64 musl tls}
 VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -1)
 export PIP_CACHE_DIR=$BUILD/pip-cache npm_config_cache=$BUILD/npm-cache
 unset CARGO_TARGET_DIR
@@ -240,6 +241,38 @@ check_musl() {
       echo "musl $arch: $(basename "$so"): the C library and all $(grep -c 'symbol not found' <<<"$out") host-API symbols aside, everything resolves against musl"
     done
   done
+}
+
+# Every wheel, addon and JVM library is loaded with dlopen(). A library flagged STATIC_TLS
+# (initial-exec TLS, e.g. an allocator built that way) must fit the few hundred bytes of static
+# TLS the loader keeps spare; in a process that has loaded enough such libraries, dlopen() fails
+# with "cannot allocate memory in static TLS block".
+check_tls() {
+  step "tls: no shipped shared library needs static TLS"
+  local dir=$WORK/tls lib count=0
+  rm -rf "$dir" && mkdir -p "$dir"
+  "$PY" - "$dir" "$DIST"/python/*.whl "$DIST"/node/doku-checkout-linux-*.tgz "$DIST"/jvm/doku-checkout-"$VERSION".jar <<'EOF'
+import os, sys, tarfile, zipfile
+out, n = sys.argv[1], 0
+for archive in sys.argv[2:]:
+    if archive.endswith(".tgz"):
+        with tarfile.open(archive) as t:
+            libs = [(m.name, t.extractfile(m).read()) for m in t.getmembers() if m.name.endswith(".node")]
+    else:
+        with zipfile.ZipFile(archive) as z:
+            libs = [(name, z.read(name)) for name in z.namelist() if name.endswith(".so")]
+    for name, data in libs:
+        n += 1
+        with open(os.path.join(out, f"{n}-{os.path.basename(archive)}-{os.path.basename(name)}"), "wb") as f:
+            f.write(data)
+EOF
+  for lib in "$dir"/*; do
+    readelf -dW "$lib" >/dev/null || fail "$lib: not an ELF shared library"
+    if readelf -dW "$lib" | grep -q 'STATIC_TLS'; then fail "$(basename "$lib") is flagged STATIC_TLS"; fi
+    count=$((count + 1))
+  done
+  [ "$count" -ge 9 ] || fail "expected the wheels', addons' and JVM libraries, found $count"
+  echo "tls: $count shared libraries (wheels, addons, JVM), none flagged STATIC_TLS"
 }
 
 START=$SECONDS

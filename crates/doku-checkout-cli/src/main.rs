@@ -17,6 +17,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+/// mimalloc: the emulator (`mock`) allocates per request on several worker threads, where
+/// glibc's allocator spent about a quarter of its CPU; benchmarks need the server cheap.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// DOKU Checkout from the command line. The secret key comes from DOKU_SECRET_KEY or
 /// --secret-key-file, never from a plain argument.
 #[derive(Parser)]

@@ -10,6 +10,11 @@ mod direct;
 mod error;
 mod signing;
 
+/// mimalloc for the library's own allocations: calls allocate on the I/O worker and are freed
+/// on the caller's threads, where glibc's per-thread arenas spend the most.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub use client::DokuClient;
 pub use error::DokuError;
 pub use signing::{DokuSigner, HeaderPair, SigningRequest, VerifiedNotification};

@@ -7,6 +7,11 @@ mod errors;
 pub mod mock;
 pub mod signing;
 
+/// mimalloc for the addon's own allocations: every call allocates on the I/O worker and much of
+/// it is freed on the JS thread, the pattern where glibc's per-thread arenas spend the most.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Runs one shared-vector operation by name, JSON in and out (test builds only).
 #[cfg(feature = "conformance")]
 #[napi_derive::napi(js_name = "conformance")]

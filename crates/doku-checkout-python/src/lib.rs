@@ -8,6 +8,12 @@ mod mock;
 mod runtime;
 mod signing;
 
+/// mimalloc for the extension's own allocations (Python objects keep Python's allocator): calls
+/// allocate on the I/O worker and much of it is freed on the calling thread, where glibc's
+/// per-thread arenas spend the most.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use doku_checkout::operations::{CancelOrderResult, CreateCheckoutResult, OrderStatusResult};
 use pyo3::prelude::*;
 
