@@ -121,21 +121,20 @@ pub fn classify(status: u16, body: &[u8]) -> Classified {
 /// [`classify`] for a body the caller has already parsed (`None` when it is not JSON), so
 /// result types parse each answer once.
 pub(crate) fn classify_parsed(status: u16, body: &[u8], parsed: Option<&Value>) -> Classified {
+    // A success is the common answer: it needs neither DOKU's messages nor a copy of the body.
+    if (200..300).contains(&status) && matches!(parsed, Some(Value::Object(_))) {
+        return Classified::Success { replayed: false };
+    }
     let messages = parsed.map(doku_messages).unwrap_or_default();
-    let order = parsed.and_then(order_status);
     let raw = String::from_utf8_lossy(body).into_owned();
-
     if (200..300).contains(&status) {
-        return match parsed {
-            Some(Value::Object(_)) => Classified::Success { replayed: false },
-            _ => Classified::Failure(
-                Error::invalid_response(format!("DOKU answered HTTP {status} with a body that is not a JSON object"))
-                    .with_http(Some(status), messages, Some(raw)),
-            ),
-        };
+        return Classified::Failure(
+            Error::invalid_response(format!("DOKU answered HTTP {status} with a body that is not a JSON object"))
+                .with_http(Some(status), messages, Some(raw)),
+        );
     }
     let code = if status == 409 {
-        if is_success_body(&messages, order.as_deref()) {
+        if is_success_body(&messages, parsed.and_then(order_status).as_deref()) {
             return Classified::Success { replayed: true };
         }
         match refusal_code(400, &messages) {
