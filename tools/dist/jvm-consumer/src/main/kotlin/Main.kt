@@ -1,12 +1,12 @@
 // `make dist-check`'s JVM consumer: depends on the released jars only (from a fresh local
-// Maven repository), signs the shared vectors (through uniffi and FastDokuSigner's direct
+// Maven repository), signs the shared vectors (through uniffi and DokuSigner's direct
 // call) and runs one create + cancel against the
 // emulator of the released CLI. No jna.library.path: JNA finds the native library in the jar.
 import com.google.gson.JsonObject
 import com.google.gson.JsonParser
 import doku.checkout.DokuClient
 import doku.checkout.DokuException
-import doku.checkout.FastDokuSigner
+import doku.checkout.DokuSigner
 import doku.checkout.SigningRequest
 import doku.checkout.computeDigest
 import doku.checkout.signRequest
@@ -37,7 +37,7 @@ fun passes(case: JsonObject): Boolean {
         val text = signingString(request)
         val signature = signRequest(inp["secret_key"].asString, request)
         // The direct JNA path: its C entry point must be exported by the stripped release library.
-        val fast = FastDokuSigner(inp["secret_key"].asString).sign(request)
+        val fast = DokuSigner(inp["secret_key"].asString).sign(request)
         val digest = raw?.let { computeDigest(it) }
         text == expect["string_to_sign"].asString && signature == expect["signature"].asString && fast == signature &&
             digest == (if (expect["digest"].isJsonNull) null else expect["digest"].asString)

@@ -3,7 +3,7 @@ package doku.checkout.bench
 import doku.checkout.computeDigest
 import doku.checkout.formatTimestamp
 import doku.checkout.DokuSigner
-import doku.checkout.FastDokuSigner
+import doku.checkout.UniffiDokuSigner
 import doku.checkout.SigningRequest
 import doku.checkout.signRequest
 import java.security.MessageDigest
@@ -35,9 +35,9 @@ private val signer = DokuSigner(SECRET)
 
 fun oursSigner(body: ByteArray): String = signer.sign(SigningRequest(CLIENT, RID, TS, TARGET, body))
 
-private val fast = FastDokuSigner(SECRET)
+private val uniffiSigner = UniffiDokuSigner(SECRET)
 
-fun oursFast(body: ByteArray): String = fast.sign(CLIENT, RID, TS, TARGET, body)
+fun oursUniffi(body: ByteArray): String = uniffiSigner.sign(SigningRequest(CLIENT, RID, TS, TARGET, body))
 
 private fun bestMicros(n: Int, fn: () -> String): Double {
     var best = Double.MAX_VALUE
@@ -54,20 +54,20 @@ private fun bestMicros(n: Int, fn: () -> String): Double {
 fun main() {
     check(ours(BODY) == plainSign(BODY)) { "implementations disagree" }
     // Warm up the JIT and JNA.
-    repeat(20_000) { ours(BODY); oursSigner(BODY); oursFast(BODY); plainSign(BODY) }
-    check(oursSigner(BODY) == plainSign(BODY) && oursFast(BODY) == plainSign(BODY))
+    repeat(20_000) { ours(BODY); oursSigner(BODY); oursUniffi(BODY); plainSign(BODY) }
+    check(oursSigner(BODY) == plainSign(BODY) && oursUniffi(BODY) == plainSign(BODY))
     val a = bestMicros(30_000) { ours(BODY) }
     val c = bestMicros(30_000) { oursSigner(BODY) }
-    val f = bestMicros(30_000) { oursFast(BODY) }
+    val u = bestMicros(30_000) { oursUniffi(BODY) }
     val b = bestMicros(30_000) { plainSign(BODY) }
     println("Java ${System.getProperty("java.version")}")
     println("formatTimestamp (one Long in, String out)  %8.2f µs/op".format(bestMicros(20_000) { formatTimestamp(1597135542L) }))
     println("computeDigest (150 bytes in)               %8.2f µs/op".format(bestMicros(20_000) { computeDigest(BODY) }))
     println("signRequest (Kotlin bindings, JNA)        %8.2f µs/op".format(a))
-    println("DokuSigner.sign (key held in Rust)         %8.2f µs/op".format(c))
-    println("FastDokuSigner.sign (one direct JNA call)  %8.2f µs/op".format(f))
+    println("DokuSigner.sign (one direct JNA call)      %8.2f µs/op".format(c))
+    println("UniffiDokuSigner.sign (uniffi, as Swift)   %8.2f µs/op".format(u))
     println("javax.crypto.Mac + MessageDigest          %8.2f µs/op".format(b))
     println("  ratio plain/ours (signRequest)          %8.2f x (above 1: ours is faster)".format(b / a))
     println("  ratio plain/ours (DokuSigner)           %8.2f x".format(b / c))
-    println("  ratio plain/ours (FastDokuSigner)       %8.2f x".format(b / f))
+    println("  ratio plain/ours (UniffiDokuSigner)     %8.2f x".format(b / u))
 }

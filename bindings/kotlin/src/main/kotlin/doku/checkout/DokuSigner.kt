@@ -3,18 +3,20 @@ package doku.checkout
 import java.nio.ByteBuffer
 
 /**
- * Signs requests with one Secret Key in a single JNA call with byte arrays: the JVM's fast path
- * for [DokuSigner.sign], for services that sign on every request. The signatures are the core's,
- * byte for byte; a refused input throws the same [DokuException] (the call is then repeated
- * through [DokuSigner], which says which field and why). The key is checked by the core once and
- * kept as UTF-8 bytes; [toString] prints `***`. Safe to share between threads.
+ * Signs requests with one Secret Key. On the JVM each signature is a single JNA call with byte
+ * arrays into the core (DirectSigning.kt): the signatures are the core's, byte for byte, at the
+ * cost of `javax.crypto.Mac`. A refused input throws the core's typed [DokuException]: the call
+ * is then repeated through uniffi's object ([UniffiDokuSigner], the `DokuSigner` of the other
+ * languages), which says which field and why. The key is checked by the core once and kept as
+ * UTF-8 bytes; [toString] prints `***`. Safe to share between threads; [close] is there for
+ * `use {}` and releases nothing (no native handle is held).
  */
-class FastDokuSigner(secretKey: String) {
+class DokuSigner(secretKey: String) : AutoCloseable {
     private val key: ByteArray = secretKey.toByteArray(Charsets.UTF_8)
 
     init {
         // The core's own checks (and typed error) for the key, once.
-        DokuSigner(secretKey).close()
+        UniffiDokuSigner(secretKey).close()
     }
 
     /** The `Signature` header value (`HMACSHA256=...`) for `request`. */
@@ -33,10 +35,12 @@ class FastDokuSigner(secretKey: String) {
         val n = signPacked(key, packed.array(), out)
         if (n >= 0) return String(out, 0, n, Charsets.US_ASCII)
         // Refused: the typed path raises the DokuException naming the field.
-        return DokuSigner(String(key, Charsets.UTF_8)).use { it.sign(SigningRequest(clientId, requestId, timestamp, requestTarget, body)) }
+        return UniffiDokuSigner(String(key, Charsets.UTF_8)).use { it.sign(SigningRequest(clientId, requestId, timestamp, requestTarget, body)) }
     }
 
-    override fun toString(): String = "FastDokuSigner(secretKey=***)"
+    override fun close() {}
+
+    override fun toString(): String = "DokuSigner(secretKey=***)"
 
     private companion object {
         /** `HMACSHA256=` and 44 base64 characters, with room to spare. */
