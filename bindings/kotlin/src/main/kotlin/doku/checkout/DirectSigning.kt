@@ -3,6 +3,7 @@
 package doku.checkout
 
 import com.sun.jna.Native
+import java.nio.ByteBuffer
 
 // JNA direct mapping of the one C entry point for signing (crates/doku-checkout-ffi/src/direct.rs):
 // Java byte arrays in and out, one crossing, no by-value structures. The library is the one
@@ -17,8 +18,21 @@ private val registered: Unit =
 @Suppress("FunctionName")
 private external fun doku_checkout_sign_packed(key: ByteArray, keyLen: Int, packed: ByteArray, packedLen: Int, out: ByteArray, outCap: Int): Int
 
-/** The signature's length written into `out`, or a negative number when anything was refused. */
-internal fun signPacked(key: ByteArray, packed: ByteArray, out: ByteArray): Int {
+/** `HMACSHA256=` and 44 base64 characters, with room to spare. */
+private const val SIGNATURE_CAPACITY = 64
+
+/**
+ * The `Signature` header value through the one direct call, or null when the core refused
+ * something: the caller then repeats the call through uniffi, which throws the typed
+ * [DokuException] naming the field (the direct call carries no error detail).
+ */
+internal fun signDirect(key: ByteArray, clientId: String, requestId: String, timestamp: String, requestTarget: String, body: ByteArray?): String? {
     registered
-    return doku_checkout_sign_packed(key, key.size, packed, packed.size, out, out.size)
+    val parts = arrayOf(clientId, requestId, timestamp, requestTarget).map { it.toByteArray(Charsets.UTF_8) }
+    val packed = ByteBuffer.allocate(parts.sumOf { 4 + it.size } + 4 + (body?.size ?: 0))
+    for (p in parts) packed.putInt(p.size).put(p)
+    if (body == null) packed.putInt(-1) else packed.putInt(body.size).put(body)
+    val out = ByteArray(SIGNATURE_CAPACITY)
+    val n = doku_checkout_sign_packed(key, key.size, packed.array(), packed.capacity(), out, out.size)
+    return if (n >= 0) String(out, 0, n, Charsets.US_ASCII) else null
 }

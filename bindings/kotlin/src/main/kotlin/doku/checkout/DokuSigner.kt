@@ -1,7 +1,5 @@
 package doku.checkout
 
-import java.nio.ByteBuffer
-
 /**
  * Signs requests with one Secret Key. On the JVM each signature is a single JNA call with byte
  * arrays into the core (DirectSigning.kt): the signatures are the core's, byte for byte, at the
@@ -26,24 +24,21 @@ class DokuSigner(secretKey: String) : AutoCloseable {
     /** The `Signature` header value for these parts; `body` is null for GET (no Digest line). */
     @JvmOverloads
     @Throws(DokuException::class)
-    fun sign(clientId: String, requestId: String, timestamp: String, requestTarget: String, body: ByteArray? = null): String {
-        val parts = arrayOf(clientId, requestId, timestamp, requestTarget).map { it.toByteArray(Charsets.UTF_8) }
-        val packed = ByteBuffer.allocate(parts.sumOf { 4 + it.size } + 4 + (body?.size ?: 0))
-        for (p in parts) packed.putInt(p.size).put(p)
-        if (body == null) packed.putInt(-1) else packed.putInt(body.size).put(body)
-        val out = ByteArray(SIGNATURE_CAPACITY)
-        val n = signPacked(key, packed.array(), out)
-        if (n >= 0) return String(out, 0, n, Charsets.US_ASCII)
-        // Refused: the typed path raises the DokuException naming the field.
-        return UniffiDokuSigner(String(key, Charsets.UTF_8)).use { it.sign(SigningRequest(clientId, requestId, timestamp, requestTarget, body)) }
-    }
+    fun sign(clientId: String, requestId: String, timestamp: String, requestTarget: String, body: ByteArray? = null): String =
+        signDirect(key, clientId, requestId, timestamp, requestTarget, body)
+            ?: UniffiDokuSigner(String(key, Charsets.UTF_8)).use { it.sign(SigningRequest(clientId, requestId, timestamp, requestTarget, body)) }
 
     override fun close() {}
 
     override fun toString(): String = "DokuSigner(secretKey=***)"
-
-    private companion object {
-        /** `HMACSHA256=` and 44 base64 characters, with room to spare. */
-        const val SIGNATURE_CAPACITY = 64
-    }
 }
+
+/**
+ * The `Signature` header value (`HMACSHA256=...`) for `request`, signed with `secretKey`: the
+ * same one direct call as [DokuSigner] (uniffi's function stays as [uniffiSignRequest], for
+ * the typed error of a refused input). Many signatures with one key: hold a [DokuSigner].
+ */
+@Throws(DokuException::class)
+fun signRequest(secretKey: String, request: SigningRequest): String =
+    signDirect(secretKey.toByteArray(Charsets.UTF_8), request.clientId, request.requestId, request.timestamp, request.requestTarget, request.body)
+        ?: uniffiSignRequest(secretKey, request)

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestFactory
 
 /**
- * DokuSigner (one JNA direct call) against every signing vector: the same signatures and errors
+ * DokuSigner and signRequest (one JNA direct call each) against every signing vector: the same signatures and errors
  * as uniffi's path (UniffiDokuSigner, the DokuSigner of Swift) and as the vectors.
  */
 class DokuSignerTest {
@@ -32,6 +32,7 @@ class DokuSignerTest {
                     assertEquals(expect["signature"].asString, signer.sign(request), id)
                     assertEquals(expect["signature"].asString, signer.sign(request.clientId, request.requestId, request.timestamp, request.requestTarget, request.body), id)
                     assertEquals(expect["signature"].asString, UniffiDokuSigner(key).use { it.sign(request) }, id)
+                    assertEquals(expect["signature"].asString, uniffiSignRequest(key, request), id)
                 }
             }
         }

@@ -63,7 +63,7 @@ fun main() {
     println("Java ${System.getProperty("java.version")}")
     println("formatTimestamp (one Long in, String out)  %8.2f µs/op".format(bestMicros(20_000) { formatTimestamp(1597135542L) }))
     println("computeDigest (150 bytes in)               %8.2f µs/op".format(bestMicros(20_000) { computeDigest(BODY) }))
-    println("signRequest (Kotlin bindings, JNA)        %8.2f µs/op".format(a))
+    println("signRequest (one direct JNA call)          %8.2f µs/op".format(a))
     println("DokuSigner.sign (one direct JNA call)      %8.2f µs/op".format(c))
     println("UniffiDokuSigner.sign (uniffi, as Swift)   %8.2f µs/op".format(u))
     println("javax.crypto.Mac + MessageDigest          %8.2f µs/op".format(b))
