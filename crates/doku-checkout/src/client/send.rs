@@ -77,6 +77,14 @@ fn failure(e: &reqwest::Error) -> Failure {
 }
 
 impl Client {
+    /// [`Exchange::url`] without parsing it: the client's parsed base URL with the signed path
+    /// set (already percent-encoded, so the url crate keeps it byte for byte).
+    fn attempt_url(&self, exchange: &Exchange) -> reqwest::Url {
+        let mut url = self.inner.base_url.clone();
+        url.set_path(exchange.path());
+        url
+    }
+
     async fn attempt(
         &self,
         exchange: &Exchange,
@@ -88,9 +96,7 @@ impl Client {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
         };
-        let mut url = self.inner.base_url.clone();
-        url.set_path(exchange.path());
-        let mut builder = self.inner.http.request(method, url).timeout(config.timeout());
+        let mut builder = self.inner.http.request(method, self.attempt_url(exchange)).timeout(config.timeout());
         for (name, value) in signed.pairs() {
             builder = builder.header(name, value);
         }
@@ -147,6 +153,35 @@ impl Client {
             match next {
                 Next::Wait(wait) => tokio::time::sleep(wait).await,
                 Next::Done(result) => return result,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operations::{CancelOrderRequest, OrderStatusRequest};
+
+    #[test]
+    fn each_attempt_goes_to_the_url_the_exchange_signed() {
+        let bases = [
+            "https://api-sandbox.doku.com",
+            "https://API.Doku.com:8443",
+            "http://127.0.0.1:8080",
+            "http://[::1]:9",
+            "http://localhost",
+        ];
+        let requests = [
+            OrderStatusRequest::new("INV 7/8?#\u{e9}%41").expect("valid").prepare(),
+            OrderStatusRequest::new("INV-123123-12313").expect("valid").prepare(),
+            CancelOrderRequest::new("INV-1", "orig-1", "note").expect("valid").prepare(),
+        ];
+        for base in bases {
+            let client = Client::builder("MCH-1", "SK-TEST-ONLY-0123456789").base_url(base).build().expect(base);
+            for prepared in &requests {
+                let exchange = Exchange::new(client.inner.config.clone(), prepared.clone(), RequestId::generate());
+                assert_eq!(client.attempt_url(&exchange).as_str(), exchange.url(), "{base}");
             }
         }
     }
