@@ -2,12 +2,16 @@
 # Runs every fuzz target for FUZZ_SECONDS each (nightly + cargo-fuzz), starting from the
 # committed corpus; prints the executions per target and exits non-zero on any crash. A crash
 # input lands in fuzz/artifacts/<target>/: copy it into fuzz/corpus/<target>/ with the fix so
-# the corpus test in `make test` keeps it fixed.
+# the corpus test in `make test` keeps it fixed. FUZZ_TARGETS="classify headers" runs a subset.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${FUZZ_SECONDS:-60}"
 work="${FUZZ_WORK:-$PWD/../build/fuzz}"
-targets=(notification classify headers timestamp emulator doctor orders_csv journal binding_input)
+all_targets=(notification classify headers timestamp emulator doctor orders_csv journal binding_input)
+read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
+for target in "${targets[@]}"; do
+  [[ " ${all_targets[*]} " == *" $target "* ]] || { echo "fuzz: no target named $target (targets: ${all_targets[*]})" >&2; exit 2; }
+done
 mkdir -p "$work"
 summary=()
 status=0
