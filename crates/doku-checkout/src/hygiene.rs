@@ -12,7 +12,9 @@ pub(crate) fn check_header_value(field: &'static str, value: &str, max_len: usiz
     if value.is_empty() {
         return Err(Error::invalid_input(field, format!("{field} must not be empty")));
     }
-    if let Some(bad) = value.chars().find(|c| !c.is_ascii_graphic()) {
+    // Bytes, not chars: every byte of a non-ASCII character is >= 0x80, so the first refused
+    // byte starts the first refused character (signing checks four values per request).
+    if let Some(bad) = value.bytes().position(|b| !b.is_ascii_graphic()).and_then(|at| value[at..].chars().next()) {
         let what = describe_char(bad);
         return Err(Error::invalid_input(
             field,
