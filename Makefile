@@ -219,7 +219,7 @@ bench-python: $(PY_TOOLS)/bin/maturin
 bench-node: node-deps
 	cd node && npx napi build --platform --release --manifest-path ../crates/doku-checkout-node/Cargo.toml --output-dir native --no-js --dts index.d.ts --no-const-enum
 	$(CARGO) build --release -p doku-checkout-cli --quiet
-	cd node && DOKU_CLI=$(CARGO_TARGET_DIR)/release/doku-checkout node benchmarks/bench.mjs
+	cd node && DOKU_CLI=$(CARGO_TARGET_DIR)/release/doku-checkout node --expose-gc benchmarks/bench.mjs
 	cd node && npm run --silent build -- --features conformance   # back to the dev addon the tests use
 
 # doku-checkout/edge (about 2 minutes): the release WebAssembly (as `make dist` builds it) and
