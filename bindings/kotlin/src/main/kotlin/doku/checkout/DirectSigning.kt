@@ -4,6 +4,9 @@ package doku.checkout
 
 import com.sun.jna.Native
 import java.nio.ByteBuffer
+import java.nio.CharBuffer
+import java.nio.charset.CharacterCodingException
+import java.nio.charset.CodingErrorAction
 
 // JNA direct mapping of the one C entry point for signing (crates/doku-checkout-ffi/src/direct.rs):
 // Java byte arrays in and out, one crossing, no by-value structures. The library is the one
@@ -28,11 +31,30 @@ private const val SIGNATURE_CAPACITY = 64
  */
 internal fun signDirect(key: ByteArray, clientId: String, requestId: String, timestamp: String, requestTarget: String, body: ByteArray?): String? {
     registered
-    val parts = arrayOf(clientId, requestId, timestamp, requestTarget).map { it.toByteArray(Charsets.UTF_8) }
+    val parts = arrayOf(clientId, requestId, timestamp, requestTarget).map { strictUtf8(it) ?: return null }
     val packed = ByteBuffer.allocate(parts.sumOf { 4 + it.size } + 4 + (body?.size ?: 0))
     for (p in parts) packed.putInt(p.size).put(p)
     if (body == null) packed.putInt(-1) else packed.putInt(body.size).put(body)
     val out = ByteArray(SIGNATURE_CAPACITY)
     val n = doku_checkout_sign_packed(key, key.size, packed.array(), packed.capacity(), out, out.size)
     return if (n >= 0) String(out, 0, n, Charsets.US_ASCII) else null
+}
+
+/**
+ * UTF-8 of `s`, or null when it holds a lone surrogate, which UTF-8 cannot carry: `toByteArray`
+ * would put a `?` in its place and sign text the caller never wrote. uniffi's own conversion
+ * refuses such a string, so the caller's fallback raises what every other call raises.
+ */
+internal fun strictUtf8(s: String): ByteArray? {
+    for (c in s) {
+        if (c.isSurrogate()) {
+            return try {
+                val encoded = Charsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT).encode(CharBuffer.wrap(s))
+                ByteArray(encoded.remaining()).also { encoded.get(it) }
+            } catch (e: CharacterCodingException) {
+                null
+            }
+        }
+    }
+    return s.toByteArray(Charsets.UTF_8)
 }

@@ -39,6 +39,8 @@ class DokuSigner(secretKey: String) : AutoCloseable {
  * the typed error of a refused input). Many signatures with one key: hold a [DokuSigner].
  */
 @Throws(DokuException::class)
-fun signRequest(secretKey: String, request: SigningRequest): String =
-    signDirect(secretKey.toByteArray(Charsets.UTF_8), request.clientId, request.requestId, request.timestamp, request.requestTarget, request.body)
+fun signRequest(secretKey: String, request: SigningRequest): String {
+    val key = strictUtf8(secretKey) ?: return uniffiSignRequest(secretKey, request)
+    return signDirect(key, request.clientId, request.requestId, request.timestamp, request.requestTarget, request.body)
         ?: uniffiSignRequest(secretKey, request)
+}

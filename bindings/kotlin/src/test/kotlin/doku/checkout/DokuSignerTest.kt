@@ -3,6 +3,7 @@ package doku.checkout
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertThrows
+import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestFactory
@@ -44,6 +45,27 @@ class DokuSignerTest {
         val e = assertThrows(DokuException::class.java) { DokuSigner("SK with space\n") }
         assertEquals("invalid_input", e.code)
         assertFalse(e.toString().contains("SK with space"))
+    }
+
+    @Test
+    fun aLoneSurrogateIsRefusedAsUniffiRefusesIt() {
+        val key = "SK-TEST-ONLY-0123456789"
+        val lone = "r-\uD800-1"
+        val requests = (0..3).map { at ->
+            SigningRequest(if (at == 0) lone else "MCH-1", if (at == 1) lone else "r-1", if (at == 2) lone else "2020-08-11T08:45:42Z", if (at == 3) lone else "/x", null)
+        }
+        for (request in requests) {
+            // What uniffi's own conversion throws; never a signature over a substituted '?'.
+            val want = runCatching { uniffiSignRequest(key, request) }.exceptionOrNull()
+            assertTrue(want != null, "uniffi signed a lone surrogate")
+            assertEquals(want!!::class, runCatching { signRequest(key, request) }.exceptionOrNull()?.let { it::class })
+            assertEquals(want::class, runCatching { DokuSigner(key).sign(request) }.exceptionOrNull()?.let { it::class })
+        }
+        val good = requests[0].copy(clientId = "MCH-1")
+        val want = runCatching { uniffiSignRequest("SK-\uDC00-0123456789", good) }.exceptionOrNull()
+        assertTrue(want != null, "uniffi took a lone surrogate in the key")
+        assertEquals(want!!::class, runCatching { signRequest("SK-\uDC00-0123456789", good) }.exceptionOrNull()?.let { it::class })
+        assertEquals(want::class, runCatching { DokuSigner("SK-\uDC00-0123456789") }.exceptionOrNull()?.let { it::class })
     }
 
     @Test
