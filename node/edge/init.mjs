@@ -30,4 +30,3 @@ export function signNotificationPairs({ secretKey, clientId, body, notificationP
   for (let i = 0; i + 1 < flatPairs.length; i += 2) pairs.push([flatPairs[i], flatPairs[i + 1]])
   return pairs
 }
-

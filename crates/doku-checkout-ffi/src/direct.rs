@@ -1,6 +1,6 @@
 //! One C entry point for the JVM's hottest call, signing: JNA's direct mapping passes Java byte
 //! arrays to it without the reflective by-value structures and the three crossings of a uniffi
-//! call (allocate the argument buffer, call, free the result). The Kotlin side (`FastSigner.kt`)
+//! call (allocate the argument buffer, call, free the result). The Kotlin side (`DirectSigning.kt`)
 //! packs the request into one array; what is signed and how is the core's, as everywhere.
 //!
 //! Refusals come back as a negative number only: the Kotlin side then makes the same call

@@ -1,6 +1,6 @@
 // `make dist-check`'s JVM consumer: depends on the released jars only (from a fresh local
-// Maven repository), signs the shared vectors (through uniffi and DokuSigner's direct
-// call) and runs one create + cancel against the
+// Maven repository), signs the shared vectors (through uniffi and the direct call of
+// signRequest and DokuSigner) and runs one create + cancel against the
 // emulator of the released CLI. No jna.library.path: JNA finds the native library in the jar.
 import com.google.gson.JsonObject
 import com.google.gson.JsonParser
@@ -11,6 +11,7 @@ import doku.checkout.SigningRequest
 import doku.checkout.computeDigest
 import doku.checkout.signRequest
 import doku.checkout.signingString
+import doku.checkout.uniffiSignRequest
 import doku.checkout.core.ClientOptions
 import doku.checkout.core.CreateCheckoutRequest
 import doku.checkout.testing.DokuEmulator
@@ -35,11 +36,13 @@ fun passes(case: JsonObject): Boolean {
     val request = SigningRequest(inp["client_id"].asString, inp["request_id"].asString, inp["timestamp"].asString, inp["request_target"].asString, raw)
     return try {
         val text = signingString(request)
-        val signature = signRequest(inp["secret_key"].asString, request)
-        // The direct JNA path: its C entry point must be exported by the stripped release library.
+        // uniffi's path, then the direct JNA path (signRequest and DokuSigner): its C entry point
+        // must be exported by the stripped release library.
+        val signature = uniffiSignRequest(inp["secret_key"].asString, request)
+        val direct = signRequest(inp["secret_key"].asString, request)
         val fast = DokuSigner(inp["secret_key"].asString).sign(request)
         val digest = raw?.let { computeDigest(it) }
-        text == expect["string_to_sign"].asString && signature == expect["signature"].asString && fast == signature &&
+        text == expect["string_to_sign"].asString && signature == expect["signature"].asString && direct == signature && fast == signature &&
             digest == (if (expect["digest"].isJsonNull) null else expect["digest"].asString)
     } catch (e: DokuException) {
         val want = expect["error"]?.asJsonObject ?: return false
