@@ -67,18 +67,19 @@ impl Completions {
         })
     }
 
-    /// JS thread: runs `work` on the I/O runtime; its outcome is queued under `id`.
+    /// JS thread: runs `work` on the I/O thread; its outcome is queued under `id`.
     pub(crate) fn start<F>(&self, env: &Env, id: u32, work: F) -> Result<()>
     where
         F: std::future::Future<Output = Outcome> + Send + 'static,
     {
+        let io = crate::io_thread::handle().map_err(|e| to_js(env, &e))?;
         // Held before counting: a failed hold leaves no call counted that never started.
         if self.in_flight.load(Ordering::SeqCst) == 0 {
             self.hold_loop(env, true)?;
         }
         self.in_flight.fetch_add(1, Ordering::SeqCst);
         let queue = Arc::clone(&self.queue);
-        napi::bindgen_prelude::spawn(async move { queue.push(id, work.await) });
+        io.spawn(async move { queue.push(id, work.await) });
         Ok(())
     }
 

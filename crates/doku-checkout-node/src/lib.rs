@@ -4,6 +4,7 @@
 pub mod client;
 mod completions;
 mod errors;
+mod io_thread;
 pub mod mock;
 pub mod signing;
 
@@ -19,8 +20,8 @@ pub fn conformance(operation: String, input: String) -> String {
     doku_checkout::conformance::run(&operation, &input)
 }
 
-/// One I/O worker thread for every client's calls: a Node process already runs its own event
-/// loop thread, and on small machines a second tokio worker only adds cross-thread wake-ups.
+/// napi's runtime serves the in-process mock server (`doku-checkout/testing`) only: one worker
+/// is plenty. Clients' calls run on their own I/O thread (`io_thread`).
 #[napi_derive::module_init]
 fn init() {
     if let Ok(rt) = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
