@@ -8,6 +8,7 @@ mod cancel;
 mod checkout;
 mod prepared;
 mod status;
+mod status_body;
 mod validate;
 
 pub use cancel::{CancelOrderRequest, CancelOrderResult};
