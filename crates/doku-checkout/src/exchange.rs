@@ -2,7 +2,7 @@
 //! feed back what came of it, and be told to wait and retry (same Request-Id) or to stop with
 //! DOKU's final answer or a typed error.
 //!
-//! The native client drives it with reqwest and tokio, the WebAssembly client with the host's
+//! The native client drives it with hyper (reqwest through a proxy) and tokio, the WebAssembly client with the host's
 //! `fetch` and timers: the retry policy, the response checks and every error text live here.
 
 use std::sync::Arc;

@@ -2,6 +2,7 @@
 
 mod build;
 mod send;
+mod transport;
 
 use std::sync::Arc;
 
@@ -24,10 +25,7 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
-    /// The base URL parsed once: each attempt only sets its path on a copy (parsing the whole
-    /// URL again, host and all, was a measurable part of a call's CPU).
-    base_url: reqwest::Url,
+    transport: transport::Transport,
     config: Arc<ClientConfig>,
 }
 
