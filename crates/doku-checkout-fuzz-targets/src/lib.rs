@@ -1,7 +1,9 @@
 #![doc = include_str!("../README.md")]
 
 use doku_checkout::doctor::{DoctorInput, diagnose_notification};
+use doku_checkout::operations::OrderStatusResult;
 use doku_checkout::{ReceivedHeaders, SecretKey, Timestamp, VerifyOptions, classify, verify_notification};
+use serde_json::Value;
 
 /// A fuzz target's body: must return normally for any input.
 pub type Target = fn(&[u8]);
@@ -53,10 +55,26 @@ pub fn notification(data: &[u8]) {
     }
 }
 
-/// Response classification of any status and body.
+/// Response classification of any status and body; a status answer's fields, read straight
+/// from the bytes, must be what a `serde_json::Value` tree gives.
 pub fn classify_response(data: &[u8]) {
     let status = data.first().map_or(200, |s| 100 + u16::from(*s) * 2);
-    let _ = classify(status, data.get(1..).unwrap_or_default());
+    let body = data.get(1..).unwrap_or_default();
+    let _ = classify(status, body);
+    let read = OrderStatusResult::from_response("r", status, body);
+    if !(200..300).contains(&status) {
+        return;
+    }
+    let Ok(Value::Object(tree)) = serde_json::from_slice::<Value>(body) else {
+        assert!(read.is_err(), "a 2xx answer that is not a JSON object was read");
+        return;
+    };
+    let field = |section: &str, name: &str| tree.get(section)?.get(name)?.as_str().map(str::to_owned);
+    let read = read.expect("a 2xx JSON object is a status answer");
+    assert_eq!(read.invoice_number, field("order", "invoice_number"));
+    assert_eq!(read.order_status, field("order", "status"));
+    assert_eq!(read.transaction_status, field("transaction", "status"));
+    assert_eq!(read.original_request_id, field("transaction", "original_request_id"));
 }
 
 /// Header lookup and the header hygiene of the string to sign.
