@@ -88,20 +88,13 @@ impl Direct {
     }
 
     pub(super) fn request(&self, attempt: &Attempt<'_>) -> Result<http::Request<Full<Bytes>>, Stopped> {
-        let path = PathAndQuery::try_from(attempt.path).map_err(|e| {
-            Stopped::Transport(Failure { kind: TransportFailure::ConnectFailed, detail: format!("invalid path: {e}") })
-        })?;
+        let path = PathAndQuery::try_from(attempt.path).map_err(|e| unsendable(format!("invalid path: {e}")))?;
         let uri = http::Uri::builder()
             .scheme(self.scheme.clone())
             .authority(self.authority.clone())
             .path_and_query(path)
             .build()
-            .map_err(|e| {
-                Stopped::Transport(Failure {
-                    kind: TransportFailure::ConnectFailed,
-                    detail: format!("invalid URL: {e}"),
-                })
-            })?;
+            .map_err(|e| unsendable(format!("invalid URL: {e}")))?;
         let method = match attempt.method {
             Method::Get => http::Method::GET,
             Method::Post => http::Method::POST,
@@ -115,12 +108,8 @@ impl Direct {
         headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
         for (name, (spelled, value)) in SIGNED.iter().zip(attempt.signed.pairs()) {
             debug_assert!(name.as_str().eq_ignore_ascii_case(spelled));
-            let value = HeaderValue::from_str(value).map_err(|_| {
-                Stopped::Transport(Failure {
-                    kind: TransportFailure::ConnectFailed,
-                    detail: format!("the {spelled} header is not a valid header value"),
-                })
-            })?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| unsendable(format!("the {spelled} header is not a valid header value")))?;
             headers.insert(name.clone(), value);
         }
         if attempt.body.is_some() {
@@ -148,6 +137,12 @@ impl Direct {
         }
         Ok(reading.finish())
     }
+}
+
+/// A request that cannot be written (the core checks every part first, so this is defensive):
+/// nothing was sent.
+fn unsendable(detail: String) -> Stopped {
+    Stopped::Transport(Failure { kind: TransportFailure::ConnectFailed, detail })
 }
 
 /// The transport failure of a request that got no answer.
