@@ -10,6 +10,27 @@ use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
+/// A visitor's answer to every JSON scalar but a string (`true`, `1`, `-1`, `1.5`, `null`).
+macro_rules! scalars_are {
+    ($value:expr) => {
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+}
+
 /// `order` and `transaction` of a status answer whose top level is a JSON object.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(super) struct StatusBody<'a> {
@@ -91,21 +112,7 @@ impl<'de> Deserialize<'de> for Section<'de> {
             fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
                 Ok(Section::default())
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(Section::default())
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(Section::default())
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(Section::default())
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(Section::default())
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Section::default())
-            }
+            scalars_are!(Section::default());
         }
         d.deserialize_any(Fields)
     }
@@ -139,21 +146,7 @@ impl<'de> Deserialize<'de> for StringOrOther<'de> {
                 while seq.next_element::<Skipped>()?.is_some() {}
                 Ok(StringOrOther(None))
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(StringOrOther(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(StringOrOther(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(StringOrOther(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(StringOrOther(None))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(StringOrOther(None))
-            }
+            scalars_are!(StringOrOther(None));
         }
         d.deserialize_any(Text)
     }
@@ -205,21 +198,7 @@ impl<'de> Deserialize<'de> for Skipped {
             fn visit_str<E>(self, _: &str) -> Result<Skipped, E> {
                 Ok(Skipped)
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Skipped, E> {
-                Ok(Skipped)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Skipped, E> {
-                Ok(Skipped)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Skipped, E> {
-                Ok(Skipped)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Skipped, E> {
-                Ok(Skipped)
-            }
-            fn visit_unit<E>(self) -> Result<Skipped, E> {
-                Ok(Skipped)
-            }
+            scalars_are!(Skipped);
         }
         d.deserialize_any(Any)
     }
