@@ -1,6 +1,6 @@
-//! `NativeClient`: every call runs on the addon's I/O thread (`io_thread`), so the event loop never waits on
-//! the network; its outcome comes back through the client's batched completions (the JS layer
-//! turns call ids into Promises). Settings and create-checkout input arrive as the JS layer's
+//! `NativeClient`: every call runs on the addon's I/O thread (`io_thread`), so the event loop
+//! never waits on the network; its outcome comes back through the client's batched completions
+//! (the JS layer turns call ids into Promises). Settings and create-checkout input arrive as the JS layer's
 //! JSON text (snake_case keys) and are read once by the core's strict readers; results are the
 //! core's own types.
 

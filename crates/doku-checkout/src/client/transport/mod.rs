@@ -2,7 +2,7 @@
 //! connection pool, rustls) for every call that goes straight to the base URL, and [`proxied`]
 //! (reqwest) when a proxy applies: one set in the settings, or for an `https` base URL one
 //! named in the environment. reqwest carries a redirect layer and re-parses the URL twice per
-//! request; on the direct path that was about a quarter of a call's client CPU (BENCHMARKS.md).
+//! request: about a quarter of the I/O thread's CPU per call in a profile (BENCHMARKS.md).
 
 mod answer;
 mod direct;
