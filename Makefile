@@ -177,7 +177,7 @@ bench-emulator:
 # let a build of the real sources and a mutant's build overwrite each other's artifacts.
 MUTANTS := $(BUILD)/tools/bin/cargo-mutants
 MUTANT_FILES ?= signing notification retry classify hygiene digest timestamp request_id headers credentials operations/* \
-	error strict_json conformance client/options
+	error strict_json conformance config/options client/send client/transport/*
 $(MUTANTS):
 	$(CARGO) install --locked --quiet --root $(BUILD)/tools cargo-mutants@27.1.0
 
