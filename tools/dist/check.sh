@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make dist-check`: install each artifact of dist/ afresh, with nothing from the build tree on
-# any path, and run the shared signing vectors through it:
+# any path, and run the shared signing vectors through it (and, where a package carries its own
+# emulator, a checkout, its status and its cancel over HTTP: the packaged transport):
 #   python   the manylinux x86_64 wheel into a new venv (pip --no-index); the sdist without
-#            Rust (one clear line) and with Rust (builds, installs, passes)
-#   node     the main + linux-x64-gnu tarballs into an empty project (native, and
+#            Rust (one clear line) and with Rust (builds, installs, passes); calls sync and asyncio
+#   node     the main + linux-x64-gnu tarballs into an empty project (native with calls, and
 #            doku-checkout/edge on WebAssembly); the main tarball alone (--omit=optional) runs
 #            on WebAssembly with a warning naming the platform package, and with
 #            DOKU_CHECKOUT_BACKEND=native the error names it

@@ -1,5 +1,7 @@
 'use strict'
-// Runs tests/vectors/signing.json through an installed doku-checkout (`make dist-check`).
+// Runs tests/vectors/signing.json through an installed doku-checkout (`make dist-check`); on the
+// native addon, also a checkout, its status and its cancel over HTTP against the addon's own
+// emulator (the packaged client's transport, not only its signing).
 // usage: node signing-vectors.js signing.json [expected-install-dir] [main|edge] [native|wasm]
 // (the entry point, and the backend the main entry must have chosen).
 const fs = require('node:fs')
@@ -38,6 +40,23 @@ async function main() {
     process.exit(1)
   }
   console.log(`node signing vectors (${entry}${entry === 'main' ? `, ${dc.backend}` : ', wasm'}): ${cases.length} of ${cases.length} passed (${where})`)
+  if (entry === 'main' && dc.backend === 'native') await roundTrip(dc)
+}
+
+async function roundTrip(dc) {
+  const { MockServer } = require('doku-checkout/testing')
+  const doku = await MockServer.start({ clientId: 'MCH-DIST', secretKey: 'SK-DIST-0123456789' })
+  try {
+    const client = new dc.Client({ clientId: 'MCH-DIST', secretKey: 'SK-DIST-0123456789', baseUrl: doku.url })
+    const checkout = await client.createCheckout({ invoiceNumber: 'INV-DIST-1', amount: 150000 })
+    const before = (await client.orderStatus('INV-DIST-1')).status
+    const cancelled = (await client.cancelOrder({ invoiceNumber: 'INV-DIST-1', originalRequestId: checkout.requestId, note: 'dist-check' })).orderStatus
+    const after = (await client.orderStatus('INV-DIST-1')).status
+    if ([before, cancelled, after].join() !== 'PENDING,CANCELLED,CANCELLED') throw new Error(`node round trip: status ${before}, cancel ${cancelled}, status after ${after}`)
+    console.log("node round trip against the addon's emulator: PENDING, CANCELLED, CANCELLED")
+  } finally {
+    await doku.close()
+  }
 }
 
 main().catch((err) => {

@@ -1,6 +1,9 @@
-"""Runs tests/vectors/signing.json through an installed doku-checkout (`make dist-check`).
+"""Runs tests/vectors/signing.json through an installed doku-checkout (`make dist-check`),
+then a checkout, its status and its cancel over HTTP, sync and asyncio, against the wheel's own
+emulator: the packaged client's transport, not only its signing.
 usage: python signing_vectors.py signing.json [expected-install-prefix]"""
 
+import asyncio
 import base64
 import json
 import sys
@@ -40,6 +43,29 @@ def main():
     if failed or not cases:
         sys.exit(f"python signing vectors: {len(failed)} of {len(cases)} failed: {failed}")
     print(f"python signing vectors: {len(cases)} of {len(cases)} passed ({dc.__file__})")
+    round_trip()
+
+
+def round_trip():
+    from doku_checkout.testing import MockServer
+
+    with MockServer(client_id="MCH-DIST", secret_key="SK-DIST-0123456789") as doku:
+        options = dict(base_url=doku.url)
+        client = dc.Client("MCH-DIST", "SK-DIST-0123456789", **options)
+        checkout = client.create_checkout(invoice_number="INV-DIST-1", amount=150000)
+        status = client.order_status("INV-DIST-1").status
+        cancelled = client.cancel_order(
+            invoice_number="INV-DIST-1", original_request_id=checkout.request_id, note="dist-check"
+        ).order_status
+
+        async def in_asyncio():
+            aclient = dc.AsyncClient("MCH-DIST", "SK-DIST-0123456789", **options)
+            return (await aclient.order_status("INV-DIST-1")).status
+
+        after = asyncio.run(in_asyncio())
+    if (status, cancelled, after) != ("PENDING", "CANCELLED", "CANCELLED"):
+        sys.exit(f"python round trip: status {status}, cancel {cancelled}, status after {after}")
+    print("python round trip against the wheel's emulator: PENDING, CANCELLED (sync), CANCELLED (asyncio)")
 
 
 main()
