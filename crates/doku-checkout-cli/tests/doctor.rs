@@ -3,28 +3,33 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use doku_checkout::{SecretKey, SigningInput};
+use doku_checkout::{SecretKey, SigningInput, Timestamp};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_doku-checkout");
 const SECRET: &str = "SK-doctor-cli-0123";
 const PATH: &str = "/shop/doku/notify";
 const BODY: &str = r#"{"order":{"invoice_number":"INV-77","amount":150000},"transaction":{"status":"SUCCESS","date":"2026-11-26T03:00:00Z"}}"#;
-const TS: &str = "2026-11-26T03:00:00Z";
 
 struct Files {
     dir: PathBuf,
 }
 
 impl Files {
+    /// Sent just now: the doctor reads the real clock, and its default tolerance is 24 hours.
     fn new(name: &str, client_id: &str, body: &str) -> Self {
+        Self::sent_at(name, client_id, body, Timestamp::now())
+    }
+
+    fn sent_at(name: &str, client_id: &str, body: &str, sent: Timestamp) -> Self {
         let dir = std::env::temp_dir().join(format!("doku-doctor-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
         let key = SecretKey::new(SECRET).expect("key");
+        let ts = sent.to_string();
         let signature =
-            SigningInput::new("MCH-DOCTOR-1", "notif-1", TS, PATH, Some(BODY.as_bytes())).expect("input").sign(&key);
+            SigningInput::new("MCH-DOCTOR-1", "notif-1", &ts, PATH, Some(BODY.as_bytes())).expect("input").sign(&key);
         let headers =
-            format!("Client-Id: {client_id}\nRequest-Id: notif-1\nRequest-Timestamp: {TS}\nSignature: {signature}\n");
+            format!("Client-Id: {client_id}\nRequest-Id: notif-1\nRequest-Timestamp: {ts}\nSignature: {signature}\n");
         std::fs::write(dir.join("headers.txt"), headers).expect("headers");
         std::fs::write(dir.join("body.json"), body).expect("body");
         Self { dir }
@@ -121,7 +126,7 @@ fn each_cause_is_named_with_exit_1() {
         ),
         (
             "clock",
-            Files::new("clock", "MCH-DOCTOR-1", BODY),
+            Files::sent_at("clock", "MCH-DOCTOR-1", BODY, Timestamp::from_unix(Timestamp::now().unix() - 7_200)),
             PATH,
             SECRET.to_owned(),
             vec!["--tolerance", "60"],
