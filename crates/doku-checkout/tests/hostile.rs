@@ -195,3 +195,18 @@ async fn a_declared_body_exactly_at_the_cap_is_read_and_one_byte_more_is_not() {
         client(&over).max_response_bytes(1024).build().expect("client").order_status("INV-1").await.expect_err("over");
     assert_eq!((e.code(), e.reason()), (ErrorCode::InvalidResponse, Some("response_too_large")));
 }
+
+#[tokio::test]
+async fn a_refused_connection_says_why_on_either_transport() {
+    let closed = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr");
+    let base = format!("http://{closed}");
+    let direct = client(&base).build().expect("client");
+    // A proxy nobody listens on: reqwest's transport fails the same way.
+    let proxied = client("http://127.0.0.1:9").proxy(base.clone()).build().expect("client");
+    for (name, c) in [("direct", direct), ("proxied", proxied)] {
+        let e = c.order_status("INV-1").await.expect_err("nothing listens");
+        assert_eq!((e.code(), e.retryable()), (ErrorCode::NetworkError, true), "{name}: {e}");
+        // The operating system's reason, from the bottom of the error chain.
+        assert!(e.message().contains("could not connect") && e.message().contains("refused"), "{name}: {e}");
+    }
+}

@@ -203,3 +203,16 @@ impl<'de> Deserialize<'de> for Skipped {
         d.deserialize_any(Any)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_top_level_that_is_not_an_object_is_refused_by_what_was_expected() {
+        // Not seen by callers (such a body goes the tree's way and is classified there), but
+        // what a debugger shows.
+        let e = serde_json::from_slice::<StatusBody<'_>>(b"[1]").err().map(|e| e.to_string());
+        assert!(e.as_deref().is_some_and(|e| e.contains("expected a JSON object")), "{e:?}");
+    }
+}
