@@ -10,7 +10,8 @@ use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-/// A visitor's answer to every JSON scalar but a string (`true`, `1`, `-1`, `1.5`, `null`).
+/// A visitor's answer to every JSON scalar but a string (`true`, `1`, `-1`, `1.5`, `null`), and
+/// with `strings too` to a string as well.
 macro_rules! scalars_are {
     ($value:expr) => {
         fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
@@ -26,6 +27,12 @@ macro_rules! scalars_are {
             Ok($value)
         }
         fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+    ($value:expr, strings too) => {
+        scalars_are!($value);
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
             Ok($value)
         }
     };
@@ -109,10 +116,7 @@ impl<'de> Deserialize<'de> for Section<'de> {
                 while seq.next_element::<Skipped>()?.is_some() {}
                 Ok(Section::default())
             }
-            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(Section::default())
-            }
-            scalars_are!(Section::default());
+            scalars_are!(Section::default(), strings too);
         }
         d.deserialize_any(Fields)
     }
@@ -195,10 +199,7 @@ impl<'de> Deserialize<'de> for Skipped {
                 while seq.next_element::<Skipped>()?.is_some() {}
                 Ok(Skipped)
             }
-            fn visit_str<E>(self, _: &str) -> Result<Skipped, E> {
-                Ok(Skipped)
-            }
-            scalars_are!(Skipped);
+            scalars_are!(Skipped, strings too);
         }
         d.deserialize_any(Any)
     }
@@ -207,6 +208,24 @@ impl<'de> Deserialize<'de> for Skipped {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// JSON never gives these readers a value they refuse (bytes, say), but another
+    /// deserializer can, and the refusal says what was expected.
+    #[test]
+    fn each_reader_names_what_it_expected() {
+        use serde::de::value::{BytesDeserializer, Error};
+        let refusal = |e: Result<(), Error>| e.err().map(|e| e.to_string()).unwrap_or_default();
+        let bytes = || BytesDeserializer::<Error>::new(b"x");
+        let refusals = [
+            ("any JSON value", refusal(Section::deserialize(bytes()).map(drop))),
+            ("any JSON value", refusal(StringOrOther::deserialize(bytes()).map(drop))),
+            ("any JSON value", refusal(Skipped::deserialize(bytes()).map(drop))),
+            ("an object key", refusal(Key::deserialize(bytes()).map(drop))),
+        ];
+        for (expected, refusal) in refusals {
+            assert!(refusal.ends_with(&format!("expected {expected}")), "{refusal}");
+        }
+    }
 
     #[test]
     fn a_top_level_that_is_not_an_object_is_refused_by_what_was_expected() {
