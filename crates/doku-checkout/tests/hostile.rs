@@ -210,3 +210,24 @@ async fn a_refused_connection_says_why_on_either_transport() {
         assert!(e.message().contains("could not connect") && e.message().contains("refused"), "{name}: {e}");
     }
 }
+
+/// What the TLS handshake offers, read from the ClientHello (sent in clear): the host name
+/// (SNI) and HTTP/1.1 by ALPN, as reqwest offered them.
+#[tokio::test]
+async fn the_tls_handshake_names_the_host_and_offers_http_1_1() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let hello = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().expect("accept");
+        let mut hello = vec![0; 4096];
+        let n = stream.read(&mut hello).expect("read");
+        hello.truncate(n);
+        hello
+    });
+    let c = client(&format!("https://localhost:{port}")).build().expect("client");
+    let _ = c.order_status("INV-1").await.expect_err("no TLS server");
+    let hello = hello.join().expect("hello");
+    let has = |needle: &[u8]| hello.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"localhost"), "no SNI in the ClientHello");
+    assert!(has(b"\x08http/1.1"), "no ALPN http/1.1 in the ClientHello");
+}

@@ -37,20 +37,21 @@ pub(in crate::client) struct Direct {
     user_agent: HeaderValue,
 }
 
-/// rustls with the process's crypto provider and the platform's verifier (the connector
-/// builder adds HTTP/1.1 by ALPN, and refuses a config that already names protocols).
+/// rustls with the process's crypto provider and the platform's verifier, offering HTTP/1.1 by
+/// ALPN as reqwest did (hyper-rustls's builder offers no ALPN at all for HTTP/1 only).
 fn tls_config() -> Result<rustls::ClientConfig, Error> {
     let failed = |e: rustls::Error| Error::config(format!("cannot set up TLS: {e}"));
     let provider = rustls::crypto::CryptoProvider::get_default()
         .cloned()
         .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
     let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider)).map_err(failed)?;
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(failed)?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
+    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(tls)
 }
 
@@ -68,13 +69,13 @@ impl Direct {
         tcp.set_connect_timeout(Some(config.connect_timeout));
         tcp.set_nodelay(true);
         tcp.enforce_http(false);
-        let tls = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls_config()?);
+        let mut connector = HttpsConnector::from((tcp, tls_config()?));
         // An `https` base URL never falls back to clear text.
-        let tls = if scheme == Scheme::HTTPS { tls.https_only() } else { tls.https_or_http() };
-        let pool = Pool::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .timer(TokioTimer::new())
-            .build(tls.enable_http1().wrap_connector(tcp));
+        if scheme == Scheme::HTTPS {
+            connector.enforce_https();
+        }
+        let pool =
+            Pool::builder(TokioExecutor::new()).pool_timer(TokioTimer::new()).timer(TokioTimer::new()).build(connector);
         let user_agent = HeaderValue::from_str(&config.user_agent())
             .map_err(|_| Error::config("the User-Agent is not a valid header value"))?;
         Ok(Self { pool, scheme, authority, user_agent })
