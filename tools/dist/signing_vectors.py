@@ -50,8 +50,7 @@ def round_trip():
     from doku_checkout.testing import MockServer
 
     with MockServer(client_id="MCH-DIST", secret_key="SK-DIST-0123456789") as doku:
-        options = dict(base_url=doku.url)
-        client = dc.Client("MCH-DIST", "SK-DIST-0123456789", **options)
+        client = dc.Client("MCH-DIST", "SK-DIST-0123456789", base_url=doku.url)
         checkout = client.create_checkout(invoice_number="INV-DIST-1", amount=150000)
         status = client.order_status("INV-DIST-1").status
         cancelled = client.cancel_order(
@@ -59,7 +58,7 @@ def round_trip():
         ).order_status
 
         async def in_asyncio():
-            aclient = dc.AsyncClient("MCH-DIST", "SK-DIST-0123456789", **options)
+            aclient = dc.AsyncClient("MCH-DIST", "SK-DIST-0123456789", base_url=doku.url)
             return (await aclient.order_status("INV-DIST-1")).status
 
         after = asyncio.run(in_asyncio())
