@@ -6,6 +6,8 @@ uniffi::setup_scaffolding!();
 
 mod blocking;
 mod client;
+#[cfg(feature = "conformance")]
+mod conformance;
 mod direct;
 mod error;
 mod signing;
@@ -18,10 +20,3 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 pub use client::DokuClient;
 pub use error::DokuError;
 pub use signing::{DokuSigner, HeaderPair, SigningRequest, VerifiedNotification};
-
-/// Runs one shared-vector operation by name, JSON in and out (test builds only).
-#[cfg(feature = "conformance")]
-#[uniffi::export]
-pub fn conformance_run(operation: String, input: String) -> String {
-    doku_checkout::conformance::run(&operation, &input)
-}

@@ -1798,18 +1798,6 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
- * Runs one shared-vector operation by name, JSON in and out (test builds only).
- */
-public func conformanceRun(operation: String, input: String) -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_doku_checkout_ffi_fn_func_conformance_run(
-        FfiConverterString.lower(operation),
-        FfiConverterString.lower(input),uniffiCallStatus
-    )
-})
-}
-/**
  * `supported`, `not_supported` or `unknown` for a payment method type (advisory).
  */
 public func cancelSupport(paymentMethodType: String) -> String  {
@@ -1944,9 +1932,6 @@ private let initializationResult: InitializationResult = {
     let scaffolding_contract_version = ffi_doku_checkout_ffi_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
-    }
-    if (uniffi_doku_checkout_ffi_checksum_func_conformance_run() != 10366) {
-        return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_func_cancel_support() != 2606) {
         return InitializationResult.apiChecksumMismatch

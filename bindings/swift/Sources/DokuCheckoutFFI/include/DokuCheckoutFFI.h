@@ -348,11 +348,6 @@ RustBuffer uniffi_doku_checkout_ffi_fn_method_dokuerror_uniffi_trait_debug(RustB
 RustBuffer uniffi_doku_checkout_ffi_fn_method_dokuerror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_CONFORMANCE_RUN
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_CONFORMANCE_RUN
-RustBuffer uniffi_doku_checkout_ffi_fn_func_conformance_run(RustBuffer operation, RustBuffer input, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_CANCEL_SUPPORT
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_CANCEL_SUPPORT
 RustBuffer uniffi_doku_checkout_ffi_fn_func_cancel_support(RustBuffer payment_method_type, RustCallStatus *_Nonnull out_status
@@ -657,12 +652,6 @@ void ffi_doku_checkout_ffi_rust_future_free_void(uint64_t handle
 #ifndef UNIFFI_FFIDEF_FFI_DOKU_CHECKOUT_FFI_RUST_FUTURE_COMPLETE_VOID
 #define UNIFFI_FFIDEF_FFI_DOKU_CHECKOUT_FFI_RUST_FUTURE_COMPLETE_VOID
 void ffi_doku_checkout_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_CONFORMANCE_RUN
-#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_CONFORMANCE_RUN
-uint16_t uniffi_doku_checkout_ffi_checksum_func_conformance_run(void
-    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_CANCEL_SUPPORT
