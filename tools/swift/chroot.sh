@@ -35,27 +35,41 @@ ensure() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
   fi
-  local partial="$CHROOT.partial"
-  rm -rf "$partial" "$CHROOT"
-  mkdir -p "$(dirname "$CHROOT")"
-  echo "swift chroot: debootstrap $SUITE into $partial (about 1 minute)"
-  debootstrap --variant=minbase "$SUITE" "$partial" "$MIRROR" >"$partial.log" 2>&1 \
-    || { tail -20 "$partial.log" >&2; echo "swift chroot: debootstrap failed (log: $partial.log)" >&2; exit 1; }
-  cp /etc/resolv.conf "$partial/etc/resolv.conf"
-  echo "swift chroot: apt-get install ${PACKAGES[*]} inside it (about 1 minute, 2.4 GB)"
-  in_root "$partial" / apt-get update -qq
-  in_root "$partial" / apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >>"$partial.log" 2>&1 \
-    || { tail -20 "$partial.log" >&2; echo "swift chroot: installing swiftlang failed (log: $partial.log)" >&2; exit 1; }
-  in_root "$partial" / apt-get clean
-  echo "$STAMP" >"$partial/.doku-swift-ready"
-  mv "$partial" "$CHROOT"
-  rm -f "$partial.log"
-  echo "swift chroot: ready, $(in_root "$CHROOT" / swift --version 2>/dev/null | head -1)"
+  # Twice at most: a download cut short by the mirror should not fail the whole test run.
+  local try
+  for try in 1 2; do
+    if make_root "$CHROOT.partial"; then
+      mv "$CHROOT.partial" "$CHROOT"
+      echo "swift chroot: ready, $(in_root "$CHROOT" / swift --version 2>/dev/null | head -1)"
+      return 0
+    fi
+    echo "swift chroot: attempt $try failed (log: $CHROOT.partial.log)" >&2
+    tail -20 "$CHROOT.partial.log" >&2
+  done
+  exit 1
 }
 
-# in_root DIR CWD CMD...: CMD inside DIR, with /proc, /dev, a fresh /tmp and the repo mounted, in mount and
-# PID namespaces of its own: when it ends or is killed, every process it started (a test's
-# emulator, a hung test) and every mount goes with it. A clean environment plus DOKU_* and TERM.
+# make_root DIR: debootstrap DIR and install the packages into it; the stamp is written last.
+make_root() {
+  local partial="$1"
+  rm -rf "$partial" "$CHROOT"
+  mkdir -p "$(dirname "$partial")"
+  echo "swift chroot: debootstrap $SUITE into $partial (about 1 minute)"
+  debootstrap --variant=minbase "$SUITE" "$partial" "$MIRROR" >"$partial.log" 2>&1 || return 1
+  cp /etc/resolv.conf "$partial/etc/resolv.conf"
+  echo "swift chroot: apt-get install ${PACKAGES[*]} inside it (about 1 minute, 2.4 GB)"
+  in_root "$partial" / apt-get update -qq >>"$partial.log" 2>&1 || return 1
+  in_root "$partial" / apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >>"$partial.log" 2>&1 || return 1
+  in_root "$partial" / apt-get clean
+  echo "$STAMP" >"$partial/.doku-swift-ready"
+  rm -f "$partial.log"
+}
+
+# in_root DIR CWD CMD...: CMD inside DIR, with /proc, /dev, a fresh /tmp and the repo mounted, in
+# mount and PID namespaces of its own: when it ends or is killed, every process it started (a
+# test's emulator, a hung test) and every mount goes with it, and no mount is ever visible
+# outside (so removing the chroot cannot reach into the repo). A clean environment plus DOKU_*
+# and TERM.
 in_root() {
   local dir="$1" cwd="$2"
   shift 2
