@@ -96,10 +96,14 @@ fn orders_csv(invoices: &[String]) -> String {
 }
 
 fn batch_command(emu: &Emulator, dir: &Dir, extra: &[&str]) -> Command {
+    batch_command_on(emu, dir, &dir.path("run.jsonl"), extra)
+}
+
+fn batch_command_on(emu: &Emulator, dir: &Dir, journal: &Path, extra: &[&str]) -> Command {
     let mut command = Command::new(BIN);
     command
         .args(["cancel-batch", "--base-url", &emu.url, "--client-id", CLIENT_ID])
-        .args(["--input", path_str(&dir.path("orders.csv")), "--journal", path_str(&dir.path("run.jsonl"))])
+        .args(["--input", path_str(&dir.path("orders.csv")), "--journal", path_str(journal)])
         .args(["--report", path_str(&dir.path("report.csv"))])
         .args(extra)
         .env("DOKU_SECRET_KEY", SECRET)
@@ -279,4 +283,101 @@ fn ctrl_c_stops_sending_flushes_the_journal_and_a_rerun_finishes() {
     assert_eq!(rerun.status.code(), Some(0), "{}", String::from_utf8_lossy(&rerun.stderr));
     assert!(report(&dir).iter().all(|r| r[1] == "cancelled"));
     assert_eq!(emu.cancels().iter().filter(|(_, _, changed)| *changed).count(), invoices.len());
+}
+
+#[test]
+fn an_overlapping_second_run_refuses_at_once_and_no_invoice_gets_two_request_ids() {
+    let emu = Emulator::start(CLIENT_ID, SECRET);
+    let dir = Dir::new("overlap");
+    let invoices: Vec<String> = (0..40).map(|i| format!("INV-OVL-{i:02}")).collect();
+    emu.add_orders(&invoices, json!([{ "kind": "delay", "ms": 40, "count": 40 }]));
+    std::fs::write(dir.path("orders.csv"), orders_csv(&invoices)).expect("csv");
+
+    let first = batch_command(&emu, &dir, &["--concurrency", "2"]).spawn().expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while journal(&dir).iter().filter(|e| e["event"] == "assigned").count() < 2 {
+        assert!(Instant::now() < deadline, "the batch never started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // A cron overlap: the same command again while the first is mid-run.
+    let started = Instant::now();
+    let second = run_batch(&emu, &dir, &["--concurrency", "4"]);
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5), "refused at once, not after waiting");
+    assert!(stderr.contains("another cancel-batch is using this journal"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("process {} (doku-checkout cancel-batch)", first.id())),
+        "names the holder: {stderr}"
+    );
+    let out = first.wait_with_output().expect("first run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
+    for (invoice, request_id, _) in emu.cancels() {
+        ids.entry(invoice).or_default().insert(request_id);
+    }
+    assert_eq!(ids.len(), invoices.len());
+    assert!(ids.values().all(|set| set.len() == 1), "one Request-Id per invoice: {ids:?}");
+    // Once the first run is over, the lock is free again.
+    assert_eq!(run_batch(&emu, &dir, &[]).status.code(), Some(0));
+}
+
+#[test]
+fn a_journal_that_is_not_a_regular_file_too_large_or_read_only_is_handled() {
+    let emu = Emulator::start(CLIENT_ID, SECRET);
+    let dir = Dir::new("journal-edges");
+    let invoices: Vec<String> = vec!["INV-EDGE-1".into(), "INV-EDGE-2".into()];
+    emu.add_orders(&invoices, json!([]));
+    std::fs::write(dir.path("orders.csv"), orders_csv(&invoices)).expect("csv");
+    let with_journal = |journal: &Path| {
+        let started = Instant::now();
+        let out = batch_command_on(&emu, &dir, journal, &[]).output().expect("run");
+        assert!(started.elapsed() < Duration::from_secs(10), "never blocks");
+        out
+    };
+    // A device, a FIFO (opening it would block), a directory: refused before anything is sent.
+    let fifo = dir.path("journal.fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    for journal in [Path::new("/dev/zero"), fifo.as_path(), dir.0.as_path()] {
+        let out = with_journal(journal);
+        assert_eq!(out.status.code(), Some(2), "{}", journal.display());
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("is not a regular file"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Larger than any journal: refused from its size, without reading it.
+    let huge = dir.path("huge.jsonl");
+    std::fs::File::create(&huge).expect("create").set_len(doku_checkout::batch::MAX_JOURNAL_BYTES + 1).expect("sparse");
+    let out = with_journal(&huge);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is larger than"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(emu.cancels().is_empty(), "nothing was sent");
+
+    // A journal whose last line was cut inside a multi-byte character resumes like any torn one.
+    let journal = dir.path("run.jsonl");
+    let first = run_batch(&emu, &dir, &[]);
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let mut bytes = std::fs::read(&journal).expect("journal");
+    bytes.extend_from_slice(
+        "{\"event\":\"assigned\",\"invoice_number\":\"INV-EDGE-3\",\"note\":\"dibatalkan \u{e9}".as_bytes(),
+    );
+    bytes.pop(); // half of 'é'
+    std::fs::write(&journal, &bytes).expect("torn");
+    // Every row settled and the journal read-only: read, reported, nothing written or sent.
+    let mut perms = std::fs::metadata(&journal).expect("meta").permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&journal, perms).expect("chmod");
+    let before = emu.cancels().len();
+    let again = run_batch(&emu, &dir, &[]);
+    assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(emu.cancels().len(), before);
+    assert_eq!(std::fs::read(&journal).expect("journal"), bytes, "a settled run writes nothing");
+    assert!(report(&dir).iter().all(|r| r[1] == "cancelled"), "{:?}", report(&dir));
 }

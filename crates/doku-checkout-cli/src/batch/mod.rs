@@ -8,6 +8,8 @@
 //! asks again and gets DOKU's replay.
 
 mod journal_file;
+mod journal_lock;
+mod lock_holder;
 mod progress;
 
 use std::io::Write;
@@ -25,6 +27,7 @@ use crate::ApiArgs;
 use crate::exit::{FAILURE, OK, USAGE, report};
 use crate::files::read_text;
 use journal_file::JournalFile;
+use journal_lock::LockedJournal;
 use progress::Progress;
 
 /// The largest orders file read.
@@ -68,19 +71,20 @@ fn execute(args: &BatchArgs) -> Result<u8, Error> {
         return Err(Error::invalid_input("rate", "--rate must be between 0.01 and 10000 cancels per second"));
     }
     let rows = Arc::new(read_orders(&read_text(&args.input, "input", MAX_INPUT)?)?);
-    let journal_text = match std::fs::read(&args.journal) {
-        Ok(bytes) => {
-            String::from_utf8(bytes).map_err(|_| Error::invalid_input("journal", "the journal is not UTF-8 text"))?
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(Error::invalid_input("journal", format!("cannot read {}: {e}", args.journal.display()))),
-    };
-    let journal = Journal::parse(&journal_text)?;
+    // Locked before it is read, and held until the run ends: no second run plans from it meanwhile.
+    let locked = LockedJournal::open(&args.journal, !args.dry_run)?;
+    let journal_text = locked.as_ref().map_or("", |j| j.text.as_str());
+    let journal = Journal::parse(journal_text)?;
     let actions = plan(&rows, &journal)?;
     if args.dry_run {
         return Ok(dry_run(&rows, &actions));
     }
     let client = crate::api::async_client(&args.api)?;
+    if !actions.iter().any(|a| matches!(a, Action::Send { .. })) {
+        // Nothing to send: the journal is only read (it may be read-only).
+        let outcomes = actions.into_iter().map(|a| if let Action::Settled(e) = a { Some(e) } else { None }).collect();
+        return finish(args, &rows, &outcomes);
+    }
     let complete_len = journal_text.rfind('\n').map_or(0, |i| i + 1) as u64;
     let journal_file = JournalFile::open(&args.journal, complete_len)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -76,7 +76,30 @@ pub struct Journal {
     pub rows: HashMap<String, JournaledRow>,
 }
 
+/// The largest journal read: two lines of a few hundred bytes per row of the largest orders
+/// file, with room to spare. A larger file is refused, never read whole.
+pub const MAX_JOURNAL_BYTES: u64 = 1024 * 1024 * 1024;
+
 impl Journal {
+    /// A journal's bytes as text. A last line cut inside a multi-byte character (the process was
+    /// killed while writing it) loses that character, so that [`Journal::parse`] ignores the
+    /// cut-short line as it ignores any other; bytes that are not UTF-8 anywhere else are refused.
+    pub fn text_of(bytes: Vec<u8>) -> Result<String, Error> {
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(text),
+            Err(e) => {
+                let cut = e.utf8_error();
+                let mut bytes = e.into_bytes();
+                let after_last_newline = !bytes[cut.valid_up_to()..].contains(&b'\n');
+                if cut.error_len().is_some() || !after_last_newline {
+                    return Err(Error::invalid_input("journal", "the journal is not UTF-8 text"));
+                }
+                bytes.truncate(cut.valid_up_to());
+                String::from_utf8(bytes).map_err(|_| Error::invalid_input("journal", "the journal is not UTF-8 text"))
+            }
+        }
+    }
+
     /// Reads a journal's text. A last line cut short (the process was killed while writing
     /// it) is ignored: it can only be a line whose send had not started or whose outcome a
     /// rerun will learn again. Any other unreadable line is an error.

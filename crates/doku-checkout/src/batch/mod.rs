@@ -11,7 +11,7 @@ mod journal;
 use serde::{Deserialize, Serialize};
 
 pub use csv::MAX_ROWS;
-pub use journal::{Entry, Journal, JournaledRow};
+pub use journal::{Entry, Journal, JournaledRow, MAX_JOURNAL_BYTES};
 
 use crate::classify::says_already_cancelled;
 use crate::error::{Error, ErrorCode};

@@ -165,3 +165,26 @@ fn report_lines() {
     );
     assert_eq!(REPORT_HEADER.split(',').count(), report_line("x", None, None).split(',').count());
 }
+
+#[test]
+fn a_last_line_cut_inside_a_character_is_a_torn_line_like_any_other() {
+    let whole = assigned("INV-1", "rid-1").to_line();
+    let next = Entry::Assigned {
+        invoice_number: "INV-2".into(),
+        request_id: "rid-2".into(),
+        original_request_id: "r".into(),
+        note: "Pesanan dibatalkan é".into(),
+    }
+    .to_line();
+    let cut_at = next.find('é').expect("é") + 1; // inside the two bytes of 'é'
+    let bytes = [whole.as_bytes(), &next.as_bytes()[..cut_at]].concat();
+    let text = Journal::text_of(bytes).expect("a torn last line");
+    assert_eq!(Journal::parse(&text).expect("journal").rows.len(), 1);
+    // Not UTF-8 anywhere else, or a cut character followed by more lines: refused.
+    let mut early = next.as_bytes()[..cut_at].to_vec();
+    early.extend_from_slice(format!("\n{whole}").as_bytes());
+    assert!(Journal::text_of(early).is_err());
+    assert!(Journal::text_of([whole.as_bytes(), b"\xff\n"].concat()).is_err());
+    assert!(Journal::text_of([whole.as_bytes(), b"{\"a\xff"].concat()).is_err(), "an invalid byte, not a cut one");
+    assert_eq!(Journal::text_of(whole.clone().into_bytes()).expect("whole"), whole);
+}
