@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use doku_checkout::{Error, SecretKey};
 
+pub use notify::NOTIFY_TIMEOUT;
 pub use state::{Fault, FaultKind, LogEntry, Order, OrderState};
 
 /// DOKU-like tolerance for `Request-Timestamp` skew: ±15 minutes.

@@ -1,10 +1,22 @@
 //! Sending a signed HTTP Notification, the way DOKU does after a payment.
+//!
+//! Only to loopback, and only there: no redirect is followed (a 3xx is the endpoint's answer,
+//! and following it would re-send the signed notification elsewhere, past the loopback check),
+//! no proxy is used (not even one named by `HTTP_PROXY`), and a delivery that has not been
+//! answered within [`NOTIFY_TIMEOUT`] ends as a `timeout` instead of waiting forever.
 
-use doku_checkout::{Error, RequestId, SigningInput, Timestamp};
+use std::time::Duration;
+
+use doku_checkout::{Error, ErrorCode, RequestId, SigningInput, Timestamp};
 use serde_json::json;
 
 use crate::Inner;
 use crate::state::OrderState;
+
+/// The longest a delivery may take, from connecting to the last byte of the answer.
+pub const NOTIFY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest the connection itself may take (loopback: anything slower is not listening).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// POSTs a DOKU-shaped notification for `invoice_number` to `url`, signed with the
 /// emulator's secret and the URL's path as Request-Target.
@@ -46,7 +58,14 @@ pub(crate) async fn send(inner: &Inner, invoice_number: &str, url: &str) -> Resu
         SigningInput::new(&inner.client_id, request_id.as_str(), &timestamp, parsed.path(), Some(body.as_bytes()))?
             .sign(&inner.secret);
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let response = reqwest::Client::new()
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(NOTIFY_TIMEOUT)
+        .build()
+        .map_err(|e| Error::config(format!("cannot set up the notification client: {e}")))?;
+    let response = client
         .post(parsed)
         .header("Client-Id", &inner.client_id)
         .header("Request-Id", request_id.as_str())
@@ -56,6 +75,15 @@ pub(crate) async fn send(inner: &Inner, invoice_number: &str, url: &str) -> Resu
         .body(body)
         .send()
         .await
-        .map_err(|e| Error::new(doku_checkout::ErrorCode::NetworkError, format!("notification not delivered: {e}")))?;
+        .map_err(|e| {
+            if e.is_timeout() {
+                Error::new(
+                    ErrorCode::Timeout,
+                    format!("the notification endpoint did not answer within {} s", NOTIFY_TIMEOUT.as_secs()),
+                )
+            } else {
+                Error::new(ErrorCode::NetworkError, format!("notification not delivered: {e}"))
+            }
+        })?;
     Ok(response.status().as_u16())
 }

@@ -167,3 +167,53 @@ async fn idle_and_slow_connections_are_closed() {
     bad.read_timeout = std::time::Duration::from_millis(10);
     assert_eq!(bad.validate().expect_err("too short").field(), Some("read_timeout"));
 }
+
+/// A one-connection-at-a-time HTTP listener on loopback that answers each request with
+/// `answer` (or holds it unanswered when `None`); counts the connections it accepted.
+fn listener(answer: Option<String>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let socket = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", socket.local_addr().expect("addr"));
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = seen.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in socket.incoming() {
+            let Ok(mut stream) = stream else { break };
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut buf = [0u8; 8192];
+            let _ = stream.read(&mut buf);
+            match &answer {
+                Some(a) => drop(stream.write_all(a.as_bytes())),
+                None => held.push(stream),
+            }
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notification_is_never_redirected_off_loopback() {
+    let server = start(10, 10).await;
+    server.control().add_order(order("INV-N-1"));
+    let (elsewhere, visits) = listener(Some("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".to_owned()));
+    for status in ["307 Temporary Redirect", "302 Found", "308 Permanent Redirect"] {
+        let redirect = format!("HTTP/1.1 {status}\r\nLocation: {elsewhere}/stolen\r\nContent-Length: 0\r\n\r\n");
+        let (url, _) = listener(Some(redirect));
+        let answer = server.control().send_notification("INV-N-1", &format!("{url}/notify")).await;
+        assert_eq!(answer.expect("answered"), status[..3].parse::<u16>().expect("code"), "{status} is the answer");
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert_eq!(visits.load(std::sync::atomic::Ordering::SeqCst), 0, "the redirect target never saw the notification");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endpoint_that_never_answers_ends_in_a_timeout() {
+    let server = start(10, 10).await;
+    server.control().add_order(order("INV-N-2"));
+    let (url, _) = listener(None);
+    let started = std::time::Instant::now();
+    let e = server.control().send_notification("INV-N-2", &format!("{url}/notify")).await.expect_err("no answer");
+    assert_eq!(e.code(), doku_checkout::ErrorCode::Timeout, "{e}");
+    assert!(started.elapsed() < crate::NOTIFY_TIMEOUT + std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+}
