@@ -236,6 +236,5 @@ bench-edge: node-deps node-edge-tools
 # Kotlin: a release library, timed loop through JNA vs javax.crypto.Mac; cancel throughput
 # (blocking and suspend) vs java.net.http on a fresh release-built emulator per round.
 bench-kotlin: ffi-build
-	# With the test build's features, as the test classes the benchmark runs from expect.
-	$(CARGO) build --release -p doku-checkout-ffi -p doku-checkout-cli $(TEST_FEATURES) --quiet
+	$(CARGO) build --release -p doku-checkout-ffi -p doku-checkout-cli --quiet
 	cd bindings/kotlin && $(MVN) $(MVN_FLAGS) -q -Drepo.root=$(ROOT) test-compile exec:exec@sign-bench exec:exec@cancel-bench

@@ -8,15 +8,31 @@
 // - on Linux, `libdoku_checkout_ffi.so` from the directory named by DOKU_CHECKOUT_FFI_DIR
 //   (`cargo build -p doku-checkout-ffi --release` puts it in target/release), linked with an
 //   rpath to that directory so the program finds it at run time.
+import Foundation
 import PackageDescription
 
 #if os(Linux)
-let ffiDirectory = Context.environment["DOKU_CHECKOUT_FFI_DIR"]
 let ffiTarget: Target = .systemLibrary(name: "DokuCheckoutFFI", path: "Sources/DokuCheckoutFFI")
-let ffiLinking: [LinkerSetting] = ffiDirectory.map { [.unsafeFlags(["-L\($0)", "-Xlinker", "-rpath", "-Xlinker", $0])] } ?? []
+let ffiLinking: [LinkerSetting]
+if let directory = Context.environment["DOKU_CHECKOUT_FFI_DIR"], !directory.isEmpty {
+    // A relative folder would be searched from wherever the program runs: refuse it here, and a
+    // folder without the library, rather than fail later at link or run time.
+    guard directory.hasPrefix("/") else {
+        fatalError("DOKU_CHECKOUT_FFI_DIR must be an absolute path (it is recorded as the program's rpath): \(directory)")
+    }
+    guard FileManager.default.fileExists(atPath: directory + "/libdoku_checkout_ffi.so") else {
+        fatalError("DOKU_CHECKOUT_FFI_DIR=\(directory) holds no libdoku_checkout_ffi.so: cargo build --release -p doku-checkout-ffi builds it into target/release")
+    }
+    ffiLinking = [.unsafeFlags(["-L\(directory)", "-Xlinker", "-rpath", "-Xlinker", directory])]
+} else {
+    // Unset: the library must be where the system's linker and loader look (/usr/local/lib).
+    ffiLinking = []
+}
 #else
 let ffiTarget: Target = .binaryTarget(name: "DokuCheckoutFFI", path: "DokuCheckoutFFI.xcframework")
-let ffiLinking: [LinkerSetting] = []
+// The Rust static library verifies TLS with the platform's trust store and reads the system's
+// proxy settings: Security, CoreFoundation and SystemConfiguration.
+let ffiLinking: [LinkerSetting] = [.linkedFramework("Security"), .linkedFramework("CoreFoundation"), .linkedFramework("SystemConfiguration")]
 #endif
 
 let package = Package(

@@ -23,7 +23,7 @@ lipo -create "$ROOT/target/aarch64-apple-darwin/$PROFILE_DIR/$LIB" "$ROOT/target
 # core's types and the client, both compiled into the one Swift module DokuCheckout), then
 # package both headers under the one C module.
 cargo run --manifest-path "$ROOT/Cargo.toml" -p uniffi-bindgen -- generate "$ROOT/target/aarch64-apple-darwin/$PROFILE_DIR/libdoku_checkout_ffi.dylib" \
-  --language swift --out-dir "$OUT/gen"
+  --language swift --no-format --out-dir "$OUT/gen"
 cp "$OUT/gen/DokuCheckout.swift" Sources/DokuCheckout/DokuCheckout.swift
 cp "$OUT/gen/DokuCheckoutCore.swift" Sources/DokuCheckout/DokuCheckoutCore.swift
 cp "$OUT/gen/DokuCheckoutFFI.h" "$OUT/gen/DokuCheckoutCoreFFI.h" "$OUT/headers/"

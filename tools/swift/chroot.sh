@@ -2,7 +2,7 @@
 # Debian's own Swift toolchain (package `swiftlang`, Debian trixie) in a chroot under build/,
 # for the Swift tests on a Debian machine whose release has no Swift (bookworm).
 #
-#   tools/swift/chroot.sh ensure      make the chroot once (about 2 minutes, 2.8 GB), reuse it after
+#   tools/swift/chroot.sh ensure      make the chroot once (about 2 minutes, 2.6 GB), reuse it after
 #   tools/swift/chroot.sh run CMD...  run CMD inside it, in the current directory, with the repo
 #                                     bound at the same path, in a mount namespace of its own (so no
 #                                     mount outlives the command, even when it is killed)
@@ -12,7 +12,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-CHROOT="${SWIFT_CHROOT:-$ROOT/build/swift-root}"
+CHROOT="$ROOT/build/swift-root"
 SUITE=trixie
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 # What a ready chroot holds; a different stamp (a changed package list) makes it anew.
@@ -23,12 +23,19 @@ STAMP="debootstrap minbase $SUITE; ${PACKAGES[*]}"
 
 cannot() { echo "swift chroot: $*" >&2; exit 3; }
 
+# Root, and namespaces that may mount (not so in an unprivileged container): else exit 3.
+can_run() {
+  [ "$(id -u)" = 0 ] || cannot "needs root (debootstrap, chroot and mounts)"
+  command -v unshare >/dev/null 2>&1 || cannot "needs unshare (util-linux)"
+  unshare --mount --propagation private --pid --fork -- true 2>/dev/null \
+    || cannot "cannot make mount and PID namespaces here (a container without those rights?)"
+}
+
 ensure() {
+  can_run
   if [ -f "$CHROOT/.doku-swift-ready" ] && [ "$(cat "$CHROOT/.doku-swift-ready")" = "$STAMP" ]; then
     return 0
   fi
-  [ "$(id -u)" = 0 ] || cannot "needs root (debootstrap, chroot and mounts)"
-  command -v unshare >/dev/null 2>&1 || cannot "needs unshare (util-linux)"
   if ! command -v debootstrap >/dev/null 2>&1; then
     command -v apt-get >/dev/null 2>&1 || cannot "needs debootstrap, and there is no apt-get to install it"
     echo "swift chroot: installing debootstrap from Debian's packages"
@@ -43,9 +50,10 @@ ensure() {
       echo "swift chroot: ready, $(in_root "$CHROOT" / swift --version 2>/dev/null | head -1)"
       return 0
     fi
-    echo "swift chroot: attempt $try failed (log: $CHROOT.partial.log)" >&2
+    echo "swift chroot: attempt $try failed" >&2
     tail -20 "$CHROOT.partial.log" >&2
   done
+  rm -rf "$CHROOT.partial" "$CHROOT.partial.log"
   exit 1
 }
 
@@ -56,12 +64,12 @@ make_root() {
   mkdir -p "$(dirname "$partial")"
   echo "swift chroot: debootstrap $SUITE into $partial (about 1 minute)"
   debootstrap --variant=minbase "$SUITE" "$partial" "$MIRROR" >"$partial.log" 2>&1 || return 1
-  cp /etc/resolv.conf "$partial/etc/resolv.conf"
-  echo "swift chroot: apt-get install ${PACKAGES[*]} inside it (about 1 minute, 2.4 GB)"
+  cp /etc/resolv.conf "$partial/etc/resolv.conf" || return 1
+  echo "swift chroot: apt-get install ${PACKAGES[*]} inside it (about 1 minute, 2.4 GB more)"
   in_root "$partial" / apt-get update -qq >>"$partial.log" 2>&1 || return 1
   in_root "$partial" / apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >>"$partial.log" 2>&1 || return 1
-  in_root "$partial" / apt-get clean
-  echo "$STAMP" >"$partial/.doku-swift-ready"
+  in_root "$partial" / apt-get clean || return 1
+  echo "$STAMP" >"$partial/.doku-swift-ready" || return 1
   rm -f "$partial.log"
 }
 
@@ -94,6 +102,7 @@ case "${1:-}" in
   run)
     shift
     [ -f "$CHROOT/.doku-swift-ready" ] || { echo "swift chroot: not made yet (tools/swift/chroot.sh ensure)" >&2; exit 2; }
+    can_run
     # unshare ignores SIGTERM and SIGINT while it waits, and the namespace's first process
     # ignores what it has no handler for: on any signal to this script, SIGKILL unshare, whose
     # --kill-child then ends the whole namespace.

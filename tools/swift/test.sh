@@ -22,8 +22,10 @@ for f in "$DOKU_CHECKOUT_FFI_DIR/libdoku_checkout_ffi.so" "$DOKU_CLI"; do
   [ -e "$f" ] || { echo "swift-test: $f is missing (make ffi-build)" >&2; exit 2; }
 done
 
+# Each Swift step is bounded: a hung test fails the run instead of holding it forever (the
+# chroot's PID namespace takes every process of the step with it).
 if command -v swift >/dev/null 2>&1; then
-  swift_run() { "$@"; }
+  swift_run() { timeout -k 30 1200 "$@"; }
   echo "swift-test: using this machine's $(swift --version 2>/dev/null | head -1)"
 else
   status=0
@@ -34,19 +36,22 @@ else
   fi
   [ "$status" = 0 ] || exit "$status"
   # The chroot sees the repo at the same path (and its own /tmp).
-  swift_run() { (cd "$ROOT" && "$ROOT/tools/swift/chroot.sh" run "$@"); }
+  swift_run() { (cd "$ROOT" && timeout -k 30 1200 "$ROOT/tools/swift/chroot.sh" run "$@"); }
 fi
 
 echo "swift-test: building the package and running its XCTest suite (about 3 minutes cold)"
-# XCTest only: the suite has no Swift Testing tests, whose runner would add a "0 tests" summary.
-swift_run swift test --disable-swift-testing --package-path "$ROOT/bindings/swift" --scratch-path "$BUILD/swift/package"
+# XCTest only: the suite has no Swift Testing tests, whose runner (Swift 6 on) would add a
+# "0 tests" summary of its own.
+only_xctest=()
+swift_run swift test --help 2>/dev/null | grep -q -- '--disable-swift-testing' && only_xctest=(--disable-swift-testing)
+swift_run swift test "${only_xctest[@]}" --package-path "$ROOT/bindings/swift" --scratch-path "$BUILD/swift/package"
 
 # The consumer, outside the repo, against an emulator of its own.
 echo "swift-test: a consumer package outside the repo, depending on bindings/swift by path"
 work="$(mktemp -d)"
 emulator_pid=""
 cleanup() {
-  if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null; wait "$emulator_pid" 2>/dev/null || true; fi
+  if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -61,7 +66,9 @@ export DOKU_BASE_URL="$(sed -n 's/^listening on //p' "$work/emulator.out")"
 # Copied into a temporary folder (in the chroot, its own /tmp, a tmpfs gone when it ends), its path
 # dependency pointed at bindings/swift, built and run, all where Swift runs.
 swift_run bash -euc '
-  consumer="$(mktemp -d)/consumer"
+  temporary="$(mktemp -d)"
+  trap "rm -rf \"$temporary\"" EXIT
+  consumer="$temporary/consumer"
   cp -r "$1/tests/swift-consumer" "$consumer"
   sed -i "s|path: \"../../bindings/swift\"|path: \"$1/bindings/swift\"|" "$consumer/Package.swift"
   grep -q "path: \"$1/bindings/swift\"" "$consumer/Package.swift"

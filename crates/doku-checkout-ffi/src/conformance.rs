@@ -13,7 +13,8 @@ use std::ffi::{CStr, CString, c_char};
 /// null or not UTF-8, or the core panicked (never expected).
 ///
 /// # Safety
-/// `operation` and `input` must be null or point to NUL-terminated strings.
+/// `operation` and `input` must be null or point to NUL-terminated strings that stay valid and
+/// unmodified for the duration of the call.
 #[allow(unsafe_code)]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn doku_checkout_conformance_run(operation: *const c_char, input: *const c_char) -> *mut c_char {

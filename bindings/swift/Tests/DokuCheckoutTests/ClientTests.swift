@@ -10,13 +10,18 @@ private func order(_ invoice: String, _ state: String = "PENDING") -> [String: A
     ["invoice_number": invoice, "original_request_id": "r-\(invoice)", "payment_method": "VIRTUAL_ACCOUNT_BCA", "state": state, "amount": 150000]
 }
 
-/// The error a throwing async call ended with, or a test failure when it succeeded.
+/// The details of the DokuError a throwing async call ended with, after checking that the Swift
+/// case is the one for its code (a Rust error must land in its own case); nil and a test
+/// failure when it succeeded or threw something else.
 private func dokuError<T>(_ what: String, _ call: () async throws -> T) async -> ErrorDetails? {
     do {
         let value = try await call()
         XCTFail("\(what): expected a DokuError, got \(value)")
     } catch let e as DokuError {
-        return e.details()
+        let details = e.details()
+        let upperCamel = details.code.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        XCTAssertEqual(Mirror(reflecting: e).children.first?.label, upperCamel, "\(what): the case for \(details.code)")
+        return details
     } catch {
         XCTFail("\(what): expected a DokuError, got \(error)")
     }
@@ -134,8 +139,9 @@ final class ClientTests: XCTestCase {
             XCTAssertEqual((e as? DokuError)?.details().field, "max_retries")
         }
         XCTAssertThrowsError(try DokuClient(clientId: "MCH-1", secretKey: "", options: ClientOptions())) { e in
-            XCTAssertNotNil(e as? DokuError)
-            XCTAssertFalse("\(e)".isEmpty)
+            guard case .ConfigError(let details)? = e as? DokuError else { return XCTFail("expected ConfigError, got \(e)") }
+            XCTAssertEqual(details.field, "secret_key")
+            XCTAssertFalse(details.message.isEmpty)
         }
     }
 
@@ -147,16 +153,19 @@ final class ClientTests: XCTestCase {
         let client = try emu.client()
         let id = newRequestId()
         let task = Task { try await client.cancelOrder(invoiceNumber: "INV-TC", originalRequestId: "r-INV-TC", note: "cancel me", requestId: id) }
-        try await Task.sleep(nanoseconds: 50_000_000)
-        task.cancel()
-        _ = try? await task.value
-        var state: String?
-        for _ in 0..<100 {
-            state = try emu.orderState("INV-TC")
-            if state == "CANCELLED" { break }
-            try await Task.sleep(nanoseconds: 50_000_000)
+        // Cancel the Task while the request is at DOKU (the emulator holds it 400 ms).
+        var waited = 0
+        while try emu.requests().isEmpty, waited < 400 {
+            try await Task.sleep(nanoseconds: 5_000_000)
+            waited += 1
         }
-        XCTAssertEqual(state, "CANCELLED", "the cancel reached DOKU in full")
+        XCTAssertEqual(try emu.requests().count, 1, "the request reached the emulator before the Task was cancelled")
+        task.cancel()
+        // The call runs to its end inside the library: the awaiting Task gets the real outcome.
+        let outcome = try await task.value
+        XCTAssertEqual(outcome.orderStatus, "CANCELLED")
+        XCTAssertEqual(outcome.requestId, id)
+        XCTAssertEqual(try emu.orderState("INV-TC"), "CANCELLED", "the cancel reached DOKU in full")
         let retry = try await client.cancelOrder(invoiceNumber: "INV-TC", originalRequestId: "r-INV-TC", note: "cancel me", requestId: id)
         XCTAssertTrue(retry.replayed)
         let log = try emu.requests()

@@ -67,7 +67,9 @@ func clientOptions(_ o: [String: Any], baseUrl: String? = nil) -> ClientOptions 
 func conformance(_ operation: String, _ input: [String: Any]) throws -> [String: Any] {
     let text = String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self)
     guard let answer = doku_checkout_conformance_run(operation, text) else {
-        throw Harness.conformance("the library refused the call: is it a test build (feature `conformance`)?")
+        // Null: an argument was null or not UTF-8, or the core panicked. (A library built without
+        // the `conformance` feature fails earlier, at link time: the symbol is missing.)
+        throw Harness.conformance("the conformance entry point returned null for \(operation)")
     }
     defer { doku_checkout_conformance_free(answer) }
     let parsed = try JSONSerialization.jsonObject(with: Data(String(cString: answer).utf8))

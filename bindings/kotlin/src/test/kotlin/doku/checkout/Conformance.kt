@@ -10,10 +10,14 @@ import com.sun.jna.Pointer
 // release surface. JNA direct mapping onto the same library uniffi loads.
 
 private val registered: Unit =
-    Native.register(
-        Class.forName("doku.checkout.Conformance"),
-        System.getProperty("uniffi.component.doku_checkout_ffi.libraryOverride") ?: "doku_checkout_ffi",
-    )
+    try {
+        Native.register(
+            Class.forName("doku.checkout.Conformance"),
+            System.getProperty("uniffi.component.doku_checkout_ffi.libraryOverride") ?: "doku_checkout_ffi",
+        )
+    } catch (e: UnsatisfiedLinkError) {
+        throw IllegalStateException("the FFI library has no conformance entry point: build it with the `conformance` feature (make ffi-build)", e)
+    }
 
 @Suppress("FunctionName")
 private external fun doku_checkout_conformance_run(operation: ByteArray, input: ByteArray): Pointer?
@@ -27,7 +31,7 @@ private fun cString(s: String): ByteArray = s.toByteArray(Charsets.UTF_8) + 0
 internal fun conformanceRun(operation: String, input: String): String {
     registered
     val answer = doku_checkout_conformance_run(cString(operation), cString(input))
-        ?: error("the library refused the call: is it a test build (feature `conformance`)?")
+        ?: error("the conformance entry point returned null for $operation (an argument was not UTF-8, or the core panicked)")
     try {
         return answer.getString(0, "UTF-8")
     } finally {
