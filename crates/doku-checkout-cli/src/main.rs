@@ -68,6 +68,11 @@ enum Command {
     /// Verify a received HTTP Notification; print its JSON body when valid.
     VerifyNotification(verify::VerifyArgs),
     /// Find out why a notification does not verify (and what to change).
+    ///
+    /// It re-serialises the body the ways frameworks do (compacted, spaced, pretty-printed,
+    /// keys sorted, PHP's and JavaScript's escaping) and tries each with the usual path and key
+    /// mistakes. Limits: a body of at most 1 MiB; one nested deeper than 32 levels is not
+    /// re-serialised, and no re-serialisation larger than 4 MiB is built.
     Doctor(doctor::DoctorArgs),
     /// Send genuine and forged notifications to your endpoint; report what it gets wrong.
     WebhookCheck(webhook::WebhookArgs),

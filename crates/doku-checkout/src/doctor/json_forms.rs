@@ -5,26 +5,37 @@
 
 use serde_json::Value;
 
-/// One re-serialisation of a body, and how to say it to a person.
-pub(crate) struct BodyForm {
-    pub bytes: Vec<u8>,
-    pub description: String,
-}
-
 /// A rewrite of JSON text.
 type Rewrite = fn(&str) -> String;
 
-/// Every distinct re-serialisation of `raw` worth trying, without `raw` itself.
-pub(crate) fn body_forms(raw: &[u8]) -> Vec<BodyForm> {
-    let Ok(text) = std::str::from_utf8(raw) else { return Vec::new() };
-    let Ok(value) = serde_json::from_str::<Value>(text) else { return Vec::new() };
-    let layouts: [(&str, String); 6] = [
-        ("compacted (no spaces, as JSON.stringify writes it)", reformat(text, Layout::Compact)),
-        ("with spaces after ',' and ':' (as Python's json.dumps writes it)", reformat(text, Layout::Spaced)),
-        ("pretty-printed with 2 spaces", reformat(text, Layout::Pretty(2))),
-        ("pretty-printed with 4 spaces (as PHP's JSON_PRETTY_PRINT writes it)", reformat(text, Layout::Pretty(4))),
-        ("with its keys sorted", sorted_compact(&value)),
-        ("with its keys sorted and pretty-printed", reformat(&sorted_compact(&value), Layout::Pretty(2))),
+/// The deepest nesting re-laid out. DOKU's bodies nest three or four levels; pretty-printing
+/// multiplies deep nesting (each level indents every line below it), so a deeper body is not
+/// re-serialised at all.
+pub const MAX_FORM_DEPTH: usize = 32;
+/// The largest candidate body built (a re-layout or re-escaping past it is skipped): DOKU's
+/// notifications are a few KiB.
+pub const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
+
+/// Tries every distinct re-serialisation of `raw` (without `raw` itself) with `verifies`, one at
+/// a time, and names the first that verifies. Only one candidate and one layout exist at a time,
+/// each at most [`MAX_FORM_BYTES`]; none is tried for a body nested deeper than
+/// [`MAX_FORM_DEPTH`].
+pub(crate) fn find_body_form(raw: &[u8], mut verifies: impl FnMut(&[u8]) -> bool) -> Option<String> {
+    let text = std::str::from_utf8(raw).ok()?;
+    if nesting_depth(text) > MAX_FORM_DEPTH {
+        return None;
+    }
+    let value = serde_json::from_str::<Value>(text).ok()?;
+    let layouts: [(&str, &dyn Fn() -> Option<String>); 7] = [
+        ("as received", &|| Some(text.strip_suffix('\n').unwrap_or(text).to_owned())),
+        ("compacted (no spaces, as JSON.stringify writes it)", &|| reformat_capped(text, Layout::Compact)),
+        ("with spaces after ',' and ':' (as Python's json.dumps writes it)", &|| reformat_capped(text, Layout::Spaced)),
+        ("pretty-printed with 2 spaces", &|| reformat_capped(text, Layout::Pretty(2))),
+        ("pretty-printed with 4 spaces (as PHP's JSON_PRETTY_PRINT writes it)", &|| {
+            reformat_capped(text, Layout::Pretty(4))
+        }),
+        ("with its keys sorted", &|| Some(sorted_compact(&value))),
+        ("with its keys sorted and pretty-printed", &|| reformat_capped(&sorted_compact(&value), Layout::Pretty(2))),
     ];
     let escapes: [(&str, Rewrite); 7] = [
         ("", |s| s.to_owned()),
@@ -39,31 +50,61 @@ pub(crate) fn body_forms(raw: &[u8]) -> Vec<BodyForm> {
         (", '/' written as '\\/' (PHP's default)", |s| escape_in_strings(s, '/', "\\/")),
         (", '\\/' written as '/'", |s| s.replace("\\/", "/")),
     ];
-    let trimmed = text.strip_suffix('\n').unwrap_or(text);
-    let mut bases: Vec<(String, String)> = vec![(trimmed.to_owned(), "as received".to_owned())];
-    bases.extend(layouts.iter().map(|(what, s)| (s.clone(), (*what).to_owned())));
-    let mut forms: Vec<BodyForm> = Vec::new();
-    for (base, layout) in &bases {
+    // Fingerprints of the candidates tried, so none is tried twice (nor `raw` itself).
+    let mut tried: std::collections::HashSet<[u8; 32]> = std::collections::HashSet::new();
+    tried.insert(fingerprint(raw));
+    for (layout, build) in layouts {
+        let Some(base) = build() else { continue };
         for (escape_note, escape) in &escapes {
-            let body = escape(base);
+            let mut bytes = escape(&base).into_bytes();
+            if bytes.len() >= MAX_FORM_BYTES {
+                continue;
+            }
             for newline in [false, true] {
-                let mut bytes = body.clone().into_bytes();
                 if newline {
                     bytes.push(b'\n');
                 }
-                if bytes == raw || forms.iter().any(|f| f.bytes == bytes) {
+                if !tried.insert(fingerprint(&bytes)) {
                     continue;
                 }
-                let ending = match (newline, raw.ends_with(b"\n")) {
-                    (true, false) => ", with a trailing newline added",
-                    (false, true) => ", with its trailing newline removed",
-                    _ => "",
-                };
-                forms.push(BodyForm { bytes, description: format!("the body {layout}{escape_note}{ending}") });
+                if verifies(&bytes) {
+                    let ending = match (newline, raw.ends_with(b"\n")) {
+                        (true, false) => ", with a trailing newline added",
+                        (false, true) => ", with its trailing newline removed",
+                        _ => "",
+                    };
+                    return Some(format!("the body {layout}{escape_note}{ending}"));
+                }
             }
         }
     }
-    forms
+    None
+}
+
+fn fingerprint(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
+}
+
+/// How deeply arrays and objects nest in JSON text (brackets inside strings not counted).
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        match (in_string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') => in_string = false,
+            (true, _) => {}
+            (false, b'"') => in_string = true,
+            (false, b'{' | b'[') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, b'}' | b']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Why `raw` cannot be the bytes DOKU sent, when it shows a re-serialiser's hand: DOKU sends
@@ -125,9 +166,18 @@ enum Layout {
     Pretty(usize),
 }
 
+/// [`reformat`], or `None` once the result would reach [`MAX_FORM_BYTES`].
+fn reformat_capped(text: &str, layout: Layout) -> Option<String> {
+    reformat_within(text, layout, MAX_FORM_BYTES)
+}
+
 /// Re-lays out JSON text, leaving strings and numbers exactly as written.
 fn reformat(text: &str, layout: Layout) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
+    reformat_within(text, layout, usize::MAX).unwrap_or_default()
+}
+
+fn reformat_within(text: &str, layout: Layout, cap: usize) -> Option<String> {
+    let mut out = String::with_capacity(text.len().min(cap));
     let mut depth = 0usize;
     let mut chars = text.chars().peekable();
     let newline = |out: &mut String, depth: usize| {
@@ -185,8 +235,11 @@ fn reformat(text: &str, layout: Layout) -> String {
             c if c.is_ascii_whitespace() => {}
             c => out.push(c),
         }
+        if out.len() >= cap {
+            return None;
+        }
     }
-    out
+    Some(out)
 }
 
 /// Applies `f` to the text inside each JSON string, escapes included.
@@ -327,6 +380,27 @@ mod tests {
         );
     }
 
+    struct Form {
+        bytes: Vec<u8>,
+        description: String,
+    }
+
+    /// Every candidate `find_body_form` tries, in order.
+    fn body_forms(raw: &[u8]) -> Vec<Form> {
+        let mut forms: Vec<Vec<u8>> = Vec::new();
+        find_body_form(raw, |bytes| {
+            forms.push(bytes.to_vec());
+            false
+        });
+        forms
+            .into_iter()
+            .map(|bytes| {
+                let description = find_body_form(raw, |b| b == bytes.as_slice()).expect("found again");
+                Form { bytes, description }
+            })
+            .collect()
+    }
+
     #[test]
     fn forms_are_distinct_and_valid_json() {
         let forms = body_forms(BODY.as_bytes());
@@ -339,5 +413,35 @@ mod tests {
             assert_eq!(parsed, serde_json::from_str::<Value>(BODY).expect("json"), "{}", form.description);
         }
         assert!(body_forms(b"not json").is_empty());
+        let distinct: std::collections::HashSet<&[u8]> = forms.iter().map(|f| f.bytes.as_slice()).collect();
+        assert_eq!(distinct.len(), forms.len(), "each candidate once");
+    }
+
+    #[test]
+    fn deep_or_huge_bodies_build_no_candidate_past_the_limits() {
+        // Nested past the limit: nothing is re-laid out at all.
+        let deep = format!("{}1{}", "[".repeat(MAX_FORM_DEPTH + 1), "]".repeat(MAX_FORM_DEPTH + 1));
+        assert!(body_forms(deep.as_bytes()).is_empty());
+        let at_limit = format!("{}1{}", "[".repeat(MAX_FORM_DEPTH), "]".repeat(MAX_FORM_DEPTH));
+        assert!(!body_forms(at_limit.as_bytes()).is_empty());
+        assert_eq!(nesting_depth(r#"{"a":"[[[[{{{","b":[{"c":"\"]["}]}"#), 3, "brackets in strings do not count");
+        // The kind of body that once took 2.68 GB: 1 MiB nested deep (here 24, within the
+        // limit), with non-ASCII and '/'.
+        let mut big = String::from(r#"{"a":"é/","b":"#);
+        let depth = MAX_FORM_DEPTH - 8;
+        big.push_str(&"[".repeat(depth));
+        while big.len() < 1024 * 1024 {
+            big.push_str(r#"{"k":"é/","v":[1,2,3]},"#);
+        }
+        big.push_str("0");
+        big.push_str(&"]".repeat(depth));
+        big.push('}');
+        let (mut tried, mut largest) = (0, 0);
+        find_body_form(big.as_bytes(), |bytes| {
+            tried += 1;
+            largest = largest.max(bytes.len());
+            false
+        });
+        assert!(tried > 0 && largest <= MAX_FORM_BYTES, "{tried} candidates, the largest {largest} bytes");
     }
 }

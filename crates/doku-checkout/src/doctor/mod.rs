@@ -219,16 +219,13 @@ fn verifies(secret: &SecretKey, client_id: &str, signed: &Signed<'_>, target: &s
 }
 
 fn search(input: &DoctorInput<'_>, secret: &SecretKey, signed: &Signed<'_>) -> Diagnosis {
-    let bodies = json_forms::body_forms(input.body);
     let targets = targets::target_forms(input.notification_path, input.notification_url);
     let secrets = secret_forms(input.secret_key, input.alternate_secret_key);
     let path = input.notification_path;
     let check = |key: &SecretKey, target: &str, body: &[u8]| verifies(key, signed.client_id, signed, target, body);
 
-    for form in &bodies {
-        if check(secret, path, &form.bytes) {
-            return Diagnosis::found(Cause::Body, format!("it verifies over {}", form.description), BODY_FIX);
-        }
+    if let Some(form) = json_forms::find_body_form(input.body, |body| check(secret, path, body)) {
+        return Diagnosis::found(Cause::Body, format!("it verifies over {form}"), BODY_FIX);
     }
     for form in &targets {
         if check(secret, &form.target, input.body) {
@@ -258,17 +255,13 @@ fn search(input: &DoctorInput<'_>, secret: &SecretKey, signed: &Signed<'_>) -> D
         );
     }
     for target in &targets {
-        for body in &bodies {
-            if check(secret, &target.target, &body.bytes) {
-                return target_found(&target.target, &target.description, Some(&body.description));
-            }
+        if let Some(form) = json_forms::find_body_form(input.body, |body| check(secret, &target.target, body)) {
+            return target_found(&target.target, &target.description, Some(&form));
         }
     }
     for key in &secrets {
-        let explained =
-            bodies.iter().find(|b| check(&key.key, path, &b.bytes)).map(|b| b.description.as_str()).or_else(|| {
-                targets.iter().find(|t| check(&key.key, &t.target, input.body)).map(|t| t.description.as_str())
-            });
+        let explained = json_forms::find_body_form(input.body, |body| check(&key.key, path, body))
+            .or_else(|| targets.iter().find(|t| check(&key.key, &t.target, input.body)).map(|t| t.description.clone()));
         if let Some(also) = explained {
             return Diagnosis::found(Cause::SecretKey, format!("{}, and over {also}", key.detail), key.fix);
         }
