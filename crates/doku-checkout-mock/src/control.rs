@@ -37,6 +37,10 @@ fn bad(message: String) -> Answer {
     (400, json!({ "message": [message] }))
 }
 
+fn refused(r: crate::limits::Refusal) -> Answer {
+    (r.status, json!({ "message": [r.message] }))
+}
+
 fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, Answer> {
     serde_json::from_slice(body).map_err(|e| bad(format!("invalid control body: {e}")))
 }
@@ -51,17 +55,17 @@ async fn route(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Result<A
     match (method, rest) {
         ("POST", "setup") => {
             let setup: Setup = parse(body)?;
-            inner.apply(setup);
+            inner.apply(setup).map_err(refused)?;
             Ok(ok(json!({ "ok": true })))
         }
         ("POST", "orders") => {
             let order: Order = parse(body)?;
-            inner.state().orders.insert(order.invoice_number.clone(), order);
+            inner.apply(Setup { orders: vec![order], faults: Vec::new() }).map_err(refused)?;
             Ok(ok(json!({ "ok": true })))
         }
         ("POST", "faults") => {
             let fault: Fault = parse(body)?;
-            inner.traffic().faults.push_back(fault);
+            inner.apply(Setup { orders: Vec::new(), faults: vec![fault] }).map_err(refused)?;
             Ok(ok(json!({ "ok": true })))
         }
         ("GET", "log") => {

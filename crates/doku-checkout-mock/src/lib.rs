@@ -5,6 +5,7 @@ mod control;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod limits;
 mod notify;
 mod outcome;
 mod server;
@@ -109,9 +110,25 @@ impl Inner {
     }
 
     /// Adds orders and queues faults.
-    pub fn apply(&self, setup: state::Setup) {
-        self.state().add_orders(setup.orders);
-        self.traffic().faults.extend(setup.faults);
+    pub fn apply(&self, setup: state::Setup) -> Result<(), limits::Refusal> {
+        // Checked before anything is applied; the two locks are never held together.
+        let faults_queued = self.traffic().faults.len();
+        limits::check_setup(&setup, 0, 0, faults_queued)?;
+        {
+            let mut state = self.state();
+            let new_invoices: std::collections::HashSet<&str> = setup
+                .orders
+                .iter()
+                .map(|o| o.invoice_number.as_str())
+                .filter(|i| !state.orders.contains_key(*i))
+                .collect();
+            limits::check_setup(&setup, state.orders.len(), new_invoices.len(), faults_queued)?;
+            state.add_orders(setup.orders);
+        }
+        let mut traffic = self.traffic();
+        limits::check_setup(&state::Setup::default(), 0, 0, traffic.faults.len() + setup.faults.len())?;
+        traffic.faults.extend(setup.faults);
+        Ok(())
     }
 
     /// Forgets orders, stored answers, faults and the log.
@@ -180,8 +197,7 @@ impl MockControl {
     pub fn setup_json(&self, spec: &str) -> Result<(), Error> {
         let setup: state::Setup = serde_json::from_str(spec)
             .map_err(|e| Error::invalid_input("setup", format!("invalid emulator setup: {e}")))?;
-        self.inner.apply(setup);
-        Ok(())
+        self.inner.apply(setup).map_err(|r| Error::invalid_input("setup", r.message))
     }
 
     /// [`MockControl::set_state`] with the state by name (`PENDING`, `PAID`, `EXPIRED`, `CANCELLED`).

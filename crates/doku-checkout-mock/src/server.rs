@@ -22,7 +22,7 @@ use crate::state::{FaultKind, LogEntry};
 /// The largest API request body read (DOKU's bodies are a few KiB); longer ones get 413.
 pub(crate) const MAX_API_BODY: usize = 1024 * 1024;
 /// The largest `/_mock/` control body (a setup may carry many orders).
-pub(crate) const MAX_CONTROL_BODY: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_CONTROL_BODY: usize = 16 * 1024 * 1024;
 
 /// Request bodies longer than this are logged cut short (the request itself is served whole).
 pub(crate) const LOGGED_BODY_LIMIT: usize = 64 * 1024;
@@ -120,7 +120,7 @@ async fn api_request(
             method: method.clone(),
             path: path.clone(),
             request_id: request_id.clone(),
-            headers,
+            headers: crate::limits::logged_headers(&headers),
             body: logged_body,
             signature_valid: false,
             state_changed: false,

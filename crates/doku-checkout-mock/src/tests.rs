@@ -217,3 +217,73 @@ async fn an_endpoint_that_never_answers_ends_in_a_timeout() {
     assert_eq!(e.code(), doku_checkout::ErrorCode::Timeout, "{e}");
     assert!(started.elapsed() < crate::NOTIFY_TIMEOUT + std::time::Duration::from_secs(5), "{:?}", started.elapsed());
 }
+
+/// One unsigned control call over HTTP: the status and the body.
+fn control_call(server: &MockServer, method: &str, path: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(server.url().trim_start_matches("http://")).expect("connect");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: e\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    let status = answer[9..12].parse().expect("status");
+    (status, answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn control_calls_past_the_bounds_are_refused_and_change_nothing() {
+    use crate::limits::{MAX_FAULTS, MAX_ORDERS};
+    let server = start(10, 10).await;
+    for count in ["0", "4294967295"] {
+        let (status, body) = tokio::task::block_in_place(|| {
+            control_call(&server, "POST", "/_mock/faults", &format!(r#"{{"kind":"reset_before","count":{count}}}"#))
+        });
+        assert_eq!(status, 400, "count {count}: {body}");
+        assert!(body.contains("count must be 1 to"), "{body}");
+    }
+    assert!(server.control().inner.traffic().faults.is_empty(), "no refused fault was queued");
+    let faults = format!(r#"{{"faults":[{}]}}"#, vec![r#"{"kind":"malformed_json"}"#; MAX_FAULTS + 1].join(","));
+    let (status, _) = tokio::task::block_in_place(|| control_call(&server, "POST", "/_mock/setup", &faults));
+    assert_eq!(status, 413);
+    let long = format!(r#"{{"orders":[{{"invoice_number":"{}","original_request_id":"r"}}]}}"#, "I".repeat(300));
+    let (status, _) = tokio::task::block_in_place(|| control_call(&server, "POST", "/_mock/setup", &long));
+    assert_eq!(status, 400);
+
+    // Orders: up to the bound, then a setup that would pass it is refused whole.
+    let orders = |from: usize, n: usize| {
+        let items: Vec<String> =
+            (from..from + n).map(|i| format!(r#"{{"invoice_number":"INV-{i}","original_request_id":"r"}}"#)).collect();
+        format!(r#"{{"orders":[{}]}}"#, items.join(","))
+    };
+    server.control().setup_json(&orders(0, MAX_ORDERS)).expect("at the bound");
+    let e = server.control().setup_json(&orders(MAX_ORDERS - 1, 2)).expect_err("one past the bound");
+    assert!(e.message().contains("TOO MANY ORDERS"), "{}", e.message());
+    assert_eq!(server.control().inner.state().orders.len(), MAX_ORDERS, "nothing of the refused setup was added");
+    server.control().setup_json(&orders(0, 5)).expect("replacing held orders adds none");
+    server.control().reset();
+    assert!(server.control().inner.state().orders.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_keeps_a_bounded_part_of_huge_headers() {
+    let server = start(10, 10).await;
+    // 315 KB in 90 headers: within hyper's own limits (100 headers, about 400 KB).
+    let big: String = (0..90).map(|i| format!("X-Big-{i}: {}\r\n", "v".repeat(3_500))).collect();
+    let request = format!("GET /orders/v1/status/INV-1 HTTP/1.1\r\nHost: e\r\n{big}Connection: close\r\n\r\n");
+    tokio::task::block_in_place(|| {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(server.url().trim_start_matches("http://")).expect("connect");
+        stream.write_all(request.as_bytes()).expect("write");
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+    });
+    let log = server.control().log();
+    assert_eq!(log.len(), 1, "the request was served and logged");
+    let bytes: usize = log[0].headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+    assert!(bytes <= crate::limits::LOGGED_HEADERS_LIMIT + 64, "{bytes} bytes of headers logged");
+    assert!(log[0].headers.iter().any(|(n, v)| n == "…" && v.contains("headers not logged")));
+}

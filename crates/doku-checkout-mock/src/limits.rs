@@ -1,0 +1,154 @@
+//! What the emulator holds is bounded by its settings, whatever a test sends it: how many
+//! orders and queued faults, how long their fields, how many requests a fault lasts, and how
+//! much of each request the log keeps. Past a bound a control call is refused (413 for too
+//! many, 400 for a value out of range) and nothing of it is applied.
+
+use crate::state::{Fault, FaultKind, Order, Setup};
+
+/// Orders held at once.
+pub const MAX_ORDERS: usize = 100_000;
+/// Faults queued at once.
+pub const MAX_FAULTS: usize = 1_000;
+/// API requests one fault may last.
+pub const MAX_FAULT_COUNT: u32 = 10_000;
+/// The longest delay a fault may hold a request (ms).
+pub const MAX_FAULT_DELAY_MS: u64 = 120_000;
+/// The longest `Retry-After` a 429 fault may send (s).
+pub const MAX_RETRY_AFTER_S: u64 = 86_400;
+/// The longest text field of an order (bytes).
+pub const MAX_ORDER_FIELD: usize = 256;
+/// What the log keeps of one request's headers (bytes of names and values).
+pub const LOGGED_HEADERS_LIMIT: usize = 16 * 1024;
+/// What the log keeps of one header value (bytes).
+pub const LOGGED_HEADER_VALUE_LIMIT: usize = 4 * 1024;
+
+/// A refused control call: its HTTP status and the message.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// 413 for too many, 400 for a value out of range.
+    pub status: u16,
+    /// What was refused and the bound, in DOKU's upper-case message style.
+    pub message: String,
+}
+
+fn bad(message: String) -> Refusal {
+    Refusal { status: 400, message }
+}
+
+/// Checks a setup against the bounds, given what is already held.
+pub(crate) fn check_setup(
+    setup: &Setup,
+    orders_held: usize,
+    new_invoices: usize,
+    faults_queued: usize,
+) -> Result<(), Refusal> {
+    setup.orders.iter().try_for_each(check_order)?;
+    setup.faults.iter().try_for_each(check_fault)?;
+    if orders_held + new_invoices > MAX_ORDERS {
+        return Err(Refusal {
+            status: 413,
+            message: format!("TOO MANY ORDERS: the emulator holds at most {MAX_ORDERS} (reset it between tests)"),
+        });
+    }
+    if faults_queued + setup.faults.len() > MAX_FAULTS {
+        return Err(Refusal { status: 413, message: format!("TOO MANY FAULTS: at most {MAX_FAULTS} queued at once") });
+    }
+    Ok(())
+}
+
+pub(crate) fn check_order(order: &Order) -> Result<(), Refusal> {
+    if order.invoice_number.is_empty() {
+        return Err(bad("INVALID ORDER: invoice_number is empty".to_owned()));
+    }
+    for (name, value) in [
+        ("invoice_number", Some(&order.invoice_number)),
+        ("original_request_id", Some(&order.original_request_id)),
+        ("payment_method", order.payment_method.as_ref()),
+    ] {
+        if value.is_some_and(|v| v.len() > MAX_ORDER_FIELD) {
+            return Err(bad(format!("INVALID ORDER: {name} is longer than {MAX_ORDER_FIELD} bytes")));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn check_fault(fault: &Fault) -> Result<(), Refusal> {
+    if !(1..=MAX_FAULT_COUNT).contains(&fault.count) {
+        return Err(bad(format!("INVALID FAULT: count must be 1 to {MAX_FAULT_COUNT}, not {}", fault.count)));
+    }
+    match fault.kind {
+        FaultKind::Delay { ms } | FaultKind::DelayAfter { ms } if ms > MAX_FAULT_DELAY_MS => {
+            Err(bad(format!("INVALID FAULT: a delay is at most {MAX_FAULT_DELAY_MS} ms")))
+        }
+        FaultKind::Status { status, .. } if !(100..=599).contains(&status) => {
+            Err(bad(format!("INVALID FAULT: status {status} is not an HTTP status")))
+        }
+        FaultKind::Status { retry_after: Some(s), .. } if s > MAX_RETRY_AFTER_S => {
+            Err(bad(format!("INVALID FAULT: retry_after is at most {MAX_RETRY_AFTER_S} s")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The headers as the log keeps them: each value cut at [`LOGGED_HEADER_VALUE_LIMIT`] bytes and
+/// at most [`LOGGED_HEADERS_LIMIT`] bytes in all, with a last `…` entry saying what was left out.
+pub(crate) fn logged_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
+    let mut kept = Vec::new();
+    let (mut used, mut left_out) = (0usize, 0usize);
+    for (name, value) in headers {
+        let value = cut(value, LOGGED_HEADER_VALUE_LIMIT);
+        if used + name.len() + value.len() > LOGGED_HEADERS_LIMIT {
+            left_out += 1;
+            continue;
+        }
+        used += name.len() + value.len();
+        kept.push((name.clone(), value));
+    }
+    if left_out > 0 {
+        kept.push(("…".to_owned(), format!("[{left_out} headers not logged]")));
+    }
+    kept
+}
+
+/// `text` cut at a character boundary at most `limit` bytes in, with a note when cut.
+fn cut(text: &str, limit: usize) -> String {
+    if text.len() <= limit {
+        return text.to_owned();
+    }
+    let end = (0..=limit).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    format!("{}…[{} bytes not logged]", &text[..end], text.len() - end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fault(kind: FaultKind, count: u32) -> Fault {
+        Fault { kind, count }
+    }
+
+    #[test]
+    fn fault_counts_and_values_are_range_checked() {
+        assert!(check_fault(&fault(FaultKind::ResetBefore, 1)).is_ok());
+        assert!(check_fault(&fault(FaultKind::ResetBefore, MAX_FAULT_COUNT)).is_ok());
+        for count in [0, MAX_FAULT_COUNT + 1, u32::MAX] {
+            assert_eq!(check_fault(&fault(FaultKind::ResetBefore, count)).expect_err("count").status, 400, "{count}");
+        }
+        assert!(check_fault(&fault(FaultKind::Delay { ms: MAX_FAULT_DELAY_MS + 1 }, 1)).is_err());
+        assert!(check_fault(&fault(FaultKind::Status { status: 1000, retry_after: None }, 1)).is_err());
+        assert!(check_fault(&fault(FaultKind::Status { status: 429, retry_after: Some(u64::MAX) }, 1)).is_err());
+    }
+
+    #[test]
+    fn the_log_keeps_a_bounded_part_of_the_headers() {
+        let headers: Vec<(String, String)> = (0..120).map(|i| (format!("x-h{i}"), "v".repeat(3_000))).collect();
+        let kept = logged_headers(&headers);
+        let bytes: usize = kept.iter().map(|(n, v)| n.len() + v.len()).sum();
+        assert!(bytes <= LOGGED_HEADERS_LIMIT + 64, "{bytes}");
+        assert_eq!(kept.last().map(|(n, _)| n.as_str()), Some("…"));
+        let long = logged_headers(&[("x-long".to_owned(), "é".repeat(10_000))]);
+        assert!(long[0].1.len() < LOGGED_HEADER_VALUE_LIMIT + 64 && long[0].1.ends_with("bytes not logged]"));
+        let small = vec![("client-id".to_owned(), "MCH-1".to_owned())];
+        assert_eq!(logged_headers(&small), small, "ordinary headers are kept whole");
+    }
+}
