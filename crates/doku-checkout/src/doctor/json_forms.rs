@@ -433,7 +433,7 @@ mod tests {
         while big.len() < 1024 * 1024 {
             big.push_str(r#"{"k":"é/","v":[1,2,3]},"#);
         }
-        big.push_str("0");
+        big.push('0');
         big.push_str(&"]".repeat(depth));
         big.push('}');
         let (mut tried, mut largest) = (0, 0);
