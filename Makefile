@@ -125,7 +125,7 @@ kotlin-test: ffi-build
 # Swift: the committed sources are exactly what uniffi generates from the library now (one Swift
 # module, DokuCheckout, holds both components' files; the C declarations are DokuCheckoutFFI), and
 # carry no test-only entry point. swift-test then builds the package and runs its XCTest suite
-# with Debian's Swift (a trixie chroot under build/ where the machine has none; about 2 minutes
+# with Debian's Swift (a trixie chroot under build/ where the machine has none; about 1 minute
 # and 2.6 GB the first time), plus a consumer package outside the repo (tools/swift/test.sh).
 SWIFT_SRC := bindings/swift/Sources
 SWIFT_FILES := DokuCheckout/DokuCheckout.swift DokuCheckout/DokuCheckoutCore.swift \

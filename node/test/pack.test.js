@@ -11,7 +11,10 @@ test('npm pack → npm install into an empty folder → require and import', () 
   const pkgDir = path.resolve(__dirname, '..')
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'doku-pack-'))
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-  const tarball = execFileSync(npm, ['pack', '--silent', '--pack-destination', work], { cwd: pkgDir, encoding: 'utf8' }).trim().split('\n').pop()
+  // This checkout is a test build: packed through the prepack check's override, as a developer
+  // trying it in another project would.
+  const env = { ...process.env, DOKU_CHECKOUT_PACK_DEV_BUILD: '1' }
+  const tarball = execFileSync(npm, ['pack', '--silent', '--pack-destination', work], { cwd: pkgDir, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()
   const app = path.join(work, 'app')
   fs.mkdirSync(app)
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }))

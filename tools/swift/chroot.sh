@@ -2,7 +2,7 @@
 # Debian's own Swift toolchain (package `swiftlang`, Debian trixie) in a chroot under build/,
 # for the Swift tests on a Debian machine whose release has no Swift (bookworm).
 #
-#   tools/swift/chroot.sh ensure      make the chroot once (about 2 minutes, 2.6 GB), reuse it after
+#   tools/swift/chroot.sh ensure      make the chroot once (about 1 minute, 2.6 GB), reuse it after
 #   tools/swift/chroot.sh run CMD...  run CMD inside it, in the current directory, with the repo
 #                                     bound at the same path, in a mount namespace of its own (so no
 #                                     mount outlives the command, even when it is killed)
@@ -62,7 +62,7 @@ make_root() {
   local partial="$1"
   rm -rf "$partial" "$CHROOT"
   mkdir -p "$(dirname "$partial")"
-  echo "swift chroot: debootstrap $SUITE into $partial (about 1 minute)"
+  echo "swift chroot: debootstrap $SUITE into $partial (under a minute)"
   debootstrap --variant=minbase "$SUITE" "$partial" "$MIRROR" >"$partial.log" 2>&1 || return 1
   cp /etc/resolv.conf "$partial/etc/resolv.conf" || return 1
   echo "swift chroot: apt-get install ${PACKAGES[*]} inside it (about 1 minute, 2.4 GB more)"

@@ -39,7 +39,7 @@ else
   swift_run() { (cd "$ROOT" && timeout -k 30 1200 "$ROOT/tools/swift/chroot.sh" run "$@"); }
 fi
 
-echo "swift-test: building the package and running its XCTest suite (about 3 minutes cold)"
+echo "swift-test: building the package and running its XCTest suite (about a minute cold)"
 # XCTest only: the suite has no Swift Testing tests, whose runner (Swift 6 on) would add a
 # "0 tests" summary of its own.
 only_xctest=()
