@@ -4,16 +4,20 @@ import type { DokuNotification } from './index'
 
 export interface DokuNotificationOptions {
   /** Your DOKU Secret Key, or a function of the notification's Client-Id (one per merchant account). */
-  secretKey: string | ((clientId: string) => string | null | undefined)
+  secretKey: string | ((clientId: string) => string | null | undefined | Promise<string | null | undefined>)
   /** The path DOKU calls, when a proxy rewrites it; default: the path of req.originalUrl. */
   notificationPath?: string
   /** The replay window in seconds, either direction; default 86400. */
   tolerance?: number
 }
 
-/** A request after the middleware: the verified body is `dokuNotification`. */
+/**
+ * A request after the middleware: the verified body is `dokuNotification`; its `requestId` (not
+ * enumerable, so the body reads as DOKU sent it) is the Request-Id that was verified: de-duplicate
+ * on it, not on a header.
+ */
 export interface DokuNotificationRequest {
-  dokuNotification: DokuNotification
+  dokuNotification: DokuNotification & { readonly requestId: string }
 }
 
 export function dokuNotification(

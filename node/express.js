@@ -47,11 +47,21 @@ function rawBody(req, done) {
   req.on('error', done)
 }
 
+/** The value of the one header named Request-Id in any case or with `_` (verified to be one). */
+function verifiedRequestId(headers) {
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase().replaceAll('_', '-') === 'request-id') return String(value).trim()
+  }
+  return ''
+}
+
 /**
  * Express/Connect middleware: verifies the notification and sets `req.dokuNotification`, or
  * answers 401 with a short JSON reason (405 for anything but POST).
  * `secretKey` is a string or a function of the notification's Client-Id returning that
- * merchant's secret (nothing for an unknown Client-Id: 401).
+ * merchant's secret, or a Promise of it (nothing for an unknown Client-Id: 401; a lookup that
+ * throws or rejects goes to `next(error)`, so the app's error handler answers 500).
+ * `req.dokuNotification.requestId` (not enumerable) is the Request-Id that was verified.
  */
 function dokuNotification({ secretKey, notificationPath, tolerance } = {}) {
   if (typeof secretKey !== 'function' && (typeof secretKey !== 'string' || secretKey.trim() === '')) {
@@ -59,20 +69,40 @@ function dokuNotification({ secretKey, notificationPath, tolerance } = {}) {
   }
   return function dokuNotificationMiddleware(req, res, next) {
     if (req.method !== 'POST') return send(res, 405, undefined, { Allow: 'POST' })
+    let answered = false
     rawBody(req, (error, raw) => {
+      // Once only: a stream can report an error after its end, or twice.
+      if (answered) return
+      answered = true
       if (error) return send(res, error.status ?? 500, { error: { code: 'config_error', message: error.message } })
       const clientId = String(req.headers['client-id'] ?? '')
-      const secret = typeof secretKey === 'function' ? secretKey(clientId) : secretKey
+      // The lookup may throw or reject (an unknown tenant, a database down): that goes to the
+      // app's error handler (Express answers 500), never out of this stream callback, where it
+      // would bring the whole server down.
+      let lookup
+      try {
+        lookup = typeof secretKey === 'function' ? secretKey(clientId) : secretKey
+      } catch (e) {
+        return next(e)
+      }
+      Promise.resolve(lookup).then((secret) => verify(secret, raw), next)
+    })
+    function verify(secret, raw) {
       if (typeof secret !== 'string' || secret === '') return send(res, 401, { error: { code: 'invalid_signature', reason: 'unknown_client_id' } })
       const path = notificationPath ?? new URL(req.originalUrl ?? req.url, 'http://localhost').pathname
+      let body
       try {
-        req.dokuNotification = verifyNotification({ secretKey: secret, headers: req.headers, body: raw, notificationPath: path, tolerance })
+        body = verifyNotification({ secretKey: secret, headers: req.headers, body: raw, notificationPath: path, tolerance })
       } catch (e) {
         if (e instanceof DokuError) return send(res, 401, { error: { code: e.code, reason: e.reason } })
         return next(e)
       }
+      // The Request-Id that was verified (the core refuses a header received under two names),
+      // for de-duplication: not enumerable, so the body reads as DOKU sent it.
+      Object.defineProperty(body, 'requestId', { value: verifiedRequestId(req.headers), enumerable: false })
+      req.dokuNotification = body
       next()
-    })
+    }
   }
 }
 

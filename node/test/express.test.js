@@ -24,7 +24,7 @@ async function serve(setup) {
   const url = `http://127.0.0.1:${server.address().port}`
   const post = (path, { secret = SECRET, clientId = 'MCH-1', signedPath = path, body = BODY, method = 'POST' } = {}) =>
     fetch(url + path, { method, headers: method === 'POST' ? { 'content-type': 'application/json', ...signNotification({ secretKey: secret, clientId, body, notificationPath: signedPath }) } : {}, body: method === 'POST' ? body : undefined })
-  return { seen, post, close: () => new Promise((r) => server.close(r)) }
+  return { seen, post, url, close: () => new Promise((r) => server.close(r)) }
 }
 
 test('mounted under a Router: the Request-Target is the full path DOKU called', async () => {
@@ -83,4 +83,50 @@ test('express.raw(), only POST, and one secret per Client-Id', async () => {
 test('a missing secret is a ConfigurationError when the app starts, not a 401 for DOKU', () => {
   assert.throws(() => dokuNotification({ secretKey: undefined }), dc.ConfigurationError)
   assert.throws(() => dokuNotification({ secretKey: '' }), (e) => e instanceof dc.ConfigurationError && e.field === 'secretKey')
+})
+
+test('a secret lookup that throws or rejects answers 500 and the server lives on', async () => {
+  const s = await serve((app, handler) => {
+    app.post('/throws', dokuNotification({ secretKey: () => { throw new Error('no tenant') } }), handler)
+    app.post('/rejects', dokuNotification({ secretKey: async () => { throw new Error('database down') } }), handler)
+    app.post('/async', dokuNotification({ secretKey: async (clientId) => (clientId === 'MCH-1' ? SECRET : undefined) }), handler)
+  })
+  try {
+    assert.equal((await s.post('/throws')).status, 500)
+    assert.equal((await s.post('/rejects')).status, 500)
+    assert.equal((await s.post('/async')).status, 200, 'the server still answers, and a Promise of the key works')
+    assert.equal((await s.post('/async', { clientId: 'MCH-Z' })).status, 401)
+  } finally {
+    await s.close()
+  }
+})
+
+test('the verified Request-Id is what the app reads; a second spelling of it is refused', async () => {
+  const s = await serve((app, handler) => {
+    app.post('/n', dokuNotification({ secretKey: SECRET }), (req, res) => {
+      res.json({ requestId: req.dokuNotification.requestId, keys: Object.keys(req.dokuNotification) })
+    })
+    app.post('/seen', dokuNotification({ secretKey: SECRET }), handler)
+  })
+  try {
+    const headers = signNotification({ secretKey: SECRET, clientId: 'MCH-1', body: BODY, notificationPath: '/n' })
+    const ok = await fetch(s.url + '/n', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: BODY })
+    assert.equal(ok.status, 200)
+    const got = await ok.json()
+    assert.equal(got.requestId, headers['Request-Id'])
+    assert.deepEqual(got.keys, Object.keys(JSON.parse(BODY)), 'the body reads as DOKU sent it')
+    // The genuine notification under Request_Id, plus a fresh Request-Id that an app's
+    // de-duplication by req.headers['request-id'] would have taken for a new notification.
+    const { 'Request-Id': genuine, ...rest } = headers
+    const split = await fetch(s.url + '/seen', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...rest, Request_Id: genuine, 'Request-Id': '0a6f1c52-9d1e-4a55-8f0b-5b1e2c3d4e5f' },
+      body: BODY,
+    })
+    assert.equal(split.status, 401)
+    assert.deepEqual(await split.json(), { error: { code: 'invalid_signature', reason: 'duplicate_header' } })
+    assert.deepEqual(s.seen, [], 'the handler never ran')
+  } finally {
+    await s.close()
+  }
 })

@@ -210,6 +210,9 @@ def notifications():
         notif_case("default-window-stale", "Six years later with no tolerance given: a replay, refused by default", headers_for(good), V3_BODY, bad("timestamp_out_of_tolerance"), now=TS_UNIX + 6 * 365 * 86400),
         notif_case("default-window-25h-old", "One second past the default 24 h window", headers_for(good), V3_BODY, bad("timestamp_out_of_tolerance"), now=TS_UNIX + 86401),
         notif_case("default-window-25h-ahead", "One second past the window in the future", headers_for(good), V3_BODY, bad("timestamp_out_of_tolerance"), now=TS_UNIX - 86401),
+        notif_case("request-id-two-spellings", "The genuine Request_Id plus a fresh Request-Id: which one was signed, and which one the app de-duplicates on, cannot be told apart",
+                   headers_for(good, names=("Client-Id", "Request_Id", "Request-Timestamp", "Signature"), extra=(("request-id", "0a6f1c52-9d1e-4a55-8f0b-5b1e2c3d4e5f"),)), V3_BODY, bad("duplicate_header")),
+        notif_case("signature-twice", "The same Signature header twice is still two headers", headers_for(good, extra=(("signature", good),)), V3_BODY, bad("duplicate_header")),
         notif_case("digest-header-mismatch", "A Digest header for other bytes: the body was re-serialised", headers_for(good, extra=(("Digest", digest(pretty)),)), V3_BODY, bad("digest_mismatch")),
         notif_case("valid-signature-empty-body", "Signature verifies over an empty body, but it is not JSON", headers_for(empty_sig), b"", {"error": {"code": "invalid_response", "reason": "body_not_json"}}),
     ]

@@ -25,6 +25,22 @@ impl ReceivedHeaders {
     pub fn get(&self, canonical: &str) -> Option<&str> {
         self.pairs.iter().find(|(name, _)| name_matches(name, canonical)).map(|(_, v)| v.as_str())
     }
+
+    /// The one value whose name matches `canonical` as [`ReceivedHeaders::get`] matches it, or
+    /// the names it was received under when there are several (`Request-Id` and `Request_Id`,
+    /// or the same name twice): which of them was signed, and which one the application reads,
+    /// cannot be told apart, so a signed header must be received once.
+    pub fn get_one(&self, canonical: &str) -> Result<Option<&str>, Vec<&str>> {
+        let mut found = self.pairs.iter().filter(|(name, _)| name_matches(name, canonical));
+        let first = found.next();
+        match found.next() {
+            None => Ok(first.map(|(_, v)| v.as_str())),
+            Some(second) => {
+                let names = first.into_iter().chain([second]).chain(found).map(|(n, _)| n.as_str()).collect();
+                Err(names)
+            }
+        }
+    }
 }
 
 fn name_matches(received: &str, canonical: &str) -> bool {
@@ -59,5 +75,15 @@ mod tests {
         }
         let h = ReceivedHeaders::new([("Request-Timestamps", "v"), ("XRequest-Timestamp", "w")]);
         assert_eq!(h.get("Request-Timestamp"), None);
+    }
+
+    #[test]
+    fn a_header_under_two_spellings_or_twice_is_not_one_value() {
+        let h = ReceivedHeaders::new([("Request_Id", "genuine"), ("request-id", "fresh"), ("Client-Id", "c")]);
+        assert_eq!(h.get_one("Request-Id"), Err(vec!["Request_Id", "request-id"]));
+        assert_eq!(h.get_one("Client-Id"), Ok(Some("c")));
+        assert_eq!(h.get_one("Signature"), Ok(None));
+        let twice = ReceivedHeaders::new([("Signature", "a"), ("HTTP_SIGNATURE", "a")]);
+        assert!(twice.get_one("Signature").is_err(), "the same value twice is still two headers");
     }
 }

@@ -46,8 +46,23 @@ pub struct VerifiedNotification {
     pub body: serde_json::Value,
 }
 
+/// A signed header's one value; received under several names (or twice) it is refused.
+fn one<'h>(headers: &'h ReceivedHeaders, name: &'static str) -> Result<Option<&'h str>, Error> {
+    headers.get_one(name).map_err(|names| {
+        let shown: Vec<String> = names.iter().take(4).map(|n| format!("{:?}", n.chars().take(40).collect::<String>())).collect();
+        Error::invalid_signature(
+            "duplicate_header",
+            format!(
+                "the {name} header was received {} times (as {}): which one DOKU signed cannot be told, so the notification is refused; pass the headers exactly as received, each once",
+                names.len(),
+                shown.join(", ")
+            ),
+        )
+    })
+}
+
 fn required<'h>(headers: &'h ReceivedHeaders, name: &'static str) -> Result<&'h str, Error> {
-    headers.get(name).map(str::trim).filter(|v| !v.is_empty()).ok_or_else(|| {
+    one(headers, name)?.map(str::trim).filter(|v| !v.is_empty()).ok_or_else(|| {
         Error::invalid_signature(
             "missing_header",
             format!("the {name} header is missing: pass every header of the received request (names may be in any case, or with _ instead of -)"),
@@ -67,7 +82,7 @@ fn parse_header_timestamp(name: &'static str, value: &str) -> Result<Timestamp, 
 /// If the sender included a `Digest` header, it must match the body we were given; a mismatch
 /// almost always means the body was re-serialised, so say so.
 fn check_digest_header(headers: &ReceivedHeaders, body: &[u8]) -> Result<(), Error> {
-    if let Some(sent) = headers.get("Digest") {
+    if let Some(sent) = one(headers, "Digest")? {
         let sent = sent.trim();
         let sent = sent.strip_prefix("SHA-256=").unwrap_or(sent);
         if sent != compute_digest(body) {
