@@ -128,6 +128,15 @@ fn journal(dir: &Dir) -> Vec<Value> {
         .collect()
 }
 
+/// Waits (20 s at most) until the journal holds `n` entries of `event`.
+fn wait_for_journal(dir: &Dir, event: &str, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while journal(dir).iter().filter(|e| e["event"] == event).count() < n {
+        assert!(Instant::now() < deadline, "the batch never journaled {n} {event} entries");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn report(dir: &Dir) -> Vec<Vec<String>> {
     std::fs::read_to_string(dir.path("report.csv"))
         .expect("report")
@@ -151,11 +160,7 @@ fn a_batch_killed_with_sigkill_and_resumed_cancels_each_order_once_with_one_requ
     std::fs::write(dir.path("orders.csv"), orders_csv(&invoices)).expect("csv");
 
     let mut first = batch_command(&emu, &dir, &["--concurrency", "4"]).spawn().expect("spawn");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while journal(&dir).iter().filter(|e| e["event"] == "assigned").count() < 4 {
-        assert!(Instant::now() < deadline, "the batch never started");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_journal(&dir, "assigned", 4);
     std::thread::sleep(Duration::from_millis(100));
     first.kill().expect("SIGKILL");
     let _ = first.wait();
@@ -263,11 +268,7 @@ fn ctrl_c_stops_sending_flushes_the_journal_and_a_rerun_finishes() {
     std::fs::write(dir.path("orders.csv"), orders_csv(&invoices)).expect("csv");
 
     let run = batch_command(&emu, &dir, &["--concurrency", "2"]).spawn().expect("spawn");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while journal(&dir).iter().filter(|e| e["event"] == "outcome").count() < 3 {
-        assert!(Instant::now() < deadline, "the batch never got going");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_journal(&dir, "outcome", 3);
     let sent = Command::new("kill").args(["-INT", &run.id().to_string()]).status().expect("kill");
     assert!(sent.success());
     let out = run.wait_with_output().expect("wait");
@@ -294,11 +295,7 @@ fn an_overlapping_second_run_refuses_at_once_and_no_invoice_gets_two_request_ids
     std::fs::write(dir.path("orders.csv"), orders_csv(&invoices)).expect("csv");
 
     let first = batch_command(&emu, &dir, &["--concurrency", "2"]).spawn().expect("spawn");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while journal(&dir).iter().filter(|e| e["event"] == "assigned").count() < 2 {
-        assert!(Instant::now() < deadline, "the batch never started");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_journal(&dir, "assigned", 2);
     // A cron overlap: the same command again while the first is mid-run.
     let started = Instant::now();
     let second = run_batch(&emu, &dir, &["--concurrency", "4"]);
@@ -380,4 +377,69 @@ fn a_journal_that_is_not_a_regular_file_too_large_or_read_only_is_handled() {
     assert_eq!(emu.cancels().len(), before);
     assert_eq!(std::fs::read(&journal).expect("journal"), bytes, "a settled run writes nothing");
     assert!(report(&dir).iter().all(|r| r[1] == "cancelled"), "{:?}", report(&dir));
+}
+
+#[test]
+fn a_lost_refusal_and_an_unreadable_refusal_are_settled_from_the_status_api() {
+    let emu = Emulator::start(CLIENT_ID, SECRET);
+    let dir = Dir::new("status-settles");
+    let invoices: Vec<String> =
+        ["INV-LOST-WRONG", "INV-UNREAD-CANCELLED", "INV-PLAIN"].iter().map(|s| (*s).to_owned()).collect();
+    // The first cancel quotes an original Request-Id the order does not have: DOKU refuses it
+    // (400) and the answer is lost (the connection drops after DOKU acted). The second gets a
+    // 400 whose body is a proxy's HTML page.
+    emu.add_orders(
+        &invoices,
+        json!([
+            { "kind": "reset_after", "count": 1 },
+            { "kind": "status", "status": 400, "body": "<html><body>400 Bad Request</body></html>", "count": 1 }
+        ]),
+    );
+    emu.control(
+        "POST",
+        "/_mock/orders",
+        &json!({ "invoice_number": "INV-LOST-WRONG", "original_request_id": "another-create" }),
+    );
+    emu.control("POST", "/_mock/orders/INV-UNREAD-CANCELLED/cancel", &Value::Null);
+    std::fs::write(dir.path("orders.csv"), orders_csv(&invoices)).expect("csv");
+
+    let first = run_batch(&emu, &dir, &["--concurrency", "1", "--max-retries", "0"]);
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "the lost answer leaves a row to rerun: {}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let rows: HashMap<String, Vec<String>> = report(&dir).into_iter().map(|r| (r[0].clone(), r)).collect();
+    assert_eq!(rows["INV-LOST-WRONG"][1], "error");
+    assert_eq!(
+        rows["INV-UNREAD-CANCELLED"][1], "cancelled",
+        "not settled as invalid by a guess: {:?}",
+        rows["INV-UNREAD-CANCELLED"]
+    );
+    assert!(
+        rows["INV-UNREAD-CANCELLED"][5].contains("status API says CANCELLED"),
+        "{:?}",
+        rows["INV-UNREAD-CANCELLED"]
+    );
+    assert_eq!(rows["INV-PLAIN"][1], "cancelled");
+
+    // The rerun resends the journaled Request-Id: DOKU replays its refusal as a 409 the client
+    // cannot read as an outcome (duplicate_request); before, the row stayed `error` forever.
+    // The status API settles it: still PENDING, so DOKU refused this cancel.
+    let rerun = run_batch(&emu, &dir, &["--concurrency", "1"]);
+    assert_eq!(rerun.status.code(), Some(0), "{}", String::from_utf8_lossy(&rerun.stderr));
+    let rows: HashMap<String, Vec<String>> = report(&dir).into_iter().map(|r| (r[0].clone(), r)).collect();
+    assert_eq!(rows["INV-LOST-WRONG"][1], "invalid", "{:?}", rows["INV-LOST-WRONG"]);
+    assert!(rows["INV-LOST-WRONG"][5].contains("duplicate_request (HTTP 409)"), "{:?}", rows["INV-LOST-WRONG"]);
+    assert!(rows["INV-LOST-WRONG"][5].contains("status API says PENDING"), "{:?}", rows["INV-LOST-WRONG"]);
+    let cancels: Vec<(String, String, bool)> =
+        emu.cancels().into_iter().filter(|(i, _, _)| i == "INV-LOST-WRONG").collect();
+    assert_eq!(cancels.len(), 2, "sent, then resent: {cancels:?}");
+    assert_eq!(cancels[0].1, cancels[1].1, "under one Request-Id");
+    assert_eq!(emu.control("GET", "/_mock/orders/INV-LOST-WRONG", &Value::Null)["state"], "PENDING");
+    // Settled: a third run sends nothing.
+    let before = emu.cancels().len();
+    assert_eq!(run_batch(&emu, &dir, &[]).status.code(), Some(0));
+    assert_eq!(emu.cancels().len(), before);
 }

@@ -15,6 +15,8 @@ pub const MAX_FAULT_COUNT: u32 = 10_000;
 pub const MAX_FAULT_DELAY_MS: u64 = 120_000;
 /// The longest `Retry-After` a 429 fault may send (s).
 pub const MAX_RETRY_AFTER_S: u64 = 86_400;
+/// The longest body a status fault may answer (bytes).
+pub const MAX_FAULT_BODY: usize = 64 * 1024;
 /// The longest text field of an order (bytes).
 pub const MAX_ORDER_FIELD: usize = 256;
 /// What the log keeps of one request's headers (bytes of names and values).
@@ -86,6 +88,9 @@ pub(crate) fn check_fault(fault: &Fault) -> Result<(), Refusal> {
         FaultKind::Status { retry_after: Some(s), .. } if s > MAX_RETRY_AFTER_S => {
             Err(bad(format!("INVALID FAULT: retry_after is at most {MAX_RETRY_AFTER_S} s")))
         }
+        FaultKind::Status { body: Some(ref b), .. } if b.len() > MAX_FAULT_BODY => {
+            Err(bad(format!("INVALID FAULT: body is at most {MAX_FAULT_BODY} bytes")))
+        }
         _ => Ok(()),
     }
 }
@@ -135,8 +140,10 @@ mod tests {
             assert_eq!(check_fault(&fault(FaultKind::ResetBefore, count)).expect_err("count").status, 400, "{count}");
         }
         assert!(check_fault(&fault(FaultKind::Delay { ms: MAX_FAULT_DELAY_MS + 1 }, 1)).is_err());
-        assert!(check_fault(&fault(FaultKind::Status { status: 1000, retry_after: None }, 1)).is_err());
-        assert!(check_fault(&fault(FaultKind::Status { status: 429, retry_after: Some(u64::MAX) }, 1)).is_err());
+        assert!(check_fault(&fault(FaultKind::Status { status: 1000, retry_after: None, body: None }, 1)).is_err());
+        assert!(
+            check_fault(&fault(FaultKind::Status { status: 429, retry_after: Some(u64::MAX), body: None }, 1)).is_err()
+        );
     }
 
     #[test]

@@ -141,9 +141,10 @@ async fn api_request(
     match &fault {
         Some(FaultKind::ResetBefore) => return Err(Hangup),
         Some(FaultKind::Delay { ms }) => tokio::time::sleep(Duration::from_millis(*ms)).await,
-        Some(FaultKind::Status { status, retry_after }) => {
+        Some(FaultKind::Status { status, retry_after, body }) => {
             finish(false, false, Some(*status));
-            let mut r = json_response(*status, format!(r#"{{"message":["INJECTED HTTP {status}"]}}"#).into_bytes());
+            let answer = body.clone().unwrap_or_else(|| format!(r#"{{"message":["INJECTED HTTP {status}"]}}"#));
+            let mut r = json_response(*status, answer.into_bytes());
             if let Some(secs) = retry_after {
                 r.headers_mut().insert("retry-after", hyper::header::HeaderValue::from(*secs));
             }

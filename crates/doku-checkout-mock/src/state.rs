@@ -90,6 +90,10 @@ pub enum FaultKind {
         /// `Retry-After` seconds, for 429.
         #[serde(default)]
         retry_after: Option<u64>,
+        /// The body to answer instead of `{"message":[...]}` (e.g. a proxy's HTML page), sent
+        /// as it is.
+        #[serde(default)]
+        body: Option<String>,
     },
     /// Process, then answer 200 with a body that is not JSON.
     MalformedJson,

@@ -19,7 +19,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use clap::Args;
-use doku_checkout::batch::{Action, Entry, Journal, OrderRow, Outcome, REPORT_HEADER, plan, read_orders, report_line};
+use doku_checkout::batch::{
+    Action, Entry, Journal, OrderRow, Outcome, REPORT_HEADER, Settle, plan, read_orders, report_line,
+};
 use doku_checkout::{Client, Error, RequestId};
 use tokio::sync::Mutex;
 
@@ -82,6 +84,7 @@ fn execute(args: &BatchArgs) -> Result<u8, Error> {
     let client = crate::api::async_client(&args.api)?;
     if !actions.iter().any(|a| matches!(a, Action::Send { .. })) {
         // Nothing to send: the journal is only read (it may be read-only).
+        Progress::new(0, rows.len());
         let outcomes = actions.into_iter().map(|a| if let Action::Settled(e) = a { Some(e) } else { None }).collect();
         return finish(args, &rows, &outcomes);
     }
@@ -185,7 +188,12 @@ impl Run {
             self.journal.lock().await.append(&entry, true)?;
         }
         let result = self.client.cancel(&request, request_id.clone()).await;
-        let (outcome, message) = Outcome::of(&result);
+        let (outcome, message) = match Outcome::settle(&result) {
+            Settle::Final(outcome, message) => (outcome, message),
+            // The answer cannot settle the row (a lost refusal replayed as 409, an unreadable
+            // 4xx): DOKU's status API says where the order is, instead of a guess.
+            Settle::AskStatus(why) => Outcome::from_status(&why, &self.client.order_status(&row.invoice_number).await),
+        };
         let entry = Entry::Outcome {
             invoice_number: row.invoice_number.clone(),
             request_id: request_id.as_str().to_owned(),

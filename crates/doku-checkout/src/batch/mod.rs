@@ -15,7 +15,7 @@ pub use journal::{Entry, Journal, JournaledRow, MAX_JOURNAL_BYTES};
 
 use crate::classify::says_already_cancelled;
 use crate::error::{Error, ErrorCode};
-use crate::operations::{CancelOrderRequest, CancelOrderResult};
+use crate::operations::{CancelOrderRequest, CancelOrderResult, OrderStatusResult};
 use crate::request_id::RequestId;
 
 /// Where a row ended up.
@@ -58,6 +58,54 @@ impl Outcome {
         self != Self::Error
     }
 
+    /// What a cancel's answer means for the batch: settled, or to be learned from DOKU's status
+    /// API. The answer alone cannot settle a row when it is a 409 that does not replay a
+    /// readable outcome (the resend of a Request-Id whose refusal was lost: DOKU will not say
+    /// what it answered the first time) or a 4xx refusal whose body says nothing (an unreadable
+    /// 400 may hide "already paid" as well as a bad row): guessing `invalid` there would settle
+    /// a paid, expired or cancelled order as a fault of the input.
+    pub fn settle(result: &Result<CancelOrderResult, Error>) -> Settle {
+        if let Err(e) = result {
+            let unreadable_refusal = e.code() == ErrorCode::InvalidRequest && e.messages().is_empty();
+            if e.code() == ErrorCode::DuplicateRequest || unreadable_refusal {
+                let what = match e.http_status() {
+                    Some(status) => format!("{} (HTTP {status})", e.code()),
+                    None => e.code().to_string(),
+                };
+                return Settle::AskStatus(what);
+            }
+        }
+        let (outcome, message) = Self::of(result);
+        Settle::Final(outcome, message)
+    }
+
+    /// What DOKU's status API says of an order whose cancel answer could not settle it (`why`,
+    /// from [`Outcome::settle`]). Its status decides: CANCELLED is cancelled, a paid, expired,
+    /// failed or refunded order is not cancellable, a PENDING one had its cancel refused (the row
+    /// needs a look: `invalid`); anything else, or no answer, is left to a rerun.
+    pub fn from_status(why: &str, status: &Result<OrderStatusResult, Error>) -> (Self, String) {
+        let asked = |what: &str| format!("{why}; DOKU's status API says {what}");
+        match status {
+            Ok(s) => {
+                let said = s.status.as_deref().or(s.transaction_status.as_deref()).unwrap_or("");
+                let outcome = match said {
+                    "CANCELLED" => Self::Cancelled,
+                    "SUCCESS" | "EXPIRED" | "FAILED" | "REFUNDED" => Self::NotCancellable,
+                    "PENDING" => Self::Invalid,
+                    _ => Self::Error,
+                };
+                let detail = match outcome {
+                    Self::Invalid => asked("PENDING: DOKU refused this cancel; check the row's original_request_id"),
+                    Self::Error => asked(&format!("{said:?}, which settles nothing: rerun")),
+                    _ => asked(said),
+                };
+                (outcome, detail)
+            }
+            Err(e) if e.code() == ErrorCode::OrderNotFound => (Self::NotFound, asked("the order does not exist")),
+            Err(e) => (Self::Error, format!("{why}; the status API did not answer ({}): rerun", e.code())),
+        }
+    }
+
     /// What a cancel's answer means for the batch, and a one-line message.
     pub fn of(result: &Result<CancelOrderResult, Error>) -> (Self, String) {
         match result {
@@ -76,6 +124,15 @@ impl Outcome {
             }
         }
     }
+}
+
+/// A cancel's answer, for the batch: the row's outcome, or the status API must be asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Settle {
+    /// Settled (or left to a rerun) by the answer itself.
+    Final(Outcome, String),
+    /// Ask DOKU's status API; the text says what answer could not settle it.
+    AskStatus(String),
 }
 
 /// One row of the orders file.

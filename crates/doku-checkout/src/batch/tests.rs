@@ -188,3 +188,52 @@ fn a_last_line_cut_inside_a_character_is_a_torn_line_like_any_other() {
     assert!(Journal::text_of([whole.as_bytes(), b"{\"a\xff"].concat()).is_err(), "an invalid byte, not a cut one");
     assert_eq!(Journal::text_of(whole.clone().into_bytes()).expect("whole"), whole);
 }
+
+fn status_answer(status: &str) -> Result<OrderStatusResult, Error> {
+    Ok(OrderStatusResult {
+        request_id: "rid-status".into(),
+        http_status: 200,
+        invoice_number: Some("INV-1".into()),
+        status: Some(status.into()),
+        transaction_status: Some(status.into()),
+        order_status: None,
+        original_request_id: Some("req-1".into()),
+        raw_body: String::new(),
+    })
+}
+
+#[test]
+fn a_lost_or_unreadable_refusal_is_settled_by_the_status_api_never_guessed() {
+    // The resend of a Request-Id whose refusal was lost: DOKU's 409 says nothing readable.
+    let replay = refusal(409, r#"{"message":["ORIGINAL REQUEST ID DOES NOT MATCH THE ORDER"]}"#);
+    let unreadable = refusal(400, "<html><body>Bad Request</body></html>");
+    for answer in [&replay, &unreadable] {
+        let Settle::AskStatus(why) = Outcome::settle(answer) else { panic!("settled by a guess: {answer:?}") };
+        assert!(why.contains("HTTP 4"), "{why}");
+        for (status, want) in [
+            ("CANCELLED", Outcome::Cancelled),
+            ("SUCCESS", Outcome::NotCancellable),
+            ("EXPIRED", Outcome::NotCancellable),
+            ("REFUNDED", Outcome::NotCancellable),
+            ("PENDING", Outcome::Invalid),
+            ("SOMETHING NEW", Outcome::Error),
+        ] {
+            let (outcome, message) = Outcome::from_status(&why, &status_answer(status));
+            assert_eq!(outcome, want, "{status}");
+            assert!(
+                message.starts_with(&why) && message.contains("status API says"),
+                "says where it learned it: {message}"
+            );
+        }
+        let gone = Err(Error::new(ErrorCode::OrderNotFound, "no such order"));
+        assert_eq!(Outcome::from_status(&why, &gone).0, Outcome::NotFound);
+        let down = Err(Error::new(ErrorCode::Timeout, "no answer"));
+        assert_eq!(Outcome::from_status(&why, &down).0, Outcome::Error, "no answer settles nothing: rerun");
+    }
+    // A readable refusal or a success still settles on its own.
+    assert!(matches!(
+        Outcome::settle(&refusal(400, r#"{"message":["INVALID PARAMETER: note"]}"#)),
+        Settle::Final(Outcome::Invalid, _)
+    ));
+    assert!(matches!(Outcome::settle(&refusal(503, "")), Settle::Final(Outcome::Error, _)));
+}
