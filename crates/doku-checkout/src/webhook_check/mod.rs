@@ -202,6 +202,14 @@ pub fn cases(input: &BatteryInput<'_>) -> Vec<Case> {
 pub fn judge(case: &Case, status: Option<u16>) -> Verdict {
     let accepted = status.is_some_and(|s| (200..300).contains(&s));
     let got = status.map_or_else(|| "no answer".to_owned(), |s| format!("{s}"));
+    // A redirect (or any non-final status) is neither an acceptance nor a refusal: DOKU does not
+    // follow redirects, so its notification would be lost, and a forgery is not refused either.
+    if let Some(s) = status.filter(|s| !(200..300).contains(s) && *s < 400) {
+        return Verdict::Fail(format!(
+            "{} answered {s}: DOKU does not follow redirects; answer at the notification URL itself (2xx for a genuine notification, 401 for a forgery)",
+            case.title
+        ));
+    }
     match (case.expect, accepted) {
         (Expect::Accept, true) | (Expect::Reject | Expect::RejectOrWarn, false) if status.is_some() => Verdict::Pass,
         (Expect::Accept, _) => {

@@ -90,3 +90,83 @@ fn urls_must_be_https_or_loopback() {
     assert!(check_url("ftp://shop.example/h", true).is_err());
     assert!(check_url("not a url", true).is_err());
 }
+
+#[test]
+fn a_redirect_is_neither_an_acceptance_nor_a_refusal() {
+    for case in &battery() {
+        for status in [301, 302, 307, 308, 100] {
+            let Verdict::Fail(why) = judge(case, Some(status)) else { panic!("{} passed with {status}", case.id) };
+            assert!(why.contains("does not follow redirects"), "{why}");
+        }
+    }
+}
+
+/// A loopback server answering each connection by `answer` (raw bytes, then closed, or held
+/// open unanswered when `None`), reading the request first.
+fn server(answer: Option<&'static [u8]>) -> String {
+    server_holding(answer, false)
+}
+
+/// [`server`], holding the connection open after the answer when `hold`.
+fn server_holding(answer: Option<&'static [u8]>, hold: bool) -> String {
+    use std::io::{Read, Write};
+    let socket = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/hooks/doku", socket.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for mut stream in socket.incoming().flatten() {
+            let mut buf = [0u8; 16 * 1024];
+            let _ = stream.read(&mut buf);
+            if let Some(bytes) = answer {
+                let _ = stream.write_all(bytes);
+            }
+            if hold || answer.is_none() {
+                held.push(stream);
+            } else {
+                // One answer per connection, closed a moment later without Connection: close: a
+                // client that reuses the connection meanwhile sends its next request into it.
+                std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    drop(stream);
+                });
+            }
+        }
+    });
+    url
+}
+
+fn deliver(url: &str, timeout_ms: u64) -> Vec<Delivery> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(send(url, &battery(), std::time::Duration::from_millis(timeout_ms))).expect("sent")
+}
+
+#[test]
+fn an_endpoint_that_closes_after_each_answer_gets_every_case() {
+    let url = server(Some(b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"));
+    let deliveries = deliver(&url, 5_000);
+    assert_eq!(deliveries.len(), 11);
+    assert!(deliveries.iter().all(|d| d.status == Some(401)), "{deliveries:?}");
+}
+
+#[test]
+fn each_kind_of_failure_is_named() {
+    let refused = {
+        let socket = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/hooks/doku", socket.local_addr().expect("addr"));
+        drop(socket);
+        url
+    };
+    let cases = [
+        (refused, "connection refused"),
+        (server(Some(b"SSH-2.0-OpenSSH_9.6\r\n")), "not HTTP"),
+        (server(None), "timeout: no answer within 300 ms"),
+        (server_holding(Some(b"HTTP/1.1 100 Continue\r\n\r\n"), true), "timeout"),
+        (server(Some(b"HTTP/1.1 100 Continue\r\n\r\n")), "the endpoint closed the connection without answering"),
+    ];
+    for (url, want) in cases {
+        let first = deliver(&url, 300).remove(0);
+        assert_eq!(first.status, None, "{want}");
+        let error = first.error.expect("an error");
+        assert!(error.starts_with(want), "{want}: {error}");
+    }
+}
