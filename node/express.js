@@ -15,6 +15,8 @@ const { verifyNotification } = require('./index.js')
 const { DokuError, configError } = require('./errors.js')
 
 const MAX_BODY = 1024 * 1024
+// What is read (and thrown away) of a body over MAX_BODY before the connection is closed.
+const MAX_DRAIN = 16 * 1024 * 1024
 
 function send(res, status, payload, headers = {}) {
   res.statusCode = status
@@ -35,14 +37,21 @@ function rawBody(req, done) {
   }
   const chunks = []
   let size = 0
-  req.on('data', (chunk) => {
+  const onData = (chunk) => {
     size += chunk.length
-    if (size > MAX_BODY) {
-      req.destroy()
-      return done(Object.assign(new Error('notification body over 1 MiB'), { status: 413 }))
-    }
-    chunks.push(chunk)
-  })
+    if (size <= MAX_BODY) return chunks.push(chunk)
+    // Too large: answer 413 and read on (discarding, up to MAX_DRAIN) so that the sender gets to
+    // read the answer; closing mid-upload would reset the connection under it instead.
+    req.off('data', onData)
+    chunks.length = 0
+    let drained = size
+    req.on('data', (more) => {
+      drained += more.length
+      if (drained > MAX_DRAIN) req.destroy()
+    })
+    done(Object.assign(new Error('notification body over 1 MiB'), { status: 413, close: true }))
+  }
+  req.on('data', onData)
   req.on('end', () => size <= MAX_BODY && done(null, Buffer.concat(chunks)))
   req.on('error', done)
 }
@@ -74,7 +83,10 @@ function dokuNotification({ secretKey, notificationPath, tolerance } = {}) {
       // Once only: a stream can report an error after its end, or twice.
       if (answered) return
       answered = true
-      if (error) return send(res, error.status ?? 500, { error: { code: 'config_error', message: error.message } })
+      if (error) {
+        const headers = error.close ? { Connection: 'close' } : {}
+        return send(res, error.status ?? 500, { error: { code: 'config_error', message: error.message } }, headers)
+      }
       const clientId = String(req.headers['client-id'] ?? '')
       // The lookup may throw or reject (an unknown tenant, a database down): that goes to the
       // app's error handler (Express answers 500), never out of this stream callback, where it

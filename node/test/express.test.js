@@ -130,3 +130,19 @@ test('the verified Request-Id is what the app reads; a second spelling of it is 
     await s.close()
   }
 })
+
+test('a body over 1 MiB gets a 413 the sender can read, not a reset connection', async () => {
+  const s = await serve((app, handler) => {
+    app.post('/big', dokuNotification({ secretKey: SECRET }), handler)
+  })
+  try {
+    const body = '{"pad":"' + 'x'.repeat(2 * 1024 * 1024) + '"}'
+    const headers = signNotification({ secretKey: SECRET, clientId: 'MCH-1', body, notificationPath: '/big' })
+    const answer = await fetch(s.url + '/big', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })
+    assert.equal(answer.status, 413)
+    assert.match((await answer.json()).error.message, /over 1 MiB/)
+    assert.equal((await s.post('/big')).status, 200, 'the server goes on')
+  } finally {
+    await s.close()
+  }
+})
