@@ -44,6 +44,33 @@ impl Emulator {
         Self { inner }
     }
 
+    /// Handles one `/_mock/` control call that changes what the emulator holds (`setup`,
+    /// `orders`, `faults`); returns the status it would answer (200, or 400/413 past a bound).
+    pub fn control(&self, path: &str, body: &[u8]) -> u16 {
+        let setup = match path {
+            "/_mock/setup" => serde_json::from_slice::<crate::state::Setup>(body).ok(),
+            "/_mock/orders" => serde_json::from_slice::<Order>(body)
+                .ok()
+                .map(|o| crate::state::Setup { orders: vec![o], faults: Vec::new() }),
+            "/_mock/faults" => serde_json::from_slice::<crate::state::Fault>(body)
+                .ok()
+                .map(|f| crate::state::Setup { orders: Vec::new(), faults: vec![f] }),
+            _ => return 404,
+        };
+        match setup.map(|s| self.inner.apply(s)) {
+            None => 400,
+            Some(Ok(())) => 200,
+            Some(Err(refusal)) => refusal.status,
+        }
+    }
+
+    /// What it holds: (orders, queued faults, every queued fault within its bounds).
+    pub fn holds(&self) -> (usize, usize, bool) {
+        let traffic = self.inner.traffic();
+        let faults_ok = traffic.faults.iter().all(|f| crate::limits::check_fault(f).is_ok());
+        (self.inner.state().orders.len(), traffic.faults.len(), faults_ok)
+    }
+
     /// Handles one request; returns the status it would answer. The body is routed and
     /// applied to the orders even when the signature does not verify, so the fuzzer reaches
     /// the JSON handling behind it.
