@@ -95,11 +95,23 @@ function dokuNotification({ secretKey, notificationPath, tolerance } = {}) {
       try {
         lookup = typeof secretKey === 'function' ? secretKey(clientId) : secretKey
       } catch (e) {
-        return next(e)
+        return next(asError(e))
       }
-      Promise.resolve(lookup).then((secret) => verify(secret, raw), next)
+      Promise.resolve(lookup).then((secret) => verify(secret, raw), (e) => next(asError(e)))
     })
+    // next(undefined) or next('route') would run the route unverified: always an Error.
+    function asError(e) {
+      return e instanceof Error ? e : new Error('the secretKey lookup failed', { cause: e })
+    }
     function verify(secret, raw) {
+      // Runs in a Promise callback: anything it throws must reach next(), never go unhandled.
+      try {
+        verifyOrRefuse(secret, raw)
+      } catch (e) {
+        next(asError(e))
+      }
+    }
+    function verifyOrRefuse(secret, raw) {
       if (typeof secret !== 'string' || secret === '') return send(res, 401, { error: { code: 'invalid_signature', reason: 'unknown_client_id' } })
       const path = notificationPath ?? new URL(req.originalUrl ?? req.url, 'http://localhost').pathname
       let body
@@ -111,7 +123,9 @@ function dokuNotification({ secretKey, notificationPath, tolerance } = {}) {
       }
       // The Request-Id that was verified (the core refuses a header received under two names),
       // for de-duplication: not enumerable, so the body reads as DOKU sent it.
-      Object.defineProperty(body, 'requestId', { value: verifiedRequestId(req.headers), enumerable: false })
+      if (body !== null && typeof body === 'object' && !Object.hasOwn(body, 'requestId')) {
+        Object.defineProperty(body, 'requestId', { value: verifiedRequestId(req.headers), enumerable: false })
+      }
       req.dokuNotification = body
       next()
     }

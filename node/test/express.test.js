@@ -146,3 +146,20 @@ test('a body over 1 MiB gets a 413 the sender can read, not a reset connection',
     await s.close()
   }
 })
+
+test('a lookup rejecting with no Error, or a body that is not an object, never runs the route unverified nor crashes', async () => {
+  const s = await serve((app, handler) => {
+    app.post('/undef', dokuNotification({ secretKey: () => Promise.reject() }), handler)
+    app.post('/route', dokuNotification({ secretKey: () => Promise.reject('route') }), handler)
+    app.post('/route', handler)
+    app.post('/primitive', dokuNotification({ secretKey: SECRET }), handler)
+  })
+  try {
+    assert.equal((await s.post('/undef')).status, 500)
+    assert.equal((await s.post('/route')).status, 500)
+    assert.equal((await s.post('/primitive', { body: '1' })).status, 200, 'a verified JSON primitive is passed on')
+    assert.deepEqual(s.seen, [1], 'only the verified request reached a handler')
+  } finally {
+    await s.close()
+  }
+})
