@@ -49,10 +49,49 @@ test('a package without its WebAssembly build or the addon is refused, whatever 
   }
 })
 
+/** A minimal ELF64 file whose sections are named `names` (plus the name table). */
+function elf(names) {
+  const all = ['', ...names, '.shstrtab']
+  const strtab = Buffer.from(all.map((n) => n + '\0').join(''), 'latin1')
+  const offsets = []
+  let at = 0
+  for (const n of all) {
+    offsets.push(at)
+    at += Buffer.byteLength(n, 'latin1') + 1
+  }
+  const shoff = 64 + strtab.length
+  const out = Buffer.alloc(shoff + all.length * 64)
+  out.writeUInt32BE(0x7f454c46, 0)
+  out[4] = 2
+  out[5] = 1
+  out.writeBigUInt64LE(BigInt(shoff), 0x28)
+  out.writeUInt16LE(64, 0x3a)
+  out.writeUInt16LE(all.length, 0x3c)
+  out.writeUInt16LE(all.length - 1, 0x3e)
+  strtab.copy(out, 64)
+  all.forEach((_, i) => {
+    out.writeUInt32LE(offsets[i], shoff + i * 64)
+    out.writeBigUInt64LE(64n, shoff + i * 64 + 0x18)
+  })
+  return out
+}
+
+/** A minimal WebAssembly module with one custom section named `name`. */
+const wasm = (name) => Buffer.concat([Buffer.from('\0asm\x01\0\0\0', 'latin1'), Buffer.from([0, name.length + 2, name.length]), Buffer.from(name), Buffer.from([0])])
+
+test('a release addon that mentions .debug_info as text (Rust std does) is not taken for a debug build', () => {
+  const dir = releaseLike()
+  fs.writeFileSync(path.join(dir, 'native/doku-checkout.linux-x64-gnu.node'), Buffer.concat([elf(['.text', '.rodata']), Buffer.from('.debug_info')]))
+  fs.writeFileSync(path.join(dir, 'wasm/doku_checkout_wasm_bg.wasm'), Buffer.concat([wasm('producers'), Buffer.from('.debug_info')]))
+  const out = check(dir)
+  assert.equal(out.status, 0, out.stderr)
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
 test('a debug or test build is refused unless DOKU_CHECKOUT_PACK_DEV_BUILD=1', () => {
   const cases = [
-    ['native/doku-checkout.linux-x64-gnu.node', 'ELF ... .debug_info ...', /is a debug build/],
-    ['wasm/doku_checkout_wasm_bg.wasm', '\0asm .debug_info', /is a debug build/],
+    ['native/doku-checkout.linux-x64-gnu.node', elf(['.text', '.debug_info']), /is a debug build/],
+    ['wasm/doku_checkout_wasm_bg.wasm', wasm('.debug_info'), /is a debug build/],
     ['wasm/doku_checkout_wasm.mjs', 'export function conformanceRun() {}', /wasm\/ is a test build/],
     ['native/index.d.ts', 'export declare function conformanceRun(): string', /the addon is a test build/],
   ]
