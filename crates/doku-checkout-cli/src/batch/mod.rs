@@ -192,7 +192,9 @@ impl Run {
             Settle::Final(outcome, message) => (outcome, message),
             // The answer cannot settle the row (a lost refusal replayed as 409, an unreadable
             // 4xx): DOKU's status API says where the order is, instead of a guess.
-            Settle::AskStatus(why) => Outcome::from_status(&why, &self.client.order_status(&row.invoice_number).await),
+            Settle::AskStatus(unsettled) => {
+                Outcome::from_status(&unsettled, &self.client.order_status(&row.invoice_number).await)
+            }
         };
         let entry = Entry::Outcome {
             invoice_number: row.invoice_number.clone(),

@@ -68,36 +68,42 @@ impl Outcome {
         if let Err(e) = result {
             let unreadable_refusal = e.code() == ErrorCode::InvalidRequest && e.messages().is_empty();
             if e.code() == ErrorCode::DuplicateRequest || unreadable_refusal {
-                let what = match e.http_status() {
+                let why = match e.http_status() {
                     Some(status) => format!("{} (HTTP {status})", e.code()),
                     None => e.code().to_string(),
                 };
-                return Settle::AskStatus(what);
+                return Settle::AskStatus(Unsettled { why, refused: !e.messages().is_empty() });
             }
         }
         let (outcome, message) = Self::of(result);
         Settle::Final(outcome, message)
     }
 
-    /// What DOKU's status API says of an order whose cancel answer could not settle it (`why`,
-    /// from [`Outcome::settle`]). Its status decides: CANCELLED is cancelled, a paid, expired,
-    /// failed or refunded order is not cancellable, a PENDING one had its cancel refused (the row
-    /// needs a look: `invalid`); anything else, or no answer, is left to a rerun.
-    pub fn from_status(why: &str, status: &Result<OrderStatusResult, Error>) -> (Self, String) {
+    /// What DOKU's status API says of an order whose cancel answer could not settle it. A final
+    /// status decides (CANCELLED: cancelled; paid, expired or refunded: not cancellable; the
+    /// order not found: not found). A still-open order (PENDING, ORDER_GENERATED) is `invalid`
+    /// only when DOKU's answer was a readable refusal (it refused this cancel); after an answer
+    /// that said nothing (a proxy's page, a request still being processed) it is left to a rerun,
+    /// as is FAILED (not final in DOKU's table), anything unknown, and no answer.
+    pub fn from_status(unsettled: &Unsettled, status: &Result<OrderStatusResult, Error>) -> (Self, String) {
+        let why = &unsettled.why;
         let asked = |what: &str| format!("{why}; DOKU's status API says {what}");
         match status {
             Ok(s) => {
-                let said = s.status.as_deref().or(s.transaction_status.as_deref()).unwrap_or("");
-                let outcome = match said {
+                // `status` is the transaction's status, else the order's (the core's reading).
+                let said: String = s.status.as_deref().unwrap_or("").chars().take(64).collect();
+                let outcome = match said.as_str() {
                     "CANCELLED" => Self::Cancelled,
-                    "SUCCESS" | "EXPIRED" | "FAILED" | "REFUNDED" => Self::NotCancellable,
-                    "PENDING" => Self::Invalid,
+                    "SUCCESS" | "EXPIRED" | "REFUNDED" | "ORDER_EXPIRED" => Self::NotCancellable,
+                    "PENDING" | "ORDER_GENERATED" if unsettled.refused => Self::Invalid,
                     _ => Self::Error,
                 };
                 let detail = match outcome {
-                    Self::Invalid => asked("PENDING: DOKU refused this cancel; check the row's original_request_id"),
+                    Self::Invalid => {
+                        asked(&format!("{said}: DOKU refused this cancel; check the row's original_request_id"))
+                    }
                     Self::Error => asked(&format!("{said:?}, which settles nothing: rerun")),
-                    _ => asked(said),
+                    _ => asked(&said),
                 };
                 (outcome, detail)
             }
@@ -131,8 +137,17 @@ impl Outcome {
 pub enum Settle {
     /// Settled (or left to a rerun) by the answer itself.
     Final(Outcome, String),
-    /// Ask DOKU's status API; the text says what answer could not settle it.
-    AskStatus(String),
+    /// Ask DOKU's status API.
+    AskStatus(Unsettled),
+}
+
+/// An answer that could not settle a row on its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unsettled {
+    /// What the answer was (`duplicate_request (HTTP 409)`), for the report.
+    pub why: String,
+    /// It carried DOKU's readable refusal (a 409 replaying one): an order still open refused it.
+    pub refused: bool,
 }
 
 /// One row of the orders file.

@@ -204,31 +204,38 @@ fn status_answer(status: &str) -> Result<OrderStatusResult, Error> {
 
 #[test]
 fn a_lost_or_unreadable_refusal_is_settled_by_the_status_api_never_guessed() {
-    // The resend of a Request-Id whose refusal was lost: DOKU's 409 says nothing readable.
+    // The resend of a Request-Id whose refusal was lost: DOKU's 409 replays it, but not as an outcome.
     let replay = refusal(409, r#"{"message":["ORIGINAL REQUEST ID DOES NOT MATCH THE ORDER"]}"#);
     let unreadable = refusal(400, "<html><body>Bad Request</body></html>");
-    for answer in [&replay, &unreadable] {
-        let Settle::AskStatus(why) = Outcome::settle(answer) else { panic!("settled by a guess: {answer:?}") };
-        assert!(why.contains("HTTP 4"), "{why}");
+    for (answer, refused) in [(&replay, true), (&unreadable, false)] {
+        let Settle::AskStatus(unsettled) = Outcome::settle(answer) else { panic!("settled by a guess: {answer:?}") };
+        assert!(unsettled.why.contains("HTTP 4"), "{}", unsettled.why);
+        assert_eq!(unsettled.refused, refused);
+        let still_open = if refused { Outcome::Invalid } else { Outcome::Error };
         for (status, want) in [
             ("CANCELLED", Outcome::Cancelled),
             ("SUCCESS", Outcome::NotCancellable),
             ("EXPIRED", Outcome::NotCancellable),
+            ("ORDER_EXPIRED", Outcome::NotCancellable),
             ("REFUNDED", Outcome::NotCancellable),
-            ("PENDING", Outcome::Invalid),
+            ("FAILED", Outcome::Error),
+            ("PENDING", still_open),
+            ("ORDER_GENERATED", still_open),
             ("SOMETHING NEW", Outcome::Error),
         ] {
-            let (outcome, message) = Outcome::from_status(&why, &status_answer(status));
-            assert_eq!(outcome, want, "{status}");
+            let (outcome, message) = Outcome::from_status(&unsettled, &status_answer(status));
+            assert_eq!(outcome, want, "{status}, refused: {refused}");
             assert!(
-                message.starts_with(&why) && message.contains("status API says"),
+                message.starts_with(&unsettled.why) && message.contains("status API says"),
                 "says where it learned it: {message}"
             );
         }
+        let long = Outcome::from_status(&unsettled, &status_answer(&"X".repeat(10_000))).1;
+        assert!(long.len() < unsettled.why.len() + 200, "DOKU's text is cut: {} bytes", long.len());
         let gone = Err(Error::new(ErrorCode::OrderNotFound, "no such order"));
-        assert_eq!(Outcome::from_status(&why, &gone).0, Outcome::NotFound);
+        assert_eq!(Outcome::from_status(&unsettled, &gone).0, Outcome::NotFound);
         let down = Err(Error::new(ErrorCode::Timeout, "no answer"));
-        assert_eq!(Outcome::from_status(&why, &down).0, Outcome::Error, "no answer settles nothing: rerun");
+        assert_eq!(Outcome::from_status(&unsettled, &down).0, Outcome::Error, "no answer settles nothing: rerun");
     }
     // A readable refusal or a success still settles on its own.
     assert!(matches!(
