@@ -41,7 +41,9 @@ function rawBody(req, done) {
     size += chunk.length
     if (size <= MAX_BODY) return chunks.push(chunk)
     // Too large: answer 413 and read on (discarding, up to MAX_DRAIN) so that the sender gets to
-    // read the answer; closing mid-upload would reset the connection under it instead.
+    // read the answer; closing mid-upload would reset the connection under it instead. (No
+    // `Connection: close`: Node would close as soon as the answer is written, unread bytes and
+    // all.)
     req.off('data', onData)
     chunks.length = 0
     let drained = size
@@ -49,7 +51,7 @@ function rawBody(req, done) {
       drained += more.length
       if (drained > MAX_DRAIN) req.destroy()
     })
-    done(Object.assign(new Error('notification body over 1 MiB'), { status: 413, close: true }))
+    done(Object.assign(new Error('notification body over 1 MiB'), { status: 413 }))
   }
   req.on('data', onData)
   req.on('end', () => size <= MAX_BODY && done(null, Buffer.concat(chunks)))
@@ -83,10 +85,7 @@ function dokuNotification({ secretKey, notificationPath, tolerance } = {}) {
       // Once only: a stream can report an error after its end, or twice.
       if (answered) return
       answered = true
-      if (error) {
-        const headers = error.close ? { Connection: 'close' } : {}
-        return send(res, error.status ?? 500, { error: { code: 'config_error', message: error.message } }, headers)
-      }
+      if (error) return send(res, error.status ?? 500, { error: { code: 'config_error', message: error.message } })
       const clientId = String(req.headers['client-id'] ?? '')
       // The lookup may throw or reject (an unknown tenant, a database down): that goes to the
       // app's error handler (Express answers 500), never out of this stream callback, where it

@@ -163,3 +163,32 @@ test('a lookup rejecting with no Error, or a body that is not an object, never r
     await s.close()
   }
 })
+
+test('a slow sender of a body over 1 MiB reads the 413 while still sending, without a reset', async () => {
+  const net = require('node:net')
+  const s = await serve((app, handler) => {
+    app.post('/big', dokuNotification({ secretKey: SECRET }), handler)
+  })
+  try {
+    const { port } = new URL(s.url)
+    const total = 3 * 1024 * 1024
+    const socket = net.connect(Number(port), '127.0.0.1')
+    let answer = ''
+    let reset = null
+    socket.on('data', (d) => { answer += d.toString('latin1') })
+    socket.on('error', (e) => { reset = e })
+    await new Promise((resolve) => socket.once('connect', resolve))
+    socket.write(`POST /big HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${total}\r\n\r\n`)
+    const chunk = Buffer.alloc(64 * 1024, 0x20)
+    for (let sent = 0; sent < total; sent += chunk.length) {
+      if (!socket.write(chunk)) await new Promise((resolve) => socket.once('drain', resolve))
+      if (sent % (512 * 1024) === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    for (let i = 0; i < 100 && !answer.includes('\r\n\r\n'); i += 1) await new Promise((resolve) => setTimeout(resolve, 20))
+    assert.equal(reset, null, `no reset: ${reset}`)
+    assert.match(answer, /^HTTP\/1\.1 413 /)
+    socket.destroy()
+  } finally {
+    await s.close()
+  }
+})
