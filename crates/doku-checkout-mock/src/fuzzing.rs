@@ -66,9 +66,10 @@ impl Emulator {
 
     /// What it holds: (orders, queued faults, every queued fault within its bounds).
     pub fn holds(&self) -> (usize, usize, bool) {
+        let orders = self.inner.state().orders.len();
         let traffic = self.inner.traffic();
         let faults_ok = traffic.faults.iter().all(|f| crate::limits::check_fault(f).is_ok());
-        (self.inner.state().orders.len(), traffic.faults.len(), faults_ok)
+        (orders, traffic.faults.len(), faults_ok)
     }
 
     /// Handles one request; returns the status it would answer. The body is routed and

@@ -111,22 +111,14 @@ impl Inner {
 
     /// Adds orders and queues faults.
     pub fn apply(&self, setup: state::Setup) -> Result<(), limits::Refusal> {
-        // Checked before anything is applied; the two locks are never held together.
-        let faults_queued = self.traffic().faults.len();
-        limits::check_setup(&setup, 0, 0, faults_queued)?;
-        {
-            let mut state = self.state();
-            let new_invoices: std::collections::HashSet<&str> = setup
-                .orders
-                .iter()
-                .map(|o| o.invoice_number.as_str())
-                .filter(|i| !state.orders.contains_key(*i))
-                .collect();
-            limits::check_setup(&setup, state.orders.len(), new_invoices.len(), faults_queued)?;
-            state.add_orders(setup.orders);
-        }
+        // Both locks, in the one order used anywhere (state, then traffic), so that a refused
+        // setup applies nothing even while other control calls run.
+        let mut state = self.state();
         let mut traffic = self.traffic();
-        limits::check_setup(&state::Setup::default(), 0, 0, traffic.faults.len() + setup.faults.len())?;
+        let new_invoices: std::collections::HashSet<&str> =
+            setup.orders.iter().map(|o| o.invoice_number.as_str()).filter(|i| !state.orders.contains_key(*i)).collect();
+        limits::check_setup(&setup, state.orders.len(), new_invoices.len(), traffic.faults.len())?;
+        state.add_orders(setup.orders);
         traffic.faults.extend(setup.faults);
         Ok(())
     }

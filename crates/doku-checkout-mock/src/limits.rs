@@ -115,8 +115,19 @@ pub(crate) fn logged_headers(headers: &[(String, String)]) -> Vec<(String, Strin
     kept
 }
 
+/// How the log names a fault: its kind and numbers, never a status fault's body.
+pub(crate) fn fault_name(kind: &FaultKind) -> String {
+    match kind {
+        FaultKind::Status { status, retry_after, body } => format!(
+            "Status {{ status: {status}, retry_after: {retry_after:?}{} }}",
+            body.as_ref().map(|b| format!(", body: {} bytes", b.len())).unwrap_or_default()
+        ),
+        other => format!("{other:?}"),
+    }
+}
+
 /// `text` cut at a character boundary at most `limit` bytes in, with a note when cut.
-fn cut(text: &str, limit: usize) -> String {
+pub(crate) fn cut(text: &str, limit: usize) -> String {
     if text.len() <= limit {
         return text.to_owned();
     }

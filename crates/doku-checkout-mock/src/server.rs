@@ -114,12 +114,12 @@ async fn api_request(
     let (seq, fault) = {
         let mut traffic = inner.traffic();
         let fault = traffic.next_fault();
-        let fault_name = fault.as_ref().map(|f| format!("{f:?}"));
+        let fault_name = fault.as_ref().map(crate::limits::fault_name);
         let seq = traffic.log.push(|seq| LogEntry {
             seq,
             method: method.clone(),
-            path: path.clone(),
-            request_id: request_id.clone(),
+            path: crate::limits::cut(&path, crate::limits::LOGGED_HEADER_VALUE_LIMIT),
+            request_id: request_id.as_deref().map(|r| crate::limits::cut(r, crate::limits::LOGGED_HEADER_VALUE_LIMIT)),
             headers: crate::limits::logged_headers(&headers),
             body: logged_body,
             signature_valid: false,

@@ -286,4 +286,25 @@ async fn the_log_keeps_a_bounded_part_of_huge_headers() {
     let bytes: usize = log[0].headers.iter().map(|(n, v)| n.len() + v.len()).sum();
     assert!(bytes <= crate::limits::LOGGED_HEADERS_LIMIT + 64, "{bytes} bytes of headers logged");
     assert!(log[0].headers.iter().any(|(n, v)| n == "…" && v.contains("headers not logged")));
+    // The Request-Id, the path and a fault's description are cut too.
+    server
+        .control()
+        .setup_json(&format!(r#"{{"faults":[{{"kind":"status","status":400,"body":"{}"}}]}}"#, "b".repeat(60_000)))
+        .expect("fault");
+    let long_id = "r".repeat(50_000);
+    let request = format!(
+        "GET /orders/v1/status/{} HTTP/1.1\r\nHost: e\r\nRequest-Id: {long_id}\r\nConnection: close\r\n\r\n",
+        "I".repeat(20_000)
+    );
+    tokio::task::block_in_place(|| {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(server.url().trim_start_matches("http://")).expect("connect");
+        stream.write_all(request.as_bytes()).expect("write");
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+    });
+    let entry = server.control().log().pop().expect("logged");
+    assert!(entry.request_id.as_deref().is_some_and(|r| r.len() < crate::limits::LOGGED_HEADER_VALUE_LIMIT + 64));
+    assert!(entry.path.len() < crate::limits::LOGGED_HEADER_VALUE_LIMIT + 64);
+    assert!(entry.fault.as_deref().is_some_and(|f| f.len() < 200), "{:?}", entry.fault);
 }
