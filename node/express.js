@@ -117,7 +117,8 @@ function dokuNotification({ secretKey, notificationPath, tolerance } = {}) {
       try {
         body = verifyNotification({ secretKey: secret, headers: req.headers, body: raw, notificationPath: path, tolerance })
       } catch (e) {
-        if (e instanceof DokuError) return send(res, 401, { error: { code: e.code, reason: e.reason } })
+        // 400 for a genuine but malformed notification (its body is not JSON), 401 for the rest.
+        if (e instanceof DokuError) return send(res, e.code === 'invalid_request' ? 400 : 401, { error: { code: e.code, reason: e.reason } })
         return next(e)
       }
       // The Request-Id that was verified (the core refuses a header received under two names),

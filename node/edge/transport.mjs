@@ -22,6 +22,11 @@ export function classifyFetchError(err) {
   if (chain.some((e) => CONNECT_CODES.has(e.code) || CONNECT_TEXT.test(String(e.message ?? '')))) return { kind: 'connect_failed', detail }
   // Anything else may have happened after the request left: the core treats it as a broken
   // connection (the outcome is unknown, retried with the same Request-Id).
+  // Node's fetch (undici) cannot wait through an interim 1xx answer the way the other clients
+  // do (they wait, and time out on an endless one): it fails it at once as a "bad response".
+  if (chain.some((e) => e.code === 'UND_ERR_SOCKET' && /bad response/i.test(String(e.message ?? '')))) {
+    return { kind: 'connection_lost', detail: `${detail} (an answer this runtime's fetch cannot read, such as an interim 1xx status)` }
+  }
   return { kind: 'connection_lost', detail }
 }
 

@@ -85,6 +85,32 @@ test('a TLS failure is final: one attempt, not retried', async () => {
   assert.equal(attempts, 1)
 })
 
+test('an endless interim 1xx answer: Node\'s fetch cannot read it, so a lost connection, retried under one Request-Id', async () => {
+  const { createServer } = await import('node:net')
+  const requestIds = []
+  const server = createServer((socket) => {
+    socket.on('error', () => {})
+    socket.once('data', (head) => {
+      requestIds.push(/^request-id: *(.*)$/im.exec(head.toString('latin1'))?.[1]?.trim())
+      const timer = setInterval(() => socket.write('HTTP/1.1 100 Continue\r\n\r\n'), 20)
+      socket.on('close', () => clearInterval(timer))
+    })
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  try {
+    const client = new edge.Client({ clientId, secretKey, baseUrl: `http://127.0.0.1:${server.address().port}`, maxRetries: 2, initialBackoffMs: 1, timeoutMs: 5000 })
+    await assert.rejects(client.cancelOrder({ invoiceNumber: 'INV-1', originalRequestId: 'o', note: 'n', requestId: 'rid-1xx' }), (e) => {
+      assert.ok(e instanceof edge.NetworkError, String(e))
+      assert.equal(e.requestId, 'rid-1xx')
+      assert.match(e.message, /interim 1xx/)
+      return true
+    })
+    assert.deepEqual(requestIds, ['rid-1xx', 'rid-1xx', 'rid-1xx'], 'every attempt reused the Request-Id')
+  } finally {
+    server.close()
+  }
+})
+
 test('no error text of the edge client holds the secret key', async () => {
   const secret = 'SK-EDGE-SECRET-0000000001'
   const failures = [

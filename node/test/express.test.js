@@ -131,6 +131,18 @@ test('the verified Request-Id is what the app reads; a second spelling of it is 
   }
 })
 
+test('a genuine notification whose body is not JSON gets 400 invalid_request, and the route never runs', async () => {
+  const s = await serve((app, handler) => app.post('/n', dokuNotification({ secretKey: SECRET }), handler))
+  try {
+    const r = await s.post('/n', { body: 'not json' })
+    assert.equal(r.status, 400)
+    assert.deepEqual(await r.json(), { error: { code: 'invalid_request', reason: 'body_not_json' } })
+    assert.deepEqual(s.seen, [])
+  } finally {
+    await s.close()
+  }
+})
+
 test('a body over 1 MiB gets a 413 the sender can read, not a reset connection', async () => {
   const s = await serve((app, handler) => {
     app.post('/big', dokuNotification({ secretKey: SECRET }), handler)

@@ -63,6 +63,15 @@ def post(path, body=BODY, *, secret=SECRET, client_id="MCH-TEST-0001", signed_pa
     return DjangoClient(enforce_csrf_checks=True).post(path, data=body, content_type="application/json", headers=headers)
 
 
+def test_a_genuine_notification_whose_body_is_not_json_gets_400():
+    urls.RECEIVED.clear()
+    body = b"not json"
+    response = DjangoClient().post("/payments/notifications", data=body, content_type="application/json", **signed_headers(body))
+    assert response.status_code == 400
+    assert response.json() == {"error": {"code": "invalid_request", "reason": "body_not_json"}}
+    assert urls.RECEIVED == []
+
+
 def test_bare_decorator_csrf_exempt_with_the_test_helper():
     urls.RECEIVED.clear()
     assert post("/payments/notifications").status_code == 200

@@ -214,7 +214,7 @@ def notifications():
                    headers_for(good, names=("Client-Id", "Request_Id", "Request-Timestamp", "Signature"), extra=(("request-id", "0a6f1c52-9d1e-4a55-8f0b-5b1e2c3d4e5f"),)), V3_BODY, bad("duplicate_header")),
         notif_case("signature-twice", "The same Signature header twice is still two headers", headers_for(good, extra=(("signature", good),)), V3_BODY, bad("duplicate_header")),
         notif_case("digest-header-mismatch", "A Digest header for other bytes: the body was re-serialised", headers_for(good, extra=(("Digest", digest(pretty)),)), V3_BODY, bad("digest_mismatch")),
-        notif_case("valid-signature-empty-body", "Signature verifies over an empty body, but it is not JSON", headers_for(empty_sig), b"", {"error": {"code": "invalid_response", "reason": "body_not_json"}}),
+        notif_case("valid-signature-empty-body", "Signature verifies over an empty body, but it is not JSON", headers_for(empty_sig), b"", {"error": {"code": "invalid_request", "reason": "body_not_json"}}),
     ]
     return write("notifications.json", {
         "description": "verify_notification: received headers (name/value pairs in any spelling), raw body, notification path, tolerance (null: the default 24 h) and now (unix seconds) to the parsed body or an invalid_signature reason.",

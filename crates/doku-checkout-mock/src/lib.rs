@@ -154,9 +154,10 @@ impl MockControl {
         self.inner.public_url()
     }
 
-    /// Adds (or replaces) an order, as if a checkout had been created.
-    pub fn add_order(&self, order: Order) {
-        self.inner.state().orders.insert(order.invoice_number.clone(), order);
+    /// Adds (or replaces) an order, as if a checkout had been created; refused past the
+    /// emulator's bounds ([`limits`]), as `/_mock/setup` is.
+    pub fn add_order(&self, order: Order) -> Result<(), Error> {
+        self.apply(state::Setup { orders: vec![order], faults: Vec::new() })
     }
 
     /// Sets an order's state; `false` if there is no such invoice.
@@ -169,9 +170,14 @@ impl MockControl {
         self.inner.state().orders.get(invoice_number).cloned()
     }
 
-    /// Queues a fault for the next `fault.count` API requests.
-    pub fn inject_fault(&self, fault: Fault) {
-        self.inner.traffic().faults.push_back(fault);
+    /// Queues a fault for the next `fault.count` API requests; refused past the emulator's
+    /// bounds (a count of 0, too many queued...), as `/_mock/setup` is.
+    pub fn inject_fault(&self, fault: Fault) -> Result<(), Error> {
+        self.apply(state::Setup { orders: Vec::new(), faults: vec![fault] })
+    }
+
+    fn apply(&self, setup: state::Setup) -> Result<(), Error> {
+        self.inner.apply(setup).map_err(|r| Error::invalid_input("setup", r.message))
     }
 
     /// The API requests received so far, oldest first (the last [`MockConfig::log_size`]).
@@ -189,7 +195,7 @@ impl MockControl {
     pub fn setup_json(&self, spec: &str) -> Result<(), Error> {
         let setup: state::Setup = serde_json::from_str(spec)
             .map_err(|e| Error::invalid_input("setup", format!("invalid emulator setup: {e}")))?;
-        self.inner.apply(setup).map_err(|r| Error::invalid_input("setup", r.message))
+        self.apply(setup)
     }
 
     /// [`MockControl::set_state`] with the state by name (`PENDING`, `PAID`, `EXPIRED`, `CANCELLED`).

@@ -41,7 +41,7 @@ async fn visits_for(server: &MockServer, client: &Client, requests: usize) -> u6
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn work_per_request_does_not_depend_on_how_many_came_before() {
     let server = start(100, 100).await;
-    server.control().add_order(order("INV-LOAD-1"));
+    server.control().add_order(order("INV-LOAD-1")).expect("order");
     let client = client(&server);
 
     let first = visits_for(&server, &client, 50).await;
@@ -59,7 +59,7 @@ async fn work_per_request_does_not_depend_on_how_many_came_before() {
 async fn the_replay_store_keeps_the_last_request_ids() {
     let server = start(10, 3).await;
     for n in 0..5 {
-        server.control().add_order(order(&format!("INV-{n}")));
+        server.control().add_order(order(&format!("INV-{n}"))).expect("order");
     }
     let client = client(&server);
     for n in 0..5 {
@@ -195,7 +195,7 @@ fn listener(answer: Option<String>) -> (String, std::sync::Arc<std::sync::atomic
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_notification_is_never_redirected_off_loopback() {
     let server = start(10, 10).await;
-    server.control().add_order(order("INV-N-1"));
+    server.control().add_order(order("INV-N-1")).expect("order");
     let (elsewhere, visits) = listener(Some("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".to_owned()));
     for status in ["307 Temporary Redirect", "302 Found", "308 Permanent Redirect"] {
         let redirect = format!("HTTP/1.1 {status}\r\nLocation: {elsewhere}/stolen\r\nContent-Length: 0\r\n\r\n");
@@ -210,7 +210,7 @@ async fn a_notification_is_never_redirected_off_loopback() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_endpoint_that_never_answers_ends_in_a_timeout() {
     let server = start(10, 10).await;
-    server.control().add_order(order("INV-N-2"));
+    server.control().add_order(order("INV-N-2")).expect("order");
     let (url, _) = listener(None);
     let started = std::time::Instant::now();
     let e = server.control().send_notification("INV-N-2", &format!("{url}/notify")).await.expect_err("no answer");
@@ -266,6 +266,22 @@ async fn control_calls_past_the_bounds_are_refused_and_change_nothing() {
     server.control().setup_json(&orders(0, 5)).expect("replacing held orders adds none");
     server.control().reset();
     assert!(server.control().inner.state().orders.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rust_controls_keep_the_same_bounds_as_the_http_ones() {
+    use crate::state::{Fault, FaultKind};
+    let server = start(10, 10).await;
+    let control = server.control();
+    let e = control
+        .inject_fault(Fault { kind: FaultKind::MalformedJson, count: 0 })
+        .expect_err("a fault that would fire on no request");
+    assert!(e.message().contains("count must be 1 to"), "{}", e.message());
+    let e = control.add_order(order(&"I".repeat(300))).expect_err("an invoice past the field bound");
+    assert_eq!(e.code().as_str(), "invalid_input");
+    assert!(control.inner.traffic().faults.is_empty() && control.inner.state().orders.is_empty(), "nothing applied");
+    control.add_order(order("INV-OK")).expect("within bounds");
+    control.inject_fault(Fault { kind: FaultKind::MalformedJson, count: 1 }).expect("within bounds");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

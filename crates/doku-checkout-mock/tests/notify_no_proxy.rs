@@ -39,14 +39,17 @@ async fn a_notification_ignores_the_proxy_variables() {
     }
     let server =
         MockServer::start(MockConfig::new("MCH-PROXY", "SK-PROXY-secret").expect("config")).await.expect("start");
-    server.control().add_order(Order {
-        invoice_number: "INV-P".into(),
-        amount: 10_000,
-        original_request_id: "create-INV-P".into(),
-        payment_method: None,
-        state: OrderState::Paid,
-        expires_at: doku_checkout::Timestamp::now().unix() + 3_600,
-    });
+    server
+        .control()
+        .add_order(Order {
+            invoice_number: "INV-P".into(),
+            amount: 10_000,
+            original_request_id: "create-INV-P".into(),
+            payment_method: None,
+            state: OrderState::Paid,
+            expires_at: doku_checkout::Timestamp::now().unix() + 3_600,
+        })
+        .expect("order");
     let status = server.control().send_notification("INV-P", &format!("{shop}/notify")).await.expect("delivered");
     assert_eq!(status, 200);
     assert_eq!(delivered.load(Ordering::SeqCst), 1);

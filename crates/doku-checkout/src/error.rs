@@ -15,7 +15,8 @@ pub enum ErrorCode {
     OrderNotFound,
     /// The order is paid, expired, already cancelled, or its channel cannot be cancelled.
     OrderNotCancellable,
-    /// Any other 4xx refusal.
+    /// Any other 4xx refusal; also a notification whose signature verifies but whose body
+    /// is not JSON (the request made to the merchant is malformed, reason `body_not_json`).
     InvalidRequest,
     /// A 409 replay whose body cannot be read as the original outcome.
     DuplicateRequest,

@@ -12,7 +12,7 @@
 
 use crate::credentials::SecretKey;
 use crate::digest::compute_digest;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::headers::ReceivedHeaders;
 use crate::signing::SigningInput;
 use crate::timestamp::{Clock, SystemClock, Timestamp};
@@ -142,8 +142,14 @@ pub fn verify_notification(
         }
     }
     let parsed = serde_json::from_slice(body).map_err(|e| {
-        Error::invalid_response(format!("the notification verified but its body is not JSON: {e}"))
-            .with_reason("body_not_json")
+        // A malformed request made to the merchant, not an answer DOKU gave: `invalid_request`.
+        Error::new(
+            ErrorCode::InvalidRequest,
+            format!(
+                "the notification's signature verified but its body is not JSON ({e}); answer 400, nothing to apply"
+            ),
+        )
+        .with_reason("body_not_json")
     })?;
     Ok(VerifiedNotification {
         client_id: client_id.to_owned(),
@@ -353,7 +359,7 @@ mod tests {
             ("Signature", signature.as_str()),
         ]);
         let e = verify_notification(&key(), &h, b"not json", "/n", at_sending()).expect_err("not json");
-        assert_eq!((e.code().as_str(), e.reason()), ("invalid_response", Some("body_not_json")));
+        assert_eq!((e.code().as_str(), e.reason()), ("invalid_request", Some("body_not_json")));
     }
 
     fn response_headers(signature: &str, client_id: &str, request_id: &str) -> ReceivedHeaders {

@@ -141,10 +141,16 @@ async fn every_scenario_passes() {
                     .await
                     .expect("emulator");
             for o in sc["setup"]["orders"].as_array().expect("orders") {
-                server.control().add_order(serde_json::from_value::<Order>(o.clone()).expect("order"));
+                server
+                    .control()
+                    .add_order(serde_json::from_value::<Order>(o.clone()).expect("order"))
+                    .expect("order within bounds");
             }
             for f in sc["setup"]["faults"].as_array().expect("faults") {
-                server.control().inject_fault(serde_json::from_value::<Fault>(f.clone()).expect("fault"));
+                server
+                    .control()
+                    .inject_fault(serde_json::from_value::<Fault>(f.clone()).expect("fault"))
+                    .expect("fault within bounds");
             }
             let client = build_client(&doc, &sc["client"], &server.url());
             let mut results = Vec::new();

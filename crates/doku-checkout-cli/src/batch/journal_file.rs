@@ -7,6 +7,8 @@ use std::path::Path;
 use doku_checkout::Error;
 use doku_checkout::batch::Entry;
 
+use super::journal_lock::LockedJournal;
+
 pub(crate) struct JournalFile {
     file: File,
 }
@@ -18,10 +20,26 @@ fn failed(e: std::io::Error) -> Error {
 impl JournalFile {
     /// Opens (or creates) the journal for appending, first cutting off a last line that a
     /// crash left unfinished (`complete_len` is the length up to its last newline).
-    pub fn open(path: &Path, complete_len: u64) -> Result<Self, Error> {
-        let file = OpenOptions::new().create(true).append(true).open(path).map_err(|e| {
+    /// It must be the file `locked` holds: a journal replaced at its path after it was read
+    /// is refused, since appending elsewhere would lose what this run sends.
+    pub fn open(path: &Path, complete_len: u64, locked: &LockedJournal) -> Result<Self, Error> {
+        let mut options = OpenOptions::new();
+        options.append(true);
+        #[cfg(unix)]
+        {
+            // A FIFO put at the path fails at once (no reader) instead of blocking.
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NONBLOCK);
+        }
+        let file = options.open(path).map_err(|e| {
             Error::invalid_input("journal", format!("cannot open {} for appending: {e}", path.display()))
         })?;
+        if !locked.is_same_file(&file) {
+            return Err(Error::invalid_input(
+                "journal",
+                format!("{} was replaced while this run started; nothing was sent, run again", path.display()),
+            ));
+        }
         if file.metadata().map_err(failed)?.len() > complete_len {
             file.set_len(complete_len).map_err(failed)?;
         }
@@ -40,5 +58,28 @@ impl JournalFile {
     /// Syncs everything written.
     pub fn sync(&mut self) -> Result<(), Error> {
         self.file.sync_data().map_err(failed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_journal_replaced_after_it_was_locked_is_refused() {
+        let dir = std::env::temp_dir().join(format!("doku-journal-replaced-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("journal.jsonl");
+        std::fs::write(&path, "").expect("journal");
+        let locked = LockedJournal::open(&path, true).expect("open").expect("exists");
+        JournalFile::open(&path, 0, &locked).expect("the locked file itself");
+        // A log rotation (or another tool) puts a new file at the journal's path.
+        let fresh = dir.join("fresh.jsonl");
+        std::fs::write(&fresh, "").expect("fresh");
+        std::fs::rename(&fresh, &path).expect("rename");
+        let refused = JournalFile::open(&path, 0, &locked).err();
+        let _ = std::fs::remove_dir_all(&dir);
+        let e = refused.expect("another file at the path is refused");
+        assert!(e.message().contains("was replaced"), "{}", e.message());
     }
 }

@@ -16,7 +16,7 @@ use doku_checkout::batch::{Journal, MAX_JOURNAL_BYTES};
 /// The journal, locked for this run, and its text.
 pub(crate) struct LockedJournal {
     /// Holds the lock until the run ends (read-only: a settled journal may be read-only).
-    _lock: File,
+    lock: File,
     pub text: String,
 }
 
@@ -25,17 +25,30 @@ fn refused(path: &Path, what: impl std::fmt::Display) -> Error {
 }
 
 impl LockedJournal {
+    /// Whether `other` is the very file this run locked and read (not one put at its path since).
+    pub fn is_same_file(&self, other: &File) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            match (self.lock.metadata(), other.metadata()) {
+                (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+                _ => false,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = other;
+            true
+        }
+    }
+
     /// Locks and reads the journal. A missing journal is created empty when `create`, else the
     /// answer is `None` (a dry run writes nothing).
     pub fn open(path: &Path, create: bool) -> Result<Option<Self>, Error> {
-        match std::fs::metadata(path) {
-            Ok(m) if !m.is_file() => {
-                return Err(refused(path, "is not a regular file: give the journal a file of its own"));
-            }
-            Ok(m) if m.len() > MAX_JOURNAL_BYTES => {
-                return Err(refused(path, format!("is larger than {MAX_JOURNAL_BYTES} bytes: is it a journal?")));
-            }
-            Ok(_) => {}
+        // Opened first and checked through the handle (fstat), never by name before opening:
+        // a journal swapped for a FIFO between a check and the open would block the run.
+        let file = match open_for_reading(path) {
+            Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !create => return Ok(None),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 OpenOptions::new()
@@ -43,10 +56,17 @@ impl LockedJournal {
                     .create(true)
                     .open(path)
                     .map_err(|e| refused(path, format!("cannot create it: {e}")))?;
+                open_for_reading(path).map_err(|e| refused(path, format!("cannot read it: {e}")))?
             }
             Err(e) => return Err(refused(path, format!("cannot read it: {e}"))),
+        };
+        let meta = file.metadata().map_err(|e| refused(path, format!("cannot read it: {e}")))?;
+        if !meta.is_file() {
+            return Err(refused(path, "is not a regular file: give the journal a file of its own"));
         }
-        let file = File::open(path).map_err(|e| refused(path, format!("cannot read it: {e}")))?;
+        if meta.len() > MAX_JOURNAL_BYTES {
+            return Err(refused(path, format!("is larger than {MAX_JOURNAL_BYTES} bytes: is it a journal?")));
+        }
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
@@ -69,6 +89,19 @@ impl LockedJournal {
         if bytes.len() as u64 > MAX_JOURNAL_BYTES {
             return Err(refused(path, format!("is larger than {MAX_JOURNAL_BYTES} bytes: is it a journal?")));
         }
-        Ok(Some(Self { _lock: file, text: Journal::text_of(bytes)? }))
+        Ok(Some(Self { lock: file, text: Journal::text_of(bytes)? }))
     }
+}
+
+/// Opens read-only without waiting for a writer: a FIFO opens at once (and is then refused as
+/// not a regular file) instead of blocking the run. On a regular file the flag changes nothing.
+fn open_for_reading(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }

@@ -89,7 +89,10 @@ fn execute(args: &BatchArgs) -> Result<u8, Error> {
         return finish(args, &rows, &outcomes);
     }
     let complete_len = journal_text.rfind('\n').map_or(0, |i| i + 1) as u64;
-    let journal_file = JournalFile::open(&args.journal, complete_len)?;
+    let Some(locked) = locked.as_ref() else {
+        return Err(Error::config("the journal was not opened; nothing was sent"));
+    };
+    let journal_file = JournalFile::open(&args.journal, complete_len, locked)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

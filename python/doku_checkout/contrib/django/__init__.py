@@ -101,7 +101,9 @@ def _refusal(request: Any, secret_key: Optional[SecretKey], notification_path: O
     except DokuError as e:
         # Short on purpose: the caller may be an attacker probing the endpoint.
         body = json.dumps({"error": {"code": e.code, "reason": e.reason}})
-        return HttpResponse(body, status=401, content_type="application/json")
+        # 400 for a genuine but malformed notification (its body is not JSON), 401 for the rest.
+        status = 400 if e.code == "invalid_request" else 401
+        return HttpResponse(body, status=status, content_type="application/json")
     return None
 
 
