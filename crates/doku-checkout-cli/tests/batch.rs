@@ -209,6 +209,32 @@ fn a_batch_killed_with_sigkill_and_resumed_cancels_each_order_once_with_one_requ
 }
 
 #[test]
+fn a_readable_last_line_without_its_newline_is_kept_and_its_request_id_used() {
+    let emu = Emulator::start(CLIENT_ID, SECRET);
+    let dir = Dir::new("unterminated");
+    let invoices: Vec<String> = (1..=2).map(|i| format!("INV-UT-{i}")).collect();
+    emu.add_orders(&invoices, json!([]));
+    std::fs::write(dir.path("orders.csv"), orders_csv(&invoices)).expect("csv");
+    // A run died after writing the entry but before its newline.
+    let line = json!({
+        "event": "assigned", "invoice_number": "INV-UT-1", "request_id": "rid-kept-1",
+        "original_request_id": "create-INV-UT-1", "note": "Stale order, unpaid",
+    });
+    std::fs::write(dir.path("run.jsonl"), line.to_string()).expect("journal");
+    let out = run_batch(&emu, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let sent: Vec<String> = emu.cancels().into_iter().filter(|(i, _, _)| i == "INV-UT-1").map(|(_, r, _)| r).collect();
+    assert_eq!(sent, ["rid-kept-1"]);
+    let text = std::fs::read_to_string(dir.path("run.jsonl")).expect("journal");
+    assert!(text.starts_with(&format!("{line}\n")), "the entry is kept on a line of its own: {text}");
+    let entries = journal(&dir);
+    let assigned: Vec<&Value> =
+        entries.iter().filter(|e| e["event"] == "assigned" && e["invoice_number"] == "INV-UT-1").collect();
+    assert_eq!(assigned.len(), 1, "{entries:?}");
+    assert!(report(&dir).iter().all(|r| r[1] == "cancelled"), "{:?}", report(&dir));
+}
+
+#[test]
 fn outcomes_invalid_rows_dry_run_and_exit_codes() {
     let emu = Emulator::start(CLIENT_ID, SECRET);
     let dir = Dir::new("outcomes");

@@ -18,11 +18,12 @@ fn failed(e: std::io::Error) -> Error {
 }
 
 impl JournalFile {
-    /// Opens (or creates) the journal for appending, first cutting off a last line that a
-    /// crash left unfinished (`complete_len` is the length up to its last newline).
+    /// Opens the journal for appending, first cutting it to `keep` bytes (off goes a last line
+    /// that a crash left unreadable) and, when `terminate`, ending the kept last line, which
+    /// the run acted on but which lacks its newline (see `Journal::resume_point`).
     /// It must be the file `locked` holds: a journal replaced at its path after it was read
     /// is refused, since appending elsewhere would lose what this run sends.
-    pub fn open(path: &Path, complete_len: u64, locked: &LockedJournal) -> Result<Self, Error> {
+    pub fn open(path: &Path, keep: u64, terminate: bool, locked: &LockedJournal) -> Result<Self, Error> {
         let mut options = OpenOptions::new();
         options.append(true);
         #[cfg(unix)]
@@ -40,10 +41,15 @@ impl JournalFile {
                 format!("{} was replaced while this run started; nothing was sent, run again", path.display()),
             ));
         }
-        if file.metadata().map_err(failed)?.len() > complete_len {
-            file.set_len(complete_len).map_err(failed)?;
+        if file.metadata().map_err(failed)?.len() > keep {
+            file.set_len(keep).map_err(failed)?;
         }
-        Ok(Self { file })
+        let mut journal = Self { file };
+        if terminate {
+            journal.file.write_all(b"\n").map_err(failed)?;
+            journal.sync()?;
+        }
+        Ok(journal)
     }
 
     /// Appends one entry; `durable` syncs it to disk before returning.
@@ -72,12 +78,12 @@ mod tests {
         let path = dir.join("journal.jsonl");
         std::fs::write(&path, "").expect("journal");
         let locked = LockedJournal::open(&path, true).expect("open").expect("exists");
-        JournalFile::open(&path, 0, &locked).expect("the locked file itself");
+        JournalFile::open(&path, 0, false, &locked).expect("the locked file itself");
         // A log rotation (or another tool) puts a new file at the journal's path.
         let fresh = dir.join("fresh.jsonl");
         std::fs::write(&fresh, "").expect("fresh");
         std::fs::rename(&fresh, &path).expect("rename");
-        let refused = JournalFile::open(&path, 0, &locked).err();
+        let refused = JournalFile::open(&path, 0, false, &locked).err();
         let _ = std::fs::remove_dir_all(&dir);
         let e = refused.expect("another file at the path is refused");
         assert!(e.message().contains("was replaced"), "{}", e.message());

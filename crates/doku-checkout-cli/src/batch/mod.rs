@@ -88,11 +88,11 @@ fn execute(args: &BatchArgs) -> Result<u8, Error> {
         let outcomes = actions.into_iter().map(|a| if let Action::Settled(e) = a { Some(e) } else { None }).collect();
         return finish(args, &rows, &outcomes);
     }
-    let complete_len = journal_text.rfind('\n').map_or(0, |i| i + 1) as u64;
+    let (keep, terminate) = Journal::resume_point(journal_text);
     let Some(locked) = locked.as_ref() else {
         return Err(Error::config("the journal was not opened; nothing was sent"));
     };
-    let journal_file = JournalFile::open(&args.journal, complete_len, locked)?;
+    let journal_file = JournalFile::open(&args.journal, keep as u64, terminate, locked)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -100,6 +100,22 @@ impl Journal {
         }
     }
 
+    /// Where a resumed run appends: `(keep, terminate)`, the bytes of `text` to keep and whether
+    /// to end the last kept line with a newline first. A last line without its newline that
+    /// still reads as an entry was applied by [`Journal::parse`] (the run acts on it), so it is
+    /// kept and terminated: cutting it would leave the file without a Request-Id the run uses.
+    /// A last line that does not read is cut off.
+    pub fn resume_point(text: &str) -> (usize, bool) {
+        if text.is_empty() || text.ends_with('\n') {
+            return (text.len(), false);
+        }
+        let start = text.rfind('\n').map_or(0, |i| i + 1);
+        match serde_json::from_str::<Entry>(text[start..].trim_end()) {
+            Ok(_) => (text.len(), true),
+            Err(_) => (start, false),
+        }
+    }
+
     /// Reads a journal's text. A last line cut short (the process was killed while writing
     /// it) is ignored: it can only be a line whose send had not started or whose outcome a
     /// rerun will learn again. Any other unreadable line is an error.

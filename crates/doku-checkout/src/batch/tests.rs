@@ -189,6 +189,21 @@ fn a_last_line_cut_inside_a_character_is_a_torn_line_like_any_other() {
     assert_eq!(Journal::text_of(whole.clone().into_bytes()).expect("whole"), whole);
 }
 
+#[test]
+fn a_resumed_run_keeps_a_readable_last_line_and_cuts_an_unreadable_one() {
+    let whole = assigned("INV-1", "rid-1").to_line();
+    let second = assigned("INV-2", "rid-2").to_line();
+    let unterminated = format!("{whole}{}", second.trim_end());
+    // Parsed (the run sends INV-2 under rid-2), so kept in the file, and given its newline.
+    assert_eq!(Journal::parse(&unterminated).expect("journal").rows["INV-2"].request_id, "rid-2");
+    assert_eq!(Journal::resume_point(&unterminated), (unterminated.len(), true));
+    let torn = format!("{whole}{}", &second[..10]);
+    assert_eq!(Journal::resume_point(&torn), (whole.len(), false));
+    assert_eq!(Journal::resume_point(&whole), (whole.len(), false));
+    assert_eq!(Journal::resume_point(""), (0, false));
+    assert_eq!(Journal::resume_point(&second[..10]), (0, false));
+}
+
 fn status_answer(status: &str) -> Result<OrderStatusResult, Error> {
     Ok(OrderStatusResult {
         request_id: "rid-status".into(),
