@@ -459,7 +459,74 @@ def config():
         "groups": [{"name": "options", "operation": "client_config", "cases": cases}],
     })
 
+def checkout_reading():
+    """DOKU's accepted create-checkout forms (doku-api.md §2.2; DOKU's WooCommerce and Magento plugins send strings)."""
+    def facts(inv, amount, due=60, methods=(), callback=None, recover=False, override=None):
+        return {"invoice_number": inv, "amount": amount, "payment_due_date": due, "payment_method_types": list(methods),
+                "callback_url": callback, "recover_abandoned_cart": recover, "override_notification_url": override}
+
+    def ok(cid, comment, body, expect):
+        return {"id": cid, "comment": comment, "input": {"body": body}, "expect": expect}
+
+    def no(cid, comment, body, field, reason, message=None):
+        return {"id": cid, "comment": comment, "input": {"body": body},
+                "expect": {"error": {"code": "invalid_request", "field": field, "reason": reason, "http_status": 400,
+                                     "messages": [message or f"INVALID PARAMETER: {field}"]}}}
+
+    woo_items = [{"name": "Kaos", "price": "50000", "quantity": 2, "sku": "K-1"}, {"name": "Topi", "price": "50000", "quantity": 1}]
+    accepted = [
+        ok("numbers", "DOKU's documented minimal body: numbers", {"order": {"amount": 20000, "invoice_number": "INV-20210231-0001"}, "payment": {"payment_due_date": 60}},
+           facts("INV-20210231-0001", 20000)),
+        ok("woo-zero-decimals", "WooCommerce with 0 price decimals: amount, prices and due date as digit strings",
+           {"order": {"amount": "150000", "invoice_number": "WC-101", "line_items": woo_items, "callback_url": "https://shop.example/thanks"},
+            "payment": {"payment_due_date": "60"}}, facts("WC-101", 150000, callback="https://shop.example/thanks")),
+        ok("woo-two-decimals", "WooCommerce's default of 2 decimals: \"150000.00\" is 150000",
+           {"order": {"amount": "150000.00", "invoice_number": "WC-102", "line_items": [{"name": "Kaos", "price": "75000.00", "quantity": "2"}]},
+            "payment": {"payment_due_date": "120"}}, facts("WC-102", 150000, due=120)),
+        ok("magento-strings", "Magento: strings everywhere, methods listed",
+           {"order": {"amount": "99000", "invoice_number": "000000123", "line_items": [{"name": "Bag", "price": "99000", "quantity": "1"}]},
+            "payment": {"payment_due_date": "60", "payment_method_types": ["VIRTUAL_ACCOUNT_BCA", "QRIS"]}},
+           facts("000000123", 99000, methods=["VIRTUAL_ACCOUNT_BCA", "QRIS"])),
+        ok("number-zero-fraction", "A JSON number whose fraction is zero", {"order": {"amount": 150000.0, "invoice_number": "INV-F0"}}, facts("INV-F0", 150000)),
+        ok("due-date-default", "No due date: DOKU's default of 60 minutes", {"order": {"amount": 1, "invoice_number": "INV-D"}}, facts("INV-D", 1)),
+        ok("twelve-digits", "The largest amount: 12 digits", {"order": {"amount": "999999999999", "invoice_number": "INV-MAX"}}, facts("INV-MAX", 999999999999)),
+        ok("free-line-item", "A line item priced 0 (a gift) still adds up", {"order": {"amount": 5000, "invoice_number": "INV-G",
+           "line_items": [{"name": "Gift", "price": "0", "quantity": 1}, {"name": "Tea", "price": 5000, "quantity": 1}]}}, facts("INV-G", 5000)),
+        ok("recover-and-override", "recover_abandoned_cart and an override notification URL are read",
+           {"order": {"amount": 10000, "invoice_number": "INV-RC", "recover_abandoned_cart": True},
+            "additional_info": {"override_notification_url": "https://api.shop.example/payments/notifications"}},
+           facts("INV-RC", 10000, recover=True, override="https://api.shop.example/payments/notifications")),
+    ]
+    refused = [
+        no("fractional-amount", "Rupiah have no decimals: a fraction that is not zero", {"order": {"amount": "150000.50", "invoice_number": "I"}}, "order.amount", "fractional"),
+        no("fractional-number", "A JSON number with a fraction", {"order": {"amount": 1500.5, "invoice_number": "I"}}, "order.amount", "fractional"),
+        no("amount-not-a-number", "Text that is not a number", {"order": {"amount": "Rp150.000", "invoice_number": "I"}}, "order.amount", "not_a_number"),
+        no("amount-exponent", "No exponent form", {"order": {"amount": "1.5e5", "invoice_number": "I"}}, "order.amount", "not_a_number"),
+        no("amount-empty", "An empty string", {"order": {"amount": "", "invoice_number": "I"}}, "order.amount", "not_a_number"),
+        no("amount-signed", "No sign", {"order": {"amount": "-150000", "invoice_number": "I"}}, "order.amount", "not_a_number"),
+        no("amount-spaces", "No spaces", {"order": {"amount": " 150000", "invoice_number": "I"}}, "order.amount", "not_a_number"),
+        no("amount-zero", "Nothing to pay", {"order": {"amount": "0.00", "invoice_number": "I"}}, "order.amount", "out_of_range"),
+        no("amount-thirteen-digits", "Past 12 digits", {"order": {"amount": "1000000000000", "invoice_number": "I"}}, "order.amount", "out_of_range"),
+        no("amount-missing", "No amount", {"order": {"invoice_number": "I"}}, "order.amount", "missing"),
+        no("invoice-missing", "No invoice number", {"order": {"amount": 1}}, "order.invoice_number", "missing"),
+        no("invoice-too-long", "An invoice number past 64 characters", {"order": {"amount": 1, "invoice_number": "I" * 65}}, "order.invoice_number", "not_text"),
+        no("items-not-adding-up", "Line items that do not add up to the amount", {"order": {"amount": "150000", "invoice_number": "I",
+           "line_items": [{"name": "Kaos", "price": "50000", "quantity": "2"}]}}, "order.line_items", "amount_not_match", "AMOUNT NOT MATCH"),
+        no("item-price-fractional", "A line-item price with a fraction", {"order": {"amount": 100, "invoice_number": "I",
+           "line_items": [{"name": "a", "price": "99.50", "quantity": 1}]}}, "order.line_items.price", "fractional"),
+        no("item-quantity-zero", "A line item of quantity 0", {"order": {"amount": 100, "invoice_number": "I",
+           "line_items": [{"name": "a", "price": 100, "quantity": "0"}]}}, "order.line_items.quantity", "out_of_range"),
+        no("due-date-text", "A due date that is not a number", {"order": {"amount": 1, "invoice_number": "I"}, "payment": {"payment_due_date": "sixty"}}, "payment.payment_due_date", "not_a_number"),
+        no("due-date-fraction", "A due date with a fraction of a minute", {"order": {"amount": 1, "invoice_number": "I"}, "payment": {"payment_due_date": "1.5"}}, "payment.payment_due_date", "fractional"),
+        no("due-date-zero", "A due date of 0 minutes", {"order": {"amount": 1, "invoice_number": "I"}, "payment": {"payment_due_date": 0}}, "payment.payment_due_date", "out_of_range"),
+    ]
+    return write("checkout_reading.json", {
+        "description": "read_checkout_request: a create-checkout body (POST /checkout/v1/payment) read as DOKU does: numbers or digit strings for order.amount, line-item price and quantity and payment.payment_due_date; a decimal string whose fraction is zero is that integer; the rest is refused with DOKU's message. The emulator reads requests with this.",
+        "groups": [{"name": "accepted", "operation": "read_checkout_request", "cases": accepted},
+                   {"name": "refused", "operation": "read_checkout_request", "cases": refused}],
+    })
+
 
 if __name__ == "__main__":
-    total = sum(f() for f in (signing, notifications, responses, timestamps, errors, retry, channels, requests, config))
+    total = sum(f() for f in (signing, notifications, responses, timestamps, errors, retry, channels, requests, config, checkout_reading))
     print(f"wrote {total} cases")

@@ -155,9 +155,6 @@ fn apply(state: &mut State, operation: Operation) -> Outcome {
     }
 }
 
-/// The longest `payment_due_date` the emulator accepts: one year, in minutes.
-const MAX_DUE_MINUTES: i64 = 366 * 24 * 60;
-
 fn json_object(body: &[u8]) -> Result<Value, Outcome> {
     serde_json::from_slice::<Value>(body)
         .ok()
@@ -185,37 +182,17 @@ fn cancel(body: &[u8]) -> Result<Operation, Outcome> {
 
 fn create(inner: &Inner, request_id: &str, body: &[u8]) -> Result<Operation, Outcome> {
     let v = json_object(body)?;
-    let Some(invoice) =
-        field(&v, &["order", "invoice_number"]).and_then(Value::as_str).filter(|s| !s.is_empty() && s.len() <= 64)
-    else {
-        return Err(Outcome::refused(400, "INVALID PARAMETER: order.invoice_number"));
-    };
-    let Some(amount) = field(&v, &["order", "amount"]).and_then(Value::as_u64).filter(|a| *a > 0) else {
-        return Err(Outcome::refused(400, "INVALID PARAMETER: order.amount"));
-    };
-    if let Some(items) = field(&v, &["order", "line_items"]).and_then(Value::as_array) {
-        let total = items.iter().try_fold(0u64, |sum, i| {
-            i["price"].as_u64().unwrap_or(0).checked_mul(i["quantity"].as_u64().unwrap_or(0))?.checked_add(sum)
-        });
-        if total != Some(amount) {
-            return Err(Outcome::refused(400, "AMOUNT NOT MATCH"));
-        }
-    }
-    let due_minutes = match field(&v, &["payment", "payment_due_date"]) {
-        None => 60,
-        Some(due) => match due.as_i64().filter(|m| (1..=MAX_DUE_MINUTES).contains(m)) {
-            Some(minutes) => minutes,
-            None => return Err(Outcome::refused(400, "INVALID PARAMETER: payment.payment_due_date")),
-        },
-    };
-    let methods: Vec<String> = field(&v, &["payment", "payment_method_types"])
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_owned)).collect())
-        .unwrap_or_default();
+    // DOKU's accepted forms (digit strings, "150000.00") and its refusals, from the core.
+    let facts = doku_checkout::checkout_reading::read_checkout_request(&v).map_err(|e| {
+        let message = e.messages().first().cloned().unwrap_or_else(|| "INVALID PARAMETER".to_owned());
+        Outcome::refused(400, message)
+    })?;
+    let (invoice, amount, methods) = (facts.invoice_number, facts.amount, facts.payment_method_types);
+    let due_minutes = i64::try_from(facts.due_minutes).unwrap_or(i64::MAX);
     let created = Timestamp::now();
     let token = uuid::Uuid::new_v4().simple().to_string();
     Ok(Operation::Create(Box::new(Created {
-        invoice: invoice.to_owned(),
+        invoice,
         amount,
         methods,
         due_minutes,

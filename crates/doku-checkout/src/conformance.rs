@@ -78,6 +78,18 @@ fn dispatch(operation: &str, input: &Value) -> Result<Value, Error> {
             Classified::Failure(e) => Err(e),
         },
         "retry_decision" => retry_decision(input),
+        "read_checkout_request" => {
+            let facts = crate::checkout_reading::read_checkout_request(&input["body"])?;
+            Ok(json!({
+                "invoice_number": facts.invoice_number,
+                "amount": facts.amount,
+                "payment_due_date": facts.due_minutes,
+                "payment_method_types": facts.payment_method_types,
+                "callback_url": facts.callback_url,
+                "recover_abandoned_cart": facts.recover_abandoned_cart,
+                "override_notification_url": facts.override_notification_url,
+            }))
+        }
         "cancel_order_request" => {
             let request = CancelOrderRequest::new(
                 text(input, "invoice_number")?,

@@ -174,6 +174,12 @@ impl Error {
         self
     }
 
+    /// Names the field the error is about.
+    pub fn with_field(mut self, field: &'static str) -> Self {
+        self.0.field = Some(field);
+        self
+    }
+
     /// Attaches the HTTP exchange details.
     pub fn with_http(mut self, status: Option<u16>, messages: Vec<String>, raw_body: Option<String>) -> Self {
         self.0.http_status = status;

@@ -2,6 +2,7 @@
 
 pub mod batch;
 mod channels;
+pub mod checkout_reading;
 mod classify;
 mod config;
 mod credentials;

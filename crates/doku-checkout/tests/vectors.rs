@@ -217,6 +217,29 @@ fn run_case(op: &str, id: &str, input: &Value, expect: &Value) {
                 (r, _) => panic!("{id}: unexpected {:?}", r.map(|c| c.settings())),
             }
         }
+        "read_checkout_request" => {
+            match (doku_checkout::checkout_reading::read_checkout_request(&input["body"]), expect.get("error")) {
+                (Ok(f), None) => {
+                    assert_eq!(f.invoice_number, s(expect, "invoice_number"), "{id}");
+                    assert_eq!(Some(f.amount), expect["amount"].as_u64(), "{id}");
+                    assert_eq!(Some(f.due_minutes), expect["payment_due_date"].as_u64(), "{id}");
+                    assert_eq!(serde_json::json!(f.payment_method_types), expect["payment_method_types"], "{id}");
+                    assert_eq!(f.callback_url.as_deref(), expect["callback_url"].as_str(), "{id}");
+                    assert_eq!(Some(f.recover_abandoned_cart), expect["recover_abandoned_cart"].as_bool(), "{id}");
+                    assert_eq!(
+                        f.override_notification_url.as_deref(),
+                        expect["override_notification_url"].as_str(),
+                        "{id}"
+                    );
+                }
+                (Err(e), Some(want)) => {
+                    check_error(id, &e, want);
+                    assert_eq!(serde_json::json!(e.messages()), want["messages"], "{id}");
+                    assert_eq!(e.http_status(), want["http_status"].as_u64().map(|n| n as u16), "{id}");
+                }
+                (r, _) => panic!("{id}: unexpected {r:?}"),
+            }
+        }
         other => panic!("unknown operation {other}"),
     }
 }
@@ -253,8 +276,9 @@ fn every_vector_file_passes() {
 #[cfg(feature = "conformance")]
 #[test]
 fn every_vector_through_the_conformance_entry_point() {
-    const VIA_ENTRY_POINT: [&str; 10] = [
+    const VIA_ENTRY_POINT: [&str; 11] = [
         "classify",
+        "read_checkout_request",
         "retry_decision",
         "cancel_order_request",
         "order_status_request",
