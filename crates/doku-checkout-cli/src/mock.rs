@@ -25,6 +25,11 @@ pub(crate) struct MockArgs {
     /// How many Request-Ids' answers are kept for 409 replays.
     #[arg(long, default_value_t = doku_checkout_mock::DEFAULT_REPLAY_STORE_SIZE)]
     replay_store_size: usize,
+    /// Your notification URL (DOKU's Back Office setting; loopback only): paid and failed
+    /// orders are notified there automatically, retried at +30 min, +6 h and +12 h on the
+    /// emulator's clock (`POST /_mock/clock` moves it).
+    #[arg(long)]
+    notification_url: Option<String>,
 }
 
 pub(crate) fn run(args: &MockArgs) -> u8 {
@@ -42,6 +47,7 @@ pub(crate) fn run(args: &MockArgs) -> u8 {
         log_size: args.log_size,
         replay_store_size: args.replay_store_size,
         read_timeout: doku_checkout_mock::DEFAULT_READ_TIMEOUT,
+        notification_url: args.notification_url.clone(),
     };
     if let Err(e) = config.validate() {
         return report(&e);

@@ -88,10 +88,10 @@ pub(crate) fn parse(inner: &Inner, method: &str, path: &str, request_id: &str, b
 
 /// Applies a call to the orders (the only step that holds the state lock), with DOKU's
 /// Request-Id replay rule for POSTs.
-pub(crate) fn decide(state: &mut State, call: Call) -> Decision {
+pub(crate) fn decide(state: &mut State, call: Call, now: i64) -> Decision {
     let Call { replay_key, request_id, operation } = call;
     let Some((path, body_digest)) = replay_key else {
-        return Decision { outcome: apply(state, operation), replayed: false };
+        return Decision { outcome: apply(state, operation, now), replayed: false };
     };
     if let Some(stored) = state.stored(&request_id) {
         return if stored.path == path && stored.body_digest == body_digest {
@@ -103,17 +103,17 @@ pub(crate) fn decide(state: &mut State, call: Call) -> Decision {
             }
         };
     }
-    let outcome = apply(state, operation);
+    let outcome = apply(state, operation, now);
     state.store(&request_id, Stored { path, body_digest, outcome: outcome.clone() });
     Decision { outcome, replayed: false }
 }
 
-fn apply(state: &mut State, operation: Operation) -> Outcome {
-    let now = Timestamp::now().unix();
+/// `now` is the emulator's clock (orders expire by it).
+fn apply(state: &mut State, operation: Operation, now: i64) -> Outcome {
     match operation {
         Operation::Refused(outcome) => outcome,
         Operation::Status { invoice } => match state.order_mut(&invoice, now) {
-            Some(order) => Outcome::Status(Box::new(order.clone())),
+            Some(order) => Outcome::Status { order: Box::new(order.clone()), at: now },
             None => Outcome::refused(404, "ORDER NOT FOUND"),
         },
         Operation::Cancel { invoice, original_request_id, note } => {
@@ -125,9 +125,12 @@ fn apply(state: &mut State, operation: Operation) -> Outcome {
             }
             match order.state {
                 OrderState::Paid => return Outcome::refused(400, "ORDER ALREADY PAID"),
+                OrderState::Refunded => return Outcome::refused(400, "ORDER ALREADY PAID AND REFUNDED"),
                 OrderState::Expired => return Outcome::refused(400, "ORDER ALREADY EXPIRED"),
                 OrderState::Cancelled => return Outcome::refused(400, "ORDER ALREADY CANCELLED"),
-                OrderState::Pending => {}
+                // A failed payment is not final at DOKU: the customer may still pay, so the
+                // merchant may still cancel.
+                OrderState::Pending | OrderState::Failed => {}
             }
             if order.payment_method.as_deref().map(doku_checkout::cancel_support)
                 == Some(doku_checkout::CancelSupport::NotSupported)
@@ -148,6 +151,12 @@ fn apply(state: &mut State, operation: Operation) -> Outcome {
                 payment_method: (created.methods.len() == 1).then(|| created.methods[0].clone()),
                 state: OrderState::Pending,
                 expires_at: created.expires.unix(),
+                payment_method_types: created.methods.clone(),
+                recover_abandoned_cart: created.recover_abandoned_cart,
+                notification_url: created.notification_url.clone(),
+                paid_at: None,
+                created_at: Some(created.created.unix()),
+                recovered: false,
             };
             state.orders.insert(created.invoice.clone(), order);
             Outcome::Created(created)
@@ -187,9 +196,13 @@ fn create(inner: &Inner, request_id: &str, body: &[u8]) -> Result<Operation, Out
         let message = e.messages().first().cloned().unwrap_or_else(|| "INVALID PARAMETER".to_owned());
         Outcome::refused(400, message)
     })?;
+    let notification_url = match facts.override_notification_url.as_deref() {
+        Some(url) => Some(override_url(inner, url)?),
+        None => None,
+    };
     let (invoice, amount, methods) = (facts.invoice_number, facts.amount, facts.payment_method_types);
     let due_minutes = i64::try_from(facts.due_minutes).unwrap_or(i64::MAX);
-    let created = Timestamp::now();
+    let created = inner.clock.now();
     let token = uuid::Uuid::new_v4().simple().to_string();
     Ok(Operation::Create(Box::new(Created {
         invoice,
@@ -202,5 +215,22 @@ fn create(inner: &Inner, request_id: &str, body: &[u8]) -> Result<Operation, Out
         request_id: request_id.to_owned(),
         client_id: inner.client_id.clone(),
         created,
+        recover_abandoned_cart: facts.recover_abandoned_cart,
+        notification_url,
     })))
+}
+
+/// `additional_info.override_notification_url`: DOKU takes it only with the same path as the
+/// configured notification URL (only the domain may change); the emulator also keeps it on
+/// loopback.
+fn override_url(inner: &Inner, url: &str) -> Result<String, Outcome> {
+    let refuse = || Outcome::refused(400, "INVALID PARAMETER: additional_info.override_notification_url");
+    let configured = inner.state().notification_url.clone().or_else(|| inner.notification_url.clone());
+    let configured = configured.ok_or_else(refuse)?;
+    let (_, configured_path) = crate::notify::loopback_url(inner, &configured).map_err(|_| refuse())?;
+    let (_, path) = crate::notify::loopback_url(inner, url).map_err(|_| refuse())?;
+    if path != configured_path {
+        return Err(refuse());
+    }
+    Ok(url.to_owned())
 }

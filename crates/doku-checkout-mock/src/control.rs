@@ -2,14 +2,21 @@
 //!
 //! | method | path | body | effect |
 //! |---|---|---|---|
-//! | POST | `/_mock/setup` | `{"orders":[Order], "faults":[Fault]}` | add orders, queue faults |
+//! | POST | `/_mock/setup` | `{"orders":[Order], "faults":[Fault], "notification_url"}` | add orders, queue faults, set the notification URL |
 //! | POST | `/_mock/orders` | `Order` | add an order |
-//! | POST | `/_mock/orders/{invoice}/pay` / `expire` / `cancel` | – | change its state |
+//! | POST | `/_mock/orders/{invoice}/pay` / `fail` | `{"channel"}` (optional) | the customer pays / a payment fails: notified automatically |
+//! | POST | `/_mock/orders/{invoice}/refund` | – | a paid order is refunded |
+//! | POST | `/_mock/orders/{invoice}/recover` | – | an expired order created with `recover_abandoned_cart` is recovered |
+//! | POST | `/_mock/orders/{invoice}/expire` / `cancel` | – | force that state |
 //! | GET | `/_mock/orders/{invoice}` | – | the order |
 //! | POST | `/_mock/faults` | `Fault` | queue a fault |
 //! | GET | `/_mock/log` | – | received API requests |
-//! | POST | `/_mock/reset` | – | forget everything |
-//! | POST | `/_mock/notify` | `{"invoice_number","url"}` | send a signed notification |
+//! | GET / POST | `/_mock/clock` | `{"advance_seconds": N}` or `{"set": "2026-01-01T00:00:00Z"}` | the emulator's time |
+//! | GET | `/_mock/notifications` | – | every notification and its attempts |
+//! | POST | `/_mock/notifications/wait` | – | the same, once no attempt is due or in flight (at most 15 s) |
+//! | POST | `/_mock/sink/{status}/...` | anything | answers `status` (a notification endpoint for tests) |
+//! | POST | `/_mock/reset` | – | forget everything, back to real time |
+//! | POST | `/_mock/notify` | `{"invoice_number","url"}` | send one signed notification now (not retried) |
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -18,12 +25,44 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::state::{Fault, LogEntry, Order, OrderState, Setup};
-use crate::{Inner, notify, server::json_response};
+use crate::{Inner, deliveries, notify, server::json_response};
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Notify {
     invoice_number: String,
     url: String,
+}
+
+/// `/pay` and `/fail`: the channel the customer used, when the test names one.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Payment {
+    #[serde(default)]
+    channel: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockChange {
+    #[serde(default)]
+    advance_seconds: Option<i64>,
+    #[serde(default)]
+    set: Option<String>,
+}
+
+/// How long `/_mock/notifications/wait` waits for the attempts due to finish.
+const WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+fn clock_answer(inner: &Inner) -> Answer {
+    ok(
+        json!({ "now": inner.clock.now().to_string(), "unix": inner.clock.unix(), "offset_seconds": inner.clock.offset() }),
+    )
+}
+
+/// An absent body, `null` or `{}`: no fields given.
+fn optional<'a, T: Deserialize<'a> + Default>(body: &'a [u8]) -> Result<T, Answer> {
+    if body.iter().all(u8::is_ascii_whitespace) || body == b"null" { Ok(T::default()) } else { parse(body) }
 }
 
 /// A control answer: status and JSON body.
@@ -60,12 +99,12 @@ async fn route(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Result<A
         }
         ("POST", "orders") => {
             let order: Order = parse(body)?;
-            inner.apply(Setup { orders: vec![order], faults: Vec::new() }).map_err(refused)?;
+            inner.apply(Setup { orders: vec![order], ..Default::default() }).map_err(refused)?;
             Ok(ok(json!({ "ok": true })))
         }
         ("POST", "faults") => {
             let fault: Fault = parse(body)?;
-            inner.apply(Setup { orders: Vec::new(), faults: vec![fault] }).map_err(refused)?;
+            inner.apply(Setup { faults: vec![fault], ..Default::default() }).map_err(refused)?;
             Ok(ok(json!({ "ok": true })))
         }
         ("GET", "log") => {
@@ -84,24 +123,114 @@ async fn route(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Result<A
                 Err(e) => Err(bad(e.to_string())),
             }
         }
-        (m, r) if r.starts_with("orders/") => {
-            let tail = &r["orders/".len()..];
-            let (invoice, action) = tail.rsplit_once('/').map_or((tail, None), |(i, a)| (i, Some(a)));
-            let invoice = percent_encoding::percent_decode_str(invoice).decode_utf8_lossy().into_owned();
-            let mut state = inner.state();
-            let Some(order) = state.orders.get_mut(&invoice) else {
-                return Err((404, json!({ "message": ["ORDER NOT FOUND"] })));
+        ("GET", "clock") => Ok(clock_answer(inner)),
+        ("POST", "clock") => {
+            let change: ClockChange = parse(body)?;
+            let moved = match (change.advance_seconds, change.set) {
+                (Some(seconds), None) => inner.clock.advance(seconds),
+                (None, Some(at)) => doku_checkout::Timestamp::parse(&at)
+                    .map_err(|e| e.message().to_owned())
+                    .and_then(|t| inner.clock.set(t)),
+                _ => Err("give either advance_seconds or set".to_owned()),
             };
-            let new_state = match (m, action) {
-                ("GET", None) => return Ok(ok(serde_json::to_value(&*order).unwrap_or_default())),
-                ("POST", Some("pay")) => OrderState::Paid,
-                ("POST", Some("expire")) => OrderState::Expired,
-                ("POST", Some("cancel")) => OrderState::Cancelled,
-                _ => return Err(bad(format!("unknown control {m} {path}"))),
-            };
-            order.state = new_state;
-            Ok(ok(serde_json::to_value(&*order).unwrap_or_default()))
+            moved.map_err(bad)?;
+            inner.wake.notify_one();
+            Ok(clock_answer(inner))
         }
+        ("GET", "notifications") => Ok(ok(serde_json::to_value(inner.deliveries().list()).unwrap_or_default())),
+        ("POST", "notifications/wait") => {
+            if !deliveries::settle(inner, WAIT_LIMIT).await {
+                return Err((504, json!({ "message": ["NOTIFICATIONS STILL IN FLIGHT AFTER 15 S"] })));
+            }
+            Ok(ok(serde_json::to_value(inner.deliveries().list()).unwrap_or_default()))
+        }
+        ("POST", r) if r.starts_with("sink/") => {
+            let code = r["sink/".len()..].split('/').next().unwrap_or_default();
+            match code.parse::<u16>() {
+                Ok(status) if (200..=599).contains(&status) => Ok((status, json!({}))),
+                _ => Err(bad(format!("a sink answers a status from 200 to 599, not {code:?}"))),
+            }
+        }
+        (m, r) if r.starts_with("orders/") => order_control(inner, m, path, &r["orders/".len()..], body),
         _ => Err(bad(format!("unknown control {method} {path}"))),
     }
+}
+
+/// `/_mock/orders/{invoice}[/action]`.
+fn order_control(inner: &Inner, method: &str, path: &str, tail: &str, body: &[u8]) -> Result<Answer, Answer> {
+    let (invoice, action) = tail.rsplit_once('/').map_or((tail, None), |(i, a)| (i, Some(a)));
+    let invoice = percent_encoding::percent_decode_str(invoice).decode_utf8_lossy().into_owned();
+    let now = inner.clock.unix();
+    let (order, setup_url, notify) = {
+        let mut state = inner.state();
+        let setup_url = state.notification_url.clone();
+        let Some(order) = state.order_mut(&invoice, now) else {
+            return Err((404, json!({ "message": ["ORDER NOT FOUND"] })));
+        };
+        let conflict =
+            |what: &str| (409, json!({ "message": [format!("ORDER IS {} ({what})", order_name(order.state))] }));
+        let notify = match (method, action) {
+            ("GET", None) => return Ok(ok(serde_json::to_value(&*order).unwrap_or_default())),
+            ("POST", Some(action @ ("pay" | "fail"))) => {
+                let payment: Payment = optional(body)?;
+                if !order.state.is_open() {
+                    return Err(conflict("only an open order can be paid, or fail"));
+                }
+                let channel = match payment.channel {
+                    Some(c) if !order.payment_method_types.is_empty() && !order.payment_method_types.contains(&c) => {
+                        return Err(bad(format!("{c} is not among the checkout's payment_method_types")));
+                    }
+                    Some(c) if c.is_empty() || c.len() > 64 => {
+                        return Err(bad("channel must be 1 to 64 characters".into()));
+                    }
+                    Some(c) => c,
+                    None => order
+                        .payment_method
+                        .clone()
+                        .or_else(|| order.payment_method_types.first().cloned())
+                        .unwrap_or_else(|| "VIRTUAL_ACCOUNT_BCA".to_owned()),
+                };
+                order.payment_method = Some(channel);
+                order.state = if action == "pay" { OrderState::Paid } else { OrderState::Failed };
+                order.paid_at = Some(now);
+                true
+            }
+            ("POST", Some("refund")) => {
+                if order.state != OrderState::Paid {
+                    return Err(conflict("only a paid order can be refunded"));
+                }
+                order.state = OrderState::Refunded;
+                false
+            }
+            ("POST", Some("recover")) => {
+                if order.state != OrderState::Expired || !order.recover_abandoned_cart {
+                    return Err(conflict("only an expired order created with recover_abandoned_cart can be recovered"));
+                }
+                // The recovered cart is open again for as long as the checkout first was.
+                let lasted = order.expires_at - order.created_at.unwrap_or(order.expires_at - 3600);
+                order.state = OrderState::Pending;
+                order.recovered = true;
+                order.expires_at = now + lasted.max(60);
+                false
+            }
+            ("POST", Some("expire")) => {
+                order.state = OrderState::Expired;
+                false
+            }
+            ("POST", Some("cancel")) => {
+                order.state = OrderState::Cancelled;
+                false
+            }
+            _ => return Err(bad(format!("unknown control {method} {path}"))),
+        };
+        (order.clone(), setup_url, notify)
+    };
+    if notify {
+        notify::queue(inner, &order, setup_url.as_deref()).map_err(|e| (413, json!({ "message": [e.message()] })))?;
+    }
+    Ok(ok(serde_json::to_value(&order).unwrap_or_default()))
+}
+
+fn order_name(state: OrderState) -> String {
+    serde_json::to_value(state).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }

@@ -1,12 +1,10 @@
 //! The emulator's request handling without a socket, for the fuzz targets (feature `fuzzing`).
 
 use std::net::SocketAddr;
-use std::sync::Mutex;
 
-use doku_checkout::{ReceivedHeaders, SecretKey};
+use doku_checkout::ReceivedHeaders;
 
 use crate::state::{Order, OrderState, State};
-use crate::traffic::Traffic;
 use crate::{Inner, api};
 
 /// An emulator with a few orders, driven one request at a time.
@@ -31,16 +29,20 @@ impl Emulator {
             payment_method: None,
             state,
             expires_at: i64::MAX,
+            payment_method_types: Vec::new(),
+            recover_abandoned_cart: false,
+            notification_url: None,
+            paid_at: None,
+            created_at: None,
+            recovered: false,
         };
         state.add_orders(vec![order("INV-1", OrderState::Pending), order("INV-2", OrderState::Paid)]);
-        let inner = Inner {
-            client_id: "MCH-FUZZ".to_owned(),
-            secret: SecretKey::new("SK-FUZZ-0123").unwrap_or_else(|_| unreachable!("a valid key")),
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            read_timeout: crate::DEFAULT_READ_TIMEOUT,
-            state: Mutex::new(state),
-            traffic: Mutex::new(Traffic::new(16)),
-        };
+        let config = crate::MockConfig::new("MCH-FUZZ", "SK-FUZZ-0123").unwrap_or_else(|_| unreachable!("a valid key"));
+        let inner = Inner::new(
+            crate::MockConfig { log_size: 16, replay_store_size: 64, ..config },
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        );
+        *inner.state() = state;
         Self { inner }
     }
 
@@ -51,10 +53,10 @@ impl Emulator {
             "/_mock/setup" => serde_json::from_slice::<crate::state::Setup>(body).ok(),
             "/_mock/orders" => serde_json::from_slice::<Order>(body)
                 .ok()
-                .map(|o| crate::state::Setup { orders: vec![o], faults: Vec::new() }),
+                .map(|o| crate::state::Setup { orders: vec![o], ..Default::default() }),
             "/_mock/faults" => serde_json::from_slice::<crate::state::Fault>(body)
                 .ok()
-                .map(|f| crate::state::Setup { orders: Vec::new(), faults: vec![f] }),
+                .map(|f| crate::state::Setup { faults: vec![f], ..Default::default() }),
             _ => return 404,
         };
         match setup.map(|s| self.inner.apply(s)) {
@@ -80,7 +82,7 @@ impl Emulator {
         let request_id = received.get("Request-Id").unwrap_or("fuzz").to_owned();
         let authenticated = api::authenticate(&self.inner, method, path, &received, body);
         let call = api::parse(&self.inner, method, path, &request_id, body);
-        let decision = api::decide(&mut self.inner.state(), call);
+        let decision = api::decide(&mut self.inner.state(), call, self.inner.clock.unix());
         let _ = decision.outcome.render();
         match authenticated {
             Err(refusal) => refusal.status(),

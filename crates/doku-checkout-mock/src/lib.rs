@@ -1,7 +1,10 @@
 #![doc = include_str!("../README.md")]
 
 mod api;
+mod bodies;
+mod clock;
 mod control;
+mod deliveries;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -17,6 +20,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use doku_checkout::{Error, SecretKey};
 
+pub use clock::MAX_ADVANCE_SECONDS;
+pub use deliveries::{Attempt, Delivery, MAX_DELIVERIES, RETRY_SCHEDULE};
 pub use notify::NOTIFY_TIMEOUT;
 pub use state::{Fault, FaultKind, LogEntry, Order, OrderState};
 
@@ -49,6 +54,10 @@ pub struct MockConfig {
     /// How long a client may take to send a request's head or body, and how long a
     /// keep-alive connection may sit idle (100 ms to 10 min; default 10 s).
     pub read_timeout: std::time::Duration,
+    /// The merchant's notification URL (DOKU's Back Office setting): a paid or failed order
+    /// is notified there automatically, with DOKU's retry schedule. Loopback only; a path
+    /// (`/_mock/sink/200`) means the emulator itself.
+    pub notification_url: Option<String>,
 }
 
 impl MockConfig {
@@ -61,6 +70,7 @@ impl MockConfig {
             log_size: DEFAULT_LOG_SIZE,
             replay_store_size: DEFAULT_REPLAY_STORE_SIZE,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            notification_url: None,
         })
     }
 
@@ -78,6 +88,9 @@ impl MockConfig {
         if !timeout_range.contains(&self.read_timeout) {
             return Err(Error::invalid_input("read_timeout", "read_timeout must be between 100 ms and 10 minutes"));
         }
+        if let Some(url) = &self.notification_url {
+            notify::check_url_form(url)?;
+        }
         Ok(())
     }
 }
@@ -89,11 +102,39 @@ pub(crate) struct Inner {
     /// Longest wait for a request's head (also for the next request on an idle
     /// connection) and for its body.
     pub read_timeout: std::time::Duration,
+    /// The configured notification URL (see [`MockConfig::notification_url`]).
+    pub notification_url: Option<String>,
+    /// The emulator's own time.
+    pub clock: clock::EmulatorClock,
+    /// Wakes the notification sender (a notification queued, the clock moved, an attempt done).
+    pub wake: tokio::sync::Notify,
     state: Mutex<state::State>,
     traffic: Mutex<traffic::Traffic>,
+    deliveries: Mutex<deliveries::Deliveries>,
 }
 
 impl Inner {
+    fn new(config: MockConfig, addr: SocketAddr) -> Self {
+        Self {
+            client_id: config.client_id,
+            secret: config.secret_key,
+            addr,
+            read_timeout: config.read_timeout,
+            notification_url: config.notification_url,
+            clock: clock::EmulatorClock::default(),
+            wake: tokio::sync::Notify::new(),
+            state: Mutex::new(state::State::new(config.replay_store_size)),
+            traffic: Mutex::new(traffic::Traffic::new(config.log_size)),
+            deliveries: Mutex::new(deliveries::Deliveries::default()),
+        }
+    }
+
+    /// The notifications queued and their attempts. Lock order: never take another lock
+    /// while holding this one.
+    pub fn deliveries(&self) -> MutexGuard<'_, deliveries::Deliveries> {
+        self.deliveries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     pub fn public_url(&self) -> String {
         format!("http://{}", self.addr)
     }
@@ -118,15 +159,23 @@ impl Inner {
         let new_invoices: std::collections::HashSet<&str> =
             setup.orders.iter().map(|o| o.invoice_number.as_str()).filter(|i| !state.orders.contains_key(*i)).collect();
         limits::check_setup(&setup, state.orders.len(), new_invoices.len(), traffic.faults.len())?;
+        if let Some(url) = &setup.notification_url {
+            notify::check_url_form(url)
+                .map_err(|e| limits::Refusal { status: 400, message: e.message().to_owned() })?;
+            state.notification_url = Some(url.clone());
+        }
         state.add_orders(setup.orders);
         traffic.faults.extend(setup.faults);
         Ok(())
     }
 
-    /// Forgets orders, stored answers, faults and the log.
+    /// Forgets orders, stored answers, faults, the log and the notifications; the clock goes
+    /// back to real time (the configured notification URL stays).
     pub fn reset(&self) {
         self.state().clear();
         self.traffic().clear();
+        self.deliveries().clear();
+        self.clock.reset();
     }
 
     /// The log's entries, copied outside the lock.
@@ -157,7 +206,7 @@ impl MockControl {
     /// Adds (or replaces) an order, as if a checkout had been created; refused past the
     /// emulator's bounds ([`limits`]), as `/_mock/setup` is.
     pub fn add_order(&self, order: Order) -> Result<(), Error> {
-        self.apply(state::Setup { orders: vec![order], faults: Vec::new() })
+        self.apply(state::Setup { orders: vec![order], ..Default::default() })
     }
 
     /// Sets an order's state; `false` if there is no such invoice.
@@ -173,7 +222,7 @@ impl MockControl {
     /// Queues a fault for the next `fault.count` API requests; refused past the emulator's
     /// bounds (a count of 0, too many queued...), as `/_mock/setup` is.
     pub fn inject_fault(&self, fault: Fault) -> Result<(), Error> {
-        self.apply(state::Setup { orders: Vec::new(), faults: vec![fault] })
+        self.apply(state::Setup { faults: vec![fault], ..Default::default() })
     }
 
     fn apply(&self, setup: state::Setup) -> Result<(), Error> {
@@ -198,13 +247,11 @@ impl MockControl {
         self.apply(setup)
     }
 
-    /// [`MockControl::set_state`] with the state by name (`PENDING`, `PAID`, `EXPIRED`, `CANCELLED`).
+    /// [`MockControl::set_state`] with the state by name (`PENDING`, `PAID`, `FAILED`, `EXPIRED`,
+    /// `CANCELLED`, `REFUNDED`).
     pub fn set_state_named(&self, invoice_number: &str, state: &str) -> Result<bool, Error> {
         let state: OrderState = serde_json::from_value(serde_json::Value::String(state.to_owned())).map_err(|_| {
-            Error::invalid_input(
-                "state",
-                format!("unknown order state {state:?}: use PENDING, PAID, EXPIRED or CANCELLED"),
-            )
+            Error::invalid_input("state", format!("unknown order state {state:?}: use {}", OrderState::NAMES))
         })?;
         Ok(self.set_state(invoice_number, state))
     }
@@ -240,16 +287,16 @@ impl MockServer {
     pub async fn start(config: MockConfig) -> std::io::Result<Self> {
         config.validate().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
-        let inner = Arc::new(Inner {
-            client_id: config.client_id,
-            secret: config.secret_key,
-            addr: listener.local_addr()?,
-            read_timeout: config.read_timeout,
-            state: Mutex::new(state::State::new(config.replay_store_size)),
-            traffic: Mutex::new(traffic::Traffic::new(config.log_size)),
-        });
+        let addr = listener.local_addr()?;
+        let inner = Arc::new(Inner::new(config, addr));
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let task = tokio::spawn(server::serve(listener, Arc::clone(&inner), rx));
+        // The notification sender lives as long as the accept loop.
+        let sender = tokio::spawn(deliveries::run(Arc::clone(&inner)));
+        let serving = Arc::clone(&inner);
+        let task = tokio::spawn(async move {
+            server::serve(listener, serving, rx).await;
+            sender.abort();
+        });
         Ok(Self { control: MockControl { inner }, shutdown: Some(tx), task })
     }
 

@@ -19,8 +19,8 @@ pub(crate) enum Outcome {
     Cancelled { invoice: String, original_request_id: String, note: String },
     /// A created checkout.
     Created(Box<Created>),
-    /// An order's state for the status API (its `date` is the time of rendering).
-    Status(Box<Order>),
+    /// An order's state for the status API, `at` the emulator's time it was read.
+    Status { order: Box<Order>, at: i64 },
 }
 
 /// The values of a created checkout that its answer quotes.
@@ -36,6 +36,8 @@ pub(crate) struct Created {
     pub request_id: String,
     pub client_id: String,
     pub created: Timestamp,
+    pub recover_abandoned_cart: bool,
+    pub notification_url: Option<String>,
 }
 
 impl Outcome {
@@ -87,15 +89,7 @@ impl Outcome {
                     },
                 }
             }),
-            Self::Status(order) => json!({
-                "order": { "invoice_number": order.invoice_number, "amount": order.amount },
-                "transaction": {
-                    "status": order.state.transaction_status(),
-                    "date": Timestamp::now().to_string(),
-                    "original_request_id": order.original_request_id,
-                },
-                "channel": { "id": order.payment_method },
-            }),
+            Self::Status { order, at } => crate::bodies::status(order, Timestamp::from_unix(*at)),
         };
         value.to_string().into_bytes()
     }

@@ -158,7 +158,8 @@ async fn api_request(
             Err(refusal) => (false, refusal.status(), false, refusal.render()),
             Ok(()) => {
                 let call = api::parse(inner, &method, &path, request_id.as_deref().unwrap_or_default(), &body);
-                let decision = api::decide(&mut inner.state(), call);
+                let now = inner.clock.unix();
+                let decision = api::decide(&mut inner.state(), call, now);
                 (true, decision.status(), decision.state_changed(), decision.outcome.render())
             }
         };

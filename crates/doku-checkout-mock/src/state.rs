@@ -20,9 +20,16 @@ pub enum OrderState {
     Expired,
     /// Cancelled through the Cancel Order API.
     Cancelled,
+    /// A payment attempt failed; DOKU does not call this final (the customer may pay again).
+    Failed,
+    /// Paid, then refunded.
+    Refunded,
 }
 
 impl OrderState {
+    /// The names the controls take, in order.
+    pub const NAMES: &'static str = "PENDING, PAID, FAILED, EXPIRED, CANCELLED or REFUNDED";
+
     /// The `transaction.status` DOKU's status API reports.
     pub fn transaction_status(self) -> &'static str {
         match self {
@@ -30,7 +37,14 @@ impl OrderState {
             Self::Paid => "SUCCESS",
             Self::Expired => "EXPIRED",
             Self::Cancelled => "CANCELLED",
+            Self::Failed => "FAILED",
+            Self::Refunded => "REFUNDED",
         }
+    }
+
+    /// Whether the customer may still pay (and the merchant still cancel).
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Pending | Self::Failed)
     }
 }
 
@@ -53,6 +67,24 @@ pub struct Order {
     /// Expiry, seconds since the epoch.
     #[serde(default = "default_expiry")]
     pub expires_at: i64,
+    /// The methods the checkout offered (`payment.payment_method_types`; empty: all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payment_method_types: Vec<String>,
+    /// Created with `order.recover_abandoned_cart`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recover_abandoned_cart: bool,
+    /// `additional_info.override_notification_url` of the create request, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_url: Option<String>,
+    /// When the last payment (or failed attempt) happened, seconds since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<i64>,
+    /// When the checkout was created, seconds since the epoch (set by create-checkout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Its abandoned cart was recovered after it expired (`order.status` `ORDER_RECOVERED`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recovered: bool,
 }
 
 fn default_amount() -> u64 {
@@ -141,13 +173,17 @@ pub struct LogEntry {
     pub fault: Option<String>,
 }
 
-/// Orders to add and faults to queue, as the scenarios and the `/_mock/setup` control write them.
+/// Orders to add and faults to queue, as the scenarios and the `/_mock/setup` control write them,
+/// and the merchant's notification URL (the Back Office setting) when one is given.
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Setup {
     #[serde(default)]
     pub orders: Vec<Order>,
     #[serde(default)]
     pub faults: Vec<Fault>,
+    #[serde(default)]
+    pub notification_url: Option<String>,
 }
 
 /// A stored answer for a Request-Id (DOKU replays it with 409).
@@ -162,6 +198,8 @@ pub(crate) struct Stored {
 #[derive(Debug)]
 pub(crate) struct State {
     pub orders: HashMap<String, Order>,
+    /// The notification URL a setup gave (overrides the configured one until a reset).
+    pub notification_url: Option<String>,
     answers: HashMap<String, Stored>,
     /// Request-Ids in the order their answers were stored, to forget the oldest first.
     answer_order: VecDeque<String>,
@@ -173,6 +211,7 @@ impl State {
     pub fn new(answer_capacity: usize) -> Self {
         Self {
             orders: HashMap::new(),
+            notification_url: None,
             answers: HashMap::new(),
             answer_order: VecDeque::new(),
             answer_capacity: answer_capacity.max(1),
@@ -207,10 +246,11 @@ impl State {
         self.answers.insert(request_id.to_owned(), stored);
     }
 
-    /// Expires orders whose due time has passed.
+    /// The order, expired first if its due time has passed by `now` (the emulator's clock).
+    /// DOKU sends no notification for an expiry, and neither does the emulator.
     pub fn order_mut(&mut self, invoice: &str, now: i64) -> Option<&mut Order> {
         let order = self.orders.get_mut(invoice)?;
-        if order.state == OrderState::Pending && order.expires_at <= now {
+        if order.state.is_open() && order.expires_at <= now {
             order.state = OrderState::Expired;
         }
         Some(order)

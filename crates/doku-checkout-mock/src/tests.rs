@@ -15,6 +15,12 @@ fn order(invoice: &str) -> Order {
         payment_method: None,
         state: OrderState::Pending,
         expires_at: doku_checkout::Timestamp::now().unix() + 3_600,
+        payment_method_types: Vec::new(),
+        recover_abandoned_cart: false,
+        notification_url: None,
+        paid_at: None,
+        created_at: None,
+        recovered: false,
     }
 }
 

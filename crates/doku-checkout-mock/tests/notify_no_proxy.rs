@@ -48,6 +48,12 @@ async fn a_notification_ignores_the_proxy_variables() {
             payment_method: None,
             state: OrderState::Paid,
             expires_at: doku_checkout::Timestamp::now().unix() + 3_600,
+            payment_method_types: Vec::new(),
+            recover_abandoned_cart: false,
+            notification_url: None,
+            paid_at: None,
+            created_at: None,
+            recovered: false,
         })
         .expect("order");
     let status = server.control().send_notification("INV-P", &format!("{shop}/notify")).await.expect("delivered");

@@ -15,6 +15,7 @@ mod hygiene;
 mod notification;
 mod notification_fields;
 pub mod operations;
+pub mod payment_bodies;
 mod request_id;
 pub mod retry;
 mod signing;
