@@ -142,8 +142,103 @@ flow_cases = [
               {"call": {"op": "create_checkout", "args": {"invoice_number": "INV-F4", "amount": 1000}}, "expect": err("invalid_request", http_status=400)}]),
 ]
 
+def control(method, path, body=None, status=200):
+    step = {"control": {"method": method, "path": path}, "expect": {"status": status}}
+    if body is not None:
+        step["control"]["body"] = body
+    return step
+
+
+def notify_to(path):
+    return control("POST", "/_mock/setup", {"notification_url": path})
+
+
+def advance(seconds):
+    return control("POST", "/_mock/clock", {"advance_seconds": seconds})
+
+
+def notifications(*expected):
+    return {"notifications": list(expected)}
+
+
+DOKU_HEADERS = ["Client-Id", "Request-Id", "Request-Timestamp", "Signature"]
+
+
+def delivery(inv, status, attempts, path, verified, delivered=True, given_up=False):
+    return {"invoice_number": inv, "transaction_status": status, "path": path, "delivered": delivered, "given_up": given_up,
+            "attempts": [{"after_seconds": a, "status": st} for a, st in attempts], "header_names": DOKU_HEADERS, "verified": verified}
+
+
+def status_call(inv):
+    return {"op": "order_status", "args": {"invoice_number": inv}}
+
+
+SINK_OK = "/_mock/sink/200/payments/notifications"
+SINK_FAIL = "/_mock/sink/500/payments/notifications"
+VA_BCA = {"service": {"id": "VIRTUAL_ACCOUNT"}, "acquirer": {"id": "BCA"}, "channel": {"id": "VIRTUAL_ACCOUNT_BCA"},
+          "order": {"invoice_number": "INV-L1", "amount": 150000}, "transaction": {"status": "SUCCESS", "original_request_id": "orig-INV-L1"}}
+
+lifecycle_cases = [
+    scenario("va-payment-notified", "A VA order paid: DOKU's notification reaches the merchant within a second, with DOKU's header names and a body that verifies, naming service, acquirer and channel; the status API agrees",
+             [notify_to(SINK_OK),
+              control("POST", "/_mock/orders/INV-L1/pay"),
+              notifications(delivery("INV-L1", "SUCCESS", [(0, 200)], SINK_OK, {**VA_BCA, "virtual_account_info": {}, "virtual_account_payment": {}})),
+              {"call": status_call("INV-L1"), "expect": ok(status="SUCCESS", transaction_status="SUCCESS", order_status="ORDER_GENERATED")}],
+             orders=[order("INV-L1")], final={"INV-L1": "PAID"}),
+    scenario("failing-endpoint-retried", "An endpoint answering 500 is retried at +30 min, +6 h and +12 h on the emulator's clock, then given up; nothing is sent early or after",
+             [notify_to(SINK_FAIL),
+              control("POST", "/_mock/orders/INV-L2/pay"),
+              notifications(delivery("INV-L2", "SUCCESS", [(0, 500)], SINK_FAIL, {"transaction": {"status": "SUCCESS"}}, delivered=False)),
+              advance(1799),
+              notifications(delivery("INV-L2", "SUCCESS", [(0, 500)], SINK_FAIL, {}, delivered=False)),
+              advance(1),
+              notifications(delivery("INV-L2", "SUCCESS", [(0, 500), (1800, 500)], SINK_FAIL, {}, delivered=False)),
+              advance(21600 - 1800),
+              notifications(delivery("INV-L2", "SUCCESS", [(0, 500), (1800, 500), (21600, 500)], SINK_FAIL, {}, delivered=False)),
+              advance(43200 - 21600),
+              notifications(delivery("INV-L2", "SUCCESS", [(0, 500), (1800, 500), (21600, 500), (43200, 500)], SINK_FAIL, {"transaction": {"status": "SUCCESS"}}, delivered=False, given_up=True)),
+              advance(86400),
+              notifications(delivery("INV-L2", "SUCCESS", [(0, 500), (1800, 500), (21600, 500), (43200, 500)], SINK_FAIL, {}, delivered=False, given_up=True))],
+             orders=[order("INV-L2")], final={"INV-L2": "PAID"}),
+    scenario("expiry-without-notification", "An unpaid checkout expires at its due date on the emulator's clock: EXPIRED and ORDER_EXPIRED, no notification, and it can no longer be cancelled",
+             [notify_to(SINK_OK),
+              {"call": {"op": "create_checkout", "args": {"invoice_number": "INV-L3", "amount": 20000, "payment_due_minutes": 30}}, "expect": ok(http_status=200, has_expiry=True)},
+              advance(1799),
+              {"call": status_call("INV-L3"), "expect": ok(status="PENDING", order_status="ORDER_GENERATED")},
+              advance(1),
+              {"call": status_call("INV-L3"), "expect": ok(status="EXPIRED", transaction_status="EXPIRED", order_status="ORDER_EXPIRED")},
+              notifications(),
+              {"call": {"op": "cancel_order", "args": {"invoice_number": "INV-L3", "original_request_id": {"from_step": 1, "field": "request_id"}, "note": "stale"}},
+               "expect": err("order_not_cancellable", messages=["ORDER ALREADY EXPIRED"])}],
+             final={"INV-L3": "EXPIRED"}),
+    scenario("failed-card-payment", "A declined card payment is notified as FAILED with the card's decline; DOKU does not call FAILED final, so the customer pays again and that is notified too",
+             [notify_to(SINK_OK),
+              control("POST", "/_mock/orders/INV-L4/fail"),
+              {"call": status_call("INV-L4"), "expect": ok(status="FAILED", transaction_status="FAILED")},
+              control("POST", "/_mock/orders/INV-L4/pay"),
+              notifications(
+                  delivery("INV-L4", "FAILED", [(0, 200)], SINK_OK, {"service": {"id": "CREDIT_CARD"}, "channel": {"id": "CREDIT_CARD"},
+                           "transaction": {"status": "FAILED", "type": "SALE"}, "card_payment": {"response_code": "05"}}),
+                  delivery("INV-L4", "SUCCESS", [(0, 200)], SINK_OK, {"transaction": {"status": "SUCCESS"}, "card_payment": {"response_code": "00"}}))],
+             orders=[order("INV-L4", method="CREDIT_CARD")], final={"INV-L4": "PAID"}),
+    scenario("recovered-cart", "An expired order created with recover_abandoned_cart is recovered: open again, order.status ORDER_RECOVERED, and cancellable",
+             [control("POST", "/_mock/orders/INV-L5/recover"),
+              {"call": status_call("INV-L5"), "expect": ok(status="PENDING", order_status="ORDER_RECOVERED")},
+              {"call": cancel("INV-L5"), "expect": ok(order_status="CANCELLED")}],
+             orders=[{**order("INV-L5", state="EXPIRED"), "recover_abandoned_cart": True}], final={"INV-L5": "CANCELLED"}),
+    scenario("recover-refused", "An order created without recover_abandoned_cart cannot be recovered",
+             [control("POST", "/_mock/orders/INV-L6/recover", status=409)], orders=[order("INV-L6", state="EXPIRED")], final={"INV-L6": "EXPIRED"}),
+    scenario("refund-after-payment", "A paid order refunded reads REFUNDED and is not cancellable",
+             [control("POST", "/_mock/orders/INV-L7/pay", {"channel": "EMONEY_OVO"}),
+              control("POST", "/_mock/orders/INV-L7/refund"),
+              {"call": status_call("INV-L7"), "expect": ok(status="REFUNDED")},
+              {"call": cancel("INV-L7"), "expect": err("order_not_cancellable")}],
+             orders=[order("INV-L7", method=None)], final={"INV-L7": "REFUNDED"}),
+]
+
 total = (write("cancel.json", "Cancel Order outcomes: success, replay and every refusal.", cancel_cases)
          + write("resilience.json", "Retries, timeouts and resets: one Request-Id across attempts, asserted from the emulator's log.", resilience_cases)
          + write("validation.json", "Invalid input never reaches the network.", validation_cases)
-         + write("flows.json", "Create, cancel and status together.", flow_cases))
+         + write("flows.json", "Create, cancel and status together.", flow_cases)
+         + write("lifecycle.json", "Payments, failures, refunds, expiry and recovered carts on the emulator's clock, with DOKU's notifications and retry schedule.", lifecycle_cases))
 print(f"wrote {total} scenarios")

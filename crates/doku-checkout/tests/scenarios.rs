@@ -107,6 +107,72 @@ fn check_step(id: &str, outcome: &Result<Value, Error>, expect: &Value, secret: 
     }
 }
 
+/// Whether `want` is contained in `got`: objects key by key, lists element by element (same
+/// length), anything else equal. The path of the first difference, if any.
+fn subset(want: &Value, got: &Value, at: &str) -> Result<(), String> {
+    match (want, got) {
+        (Value::Object(w), Value::Object(g)) => {
+            w.iter().try_for_each(|(k, v)| subset(v, g.get(k).unwrap_or(&Value::Null), &format!("{at}.{k}")))
+        }
+        (Value::Array(w), Value::Array(g)) if w.len() == g.len() => {
+            w.iter().zip(g).enumerate().try_for_each(|(i, (w, g))| subset(w, g, &format!("{at}[{i}]")))
+        }
+        (w, g) if w == g => Ok(()),
+        (w, g) => Err(format!("{at}: expected {w}, got {g}")),
+    }
+}
+
+/// An unsigned `/_mock/` control call over HTTP: (status, JSON answer).
+async fn control(url: &str, method: &str, path: &str, body: &Value) -> (u16, Value) {
+    let http = reqwest::Client::new();
+    let request = match method {
+        "GET" => http.get(format!("{url}{path}")),
+        _ => http.post(format!("{url}{path}")).body(if body.is_null() { String::new() } else { body.to_string() }),
+    };
+    let response = request.send().await.expect("control call");
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.expect("control answer");
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+/// The notifications the emulator delivered, once none is due or in flight, against the
+/// expected ones; each delivery's last attempt is verified as the merchant would verify it.
+async fn check_notifications(id: &str, url: &str, secret: &str, expected: &[Value]) {
+    let (status, list) = control(url, "POST", "/_mock/notifications/wait", &Value::Null).await;
+    assert_eq!(status, 200, "{id}: {list}");
+    let list = list.as_array().expect("list");
+    assert_eq!(list.len(), expected.len(), "{id}: notifications {list:#?}");
+    for (want, got) in expected.iter().zip(list) {
+        let mut plain = want.clone();
+        let (names, verified) = {
+            let m = plain.as_object_mut().expect("object");
+            (m.remove("header_names"), m.remove("verified"))
+        };
+        subset(&plain, got, "notification").unwrap_or_else(|e| panic!("{id}: {e}"));
+        let attempt = got["attempts"].as_array().and_then(|a| a.last()).expect("an attempt");
+        let headers: Vec<(String, String)> = serde_json::from_value(attempt["headers"].clone()).expect("headers");
+        for name in names.iter().flat_map(|n| n.as_array()).flatten() {
+            assert!(
+                headers.iter().any(|(h, _)| h == name.as_str().expect("name")),
+                "{id}: no header named exactly {name}"
+            );
+        }
+        if let Some(verified) = verified {
+            let secret = doku_checkout::SecretKey::new(secret).expect("secret");
+            let received = doku_checkout::ReceivedHeaders::new(headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let n = doku_checkout::verify_notification(
+                &secret,
+                &received,
+                got["body"].as_str().expect("body").as_bytes(),
+                got["path"].as_str().expect("path"),
+                doku_checkout::VerifyOptions::default(),
+            )
+            .unwrap_or_else(|e| panic!("{id}: the notification does not verify: {e}"));
+            subset(&verified, &n.body, "verified").unwrap_or_else(|e| panic!("{id}: {e}"));
+        }
+    }
+}
+
 fn check_wire(id: &str, log: &[doku_checkout_mock::LogEntry], wire: &Value) {
     if let Some(n) = wire["requests"].as_u64() {
         assert_eq!(log.len() as u64, n, "{id}: requests {log:#?}");
@@ -155,6 +221,25 @@ async fn every_scenario_passes() {
             let client = build_client(&doc, &sc["client"], &server.url());
             let mut results = Vec::new();
             for (n, step) in sc["steps"].as_array().expect("steps").iter().enumerate() {
+                if let Some(c) = step.get("control") {
+                    let path = c["path"].as_str().expect("path");
+                    let (status, answer) =
+                        control(&server.url(), c["method"].as_str().expect("method"), path, &c["body"]).await;
+                    assert_eq!(Some(u64::from(status)), step["expect"]["status"].as_u64(), "{id} step {n}: {answer}");
+                    results.push(answer);
+                    continue;
+                }
+                if let Some(expected) = step.get("notifications") {
+                    check_notifications(
+                        &format!("{id} step {n}"),
+                        &server.url(),
+                        secret,
+                        expected.as_array().expect("list"),
+                    )
+                    .await;
+                    results.push(Value::Null);
+                    continue;
+                }
                 let op = step["call"]["op"].as_str().expect("op");
                 let args = resolve(&step["call"]["args"], &results);
                 let outcome = match &client {
