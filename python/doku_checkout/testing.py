@@ -13,14 +13,15 @@ installed) yields a fresh ``MockServer`` for each test.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterator, List, Optional, Union
+from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 import datetime as _dt
 
 from ._native import NativeMockServer
+from ._native import notification_body as _notification_body
 from ._native import sign_notification as _sign_notification
 
-__all__ = ["MockServer", "doku_mock", "sign_notification"]
+__all__ = ["MockControlError", "MockServer", "doku_mock", "notification_body", "sign_notification"]
 
 DEFAULT_CLIENT_ID = "MCH-TEST-0001"
 DEFAULT_SECRET_KEY = "SK-TEST-0123456789"
@@ -51,6 +52,38 @@ def sign_notification(
     return dict(pairs)
 
 
+def notification_body(
+    *,
+    invoice_number: str,
+    amount: int,
+    original_request_id: str,
+    channel: Optional[str] = "VIRTUAL_ACCOUNT_BCA",
+    status: str = "SUCCESS",
+    timestamp: Optional[Union[_dt.datetime, str]] = None,
+) -> str:
+    """The JSON body DOKU sends about a payment on ``channel`` (``VIRTUAL_ACCOUNT_BCA``,
+    ``ONLINE_TO_OFFLINE_ALFA``, ``CREDIT_CARD``, ``QRIS``...; ``None``: no channel chosen yet):
+    ``service``, ``acquirer``, ``channel``, ``transaction``, ``order`` and the channel's own
+    object, the same body the emulator sends. Sign it with :func:`sign_notification`.
+    """
+    if isinstance(timestamp, _dt.datetime):
+        from . import format_timestamp
+
+        timestamp = format_timestamp(timestamp)
+    return _notification_body(
+        invoice_number=invoice_number, amount=amount, original_request_id=original_request_id,
+        channel=channel, status=status, timestamp=timestamp,
+    )
+
+
+class MockControlError(ValueError):
+    """The emulator refused a control call (an unknown order, a state it cannot move from...)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"{message} (HTTP {status})")
+        self.status = status
+
+
 class MockServer:
     """The DOKU Checkout emulator on a free 127.0.0.1 port.
 
@@ -59,10 +92,19 @@ class MockServer:
     next requests, read the request log and send signed notifications.
     """
 
-    def __init__(self, client_id: str = DEFAULT_CLIENT_ID, secret_key: str = DEFAULT_SECRET_KEY, *, port: int = 0) -> None:
+    def __init__(
+        self,
+        client_id: str = DEFAULT_CLIENT_ID,
+        secret_key: str = DEFAULT_SECRET_KEY,
+        *,
+        port: int = 0,
+        notification_url: Optional[str] = None,
+    ) -> None:
+        """``notification_url`` (loopback; a path means the emulator itself) receives a signed
+        notification whenever an order is paid or a payment fails, retried like DOKU does."""
         self.client_id = client_id
         self.secret_key = secret_key
-        self._native = NativeMockServer(client_id, secret_key, port)
+        self._native = NativeMockServer(client_id, secret_key, port, notification_url)
         self.url: str = self._native.url
 
     def __repr__(self) -> str:
@@ -112,7 +154,7 @@ class MockServer:
             raise KeyError(f"the emulator has no order {invoice_number!r}")
 
     def order(self, invoice_number: str) -> Optional[Dict[str, Any]]:
-        """The order as a dict (``state`` is PENDING, PAID, EXPIRED or CANCELLED), or None."""
+        """The order as a dict (``state`` is PENDING, PAID, FAILED, EXPIRED, CANCELLED or REFUNDED), or None."""
         raw = self._native.order_json(invoice_number)
         return None if raw is None else json.loads(raw)
 
@@ -136,6 +178,67 @@ class MockServer:
     def send_notification(self, invoice_number: str, url: str) -> int:
         """POST a signed HTTP Notification for the order to a loopback ``url``; returns the status."""
         return self._native.send_notification(invoice_number, url)
+
+    def control(self, method: str, path: str, body: Any = None) -> Tuple[int, Any]:
+        """Any ``/_mock/`` control call (see the emulator's README): ``(status, answer)``."""
+        text = None if body is None else json.dumps(body)
+        status, answer = self._native.control(method, path, text)
+        return status, json.loads(answer)
+
+    def _ok(self, method: str, path: str, body: Any = None) -> Any:
+        status, answer = self.control(method, path, body)
+        if status >= 400:
+            message = answer.get("message", [answer]) if isinstance(answer, dict) else [answer]
+            raise MockControlError(status, "; ".join(str(m) for m in message))
+        return answer
+
+    def _order_path(self, invoice_number: str, action: str) -> str:
+        from urllib.parse import quote
+
+        return f"/_mock/orders/{quote(invoice_number, safe='')}/{action}"
+
+    def pay(self, invoice_number: str, *, channel: Optional[str] = None) -> Dict[str, Any]:
+        """The customer pays (on ``channel``, else the order's): notified automatically."""
+        return self._ok("POST", self._order_path(invoice_number, "pay"), {"channel": channel} if channel else None)
+
+    def fail(self, invoice_number: str, *, channel: Optional[str] = None) -> Dict[str, Any]:
+        """A payment attempt fails (``FAILED``; the customer may still pay): notified automatically."""
+        return self._ok("POST", self._order_path(invoice_number, "fail"), {"channel": channel} if channel else None)
+
+    def refund(self, invoice_number: str) -> Dict[str, Any]:
+        """A paid order is refunded (``REFUNDED``)."""
+        return self._ok("POST", self._order_path(invoice_number, "refund"))
+
+    def recover(self, invoice_number: str) -> Dict[str, Any]:
+        """An expired order created with ``recover_abandoned_cart`` is open again (``ORDER_RECOVERED``)."""
+        return self._ok("POST", self._order_path(invoice_number, "recover"))
+
+    def set_notification_url(self, url: str) -> None:
+        """Where paid and failed orders are notified (until :meth:`reset`)."""
+        self._ok("POST", "/_mock/setup", {"notification_url": url})
+
+    def clock(self) -> _dt.datetime:
+        """The emulator's time (real time until a test moves it)."""
+        return _dt.datetime.fromtimestamp(self._ok("GET", "/_mock/clock")["unix"], _dt.timezone.utc)
+
+    def advance_clock(self, seconds: int) -> _dt.datetime:
+        """Moves the emulator's time forward: orders expire, notification retries fall due."""
+        return _dt.datetime.fromtimestamp(self._ok("POST", "/_mock/clock", {"advance_seconds": seconds})["unix"], _dt.timezone.utc)
+
+    def set_clock(self, at: Union[_dt.datetime, str]) -> None:
+        """Sets the emulator's time (an aware datetime or DOKU's text form)."""
+        if isinstance(at, _dt.datetime):
+            from . import format_timestamp
+
+            at = format_timestamp(at)
+        self._ok("POST", "/_mock/clock", {"set": at})
+
+    def notifications(self, *, wait: bool = True) -> List[Dict[str, Any]]:
+        """Every notification with its attempts (``after_seconds``, ``status``, ``headers``), its
+        ``body`` and ``request_id``; with ``wait``, once no attempt is due or in flight."""
+        if wait:
+            return self._ok("POST", "/_mock/notifications/wait")
+        return self._ok("GET", "/_mock/notifications")
 
 
 try:  # the fixture exists only where pytest is installed

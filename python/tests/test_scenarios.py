@@ -32,11 +32,41 @@ def call(client, op, args):
         return {"request_id": r.request_id, "http_status": r.http_status, "messages": r.messages, "order_status": r.order_status, "replayed": r.replayed}
     if op == "order_status":
         r = client.order_status(args["invoice_number"])
-        return {"request_id": r.request_id, "http_status": r.http_status, "status": r.status, "transaction_status": r.transaction_status}
+        return {"request_id": r.request_id, "http_status": r.http_status, "status": r.status, "transaction_status": r.transaction_status, "order_status": r.order_status}
     if op == "create_checkout":
         r = client.create_checkout(**args)
         return {"request_id": r.request_id, "http_status": r.http_status, "has_payment_url": bool(r.payment_url), "has_expiry": r.expires_at is not None}
     raise AssertionError(op)
+
+
+def subset(want, got, at="$"):
+    """``want`` is contained in ``got``: dicts key by key, lists element by element (same length)."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict), f"{at}: expected an object, got {got!r}"
+        for key, value in want.items():
+            subset(value, got.get(key), f"{at}.{key}")
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), f"{at}: expected {want!r}, got {got!r}"
+        for i, (w, g) in enumerate(zip(want, got)):
+            subset(w, g, f"{at}[{i}]")
+    else:
+        assert want == got, f"{at}: expected {want!r}, got {got!r}"
+
+
+def check_notifications(doc, doku, expected):
+    """What the emulator delivered, each verified with this package as a merchant would."""
+    delivered = doku.notifications(wait=True)
+    assert len(delivered) == len(expected), delivered
+    for want, got in zip(expected, delivered):
+        want = dict(want)
+        names, verified = want.pop("header_names", []), want.pop("verified", None)
+        subset(want, got)
+        headers = got["attempts"][-1]["headers"]
+        for name in names:
+            assert name in [h for h, _ in headers], f"no header named exactly {name}: {headers}"
+        if verified is not None:
+            body = dc.verify_notification(secret_key=doc["secret_key"], headers=dict(headers), body=got["body"].encode(), notification_path=got["path"])
+            subset(verified, body)
 
 
 @pytest.mark.parametrize("doc,scenario", SCENARIO_CASES)
@@ -46,6 +76,16 @@ def test_scenario(doc, scenario):
         doku.setup(scenario["setup"]["orders"], scenario["setup"]["faults"])
         results = []
         for n, step in enumerate(scenario["steps"]):
+            if "control" in step:
+                c = step["control"]
+                status, answer = doku.control(c["method"], c["path"], c.get("body"))
+                assert status == step["expect"]["status"], f"step {n}: {answer}"
+                results.append(answer)
+                continue
+            if "notifications" in step:
+                check_notifications(doc, doku, step["notifications"])
+                results.append(None)
+                continue
             args = resolve(step["call"]["args"], results)
             try:
                 client = build_client(doc, cfg, doku.url)

@@ -85,8 +85,14 @@ fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, Answer> {
 }
 
 pub(crate) async fn handle(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Response<Full<Bytes>> {
+    let (status, text) = answer(inner, method, path, body).await;
+    json_response(status, text.into_bytes())
+}
+
+/// A control call's status and JSON text (over HTTP, or in-process for the language helpers).
+pub(crate) async fn answer(inner: &Inner, method: &str, path: &str, body: &[u8]) -> (u16, String) {
     let (status, value) = route(inner, method, path, body).await.unwrap_or_else(|r| r);
-    json_response(status, value.to_string().into_bytes())
+    (status, value.to_string())
 }
 
 async fn route(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Result<Answer, Answer> {

@@ -273,6 +273,16 @@ impl MockControl {
     pub async fn send_notification(&self, invoice_number: &str, url: &str) -> Result<u16, Error> {
         notify::send(&self.inner, invoice_number, url).await
     }
+
+    /// Any `/_mock/` control call in-process, exactly as over HTTP (`method`, a path such as
+    /// `/_mock/orders/INV-1/pay`, a JSON body or none): the status and the JSON answer. The
+    /// language helpers (`pay`, `advance_clock`, `notifications`...) are built on it.
+    pub async fn control_call(&self, method: &str, path: &str, body: &[u8]) -> (u16, String) {
+        if !path.starts_with("/_mock/") || body.len() > server::MAX_CONTROL_BODY {
+            return (400, r#"{"message":["A CONTROL PATH STARTS WITH /_mock/ AND ITS BODY IS AT MOST 16 MiB"]}"#.to_owned());
+        }
+        control::answer(&self.inner, method, path, body).await
+    }
 }
 
 /// A running emulator on the caller's tokio runtime.
@@ -362,6 +372,14 @@ impl BackgroundMockServer {
         match &self.runtime {
             Some(rt) => rt.block_on(self.control.send_notification(invoice_number, url)),
             None => Err(Error::config("the emulator has stopped")),
+        }
+    }
+
+    /// [`MockControl::control_call`], blocking.
+    pub fn control_call(&self, method: &str, path: &str, body: &[u8]) -> (u16, String) {
+        match &self.runtime {
+            Some(rt) => rt.block_on(self.control.control_call(method, path, body)),
+            None => (503, r#"{"message":["THE EMULATOR HAS STOPPED"]}"#.to_owned()),
         }
     }
 

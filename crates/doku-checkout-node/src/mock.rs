@@ -18,11 +18,19 @@ pub struct NativeMockServer {
 #[napi]
 impl NativeMockServer {
     #[napi(constructor)]
-    pub fn new(env: Env, client_id: String, secret_key: String, port: Option<u32>) -> Result<Self> {
+    pub fn new(
+        env: Env,
+        client_id: String,
+        secret_key: String,
+        port: Option<u32>,
+        notification_url: Option<String>,
+    ) -> Result<Self> {
         let mut config = MockConfig::new(client_id, secret_key).napi(&env)?;
         config.port = u16::try_from(port.unwrap_or(0))
             .map_err(|_| Error::invalid_input("port", "port must be 0-65535"))
             .napi(&env)?;
+        config.notification_url = notification_url;
+        config.validate().napi(&env)?;
         let server = BackgroundMockServer::start(config)
             .map_err(|e| Error::config(format!("cannot start the emulator: {e}")))
             .napi(&env)?;
@@ -74,8 +82,35 @@ impl NativeMockServer {
         env.spawn_future_with_callback(async move { Ok(fut.await) }, |env, r| r.map_err(|e| to_js(env, &e)))
     }
 
+    /// Any `/_mock/` control call, async (a notification receiver in this same process must
+    /// be able to answer while the call waits): resolves to its status and JSON text.
+    #[napi]
+    pub fn control<'env>(
+        &self,
+        env: &'env Env,
+        method: String,
+        path: String,
+        body: Option<String>,
+    ) -> Result<PromiseRaw<'env, ControlAnswer>> {
+        let control = self.control.clone();
+        let fut = async move {
+            let (status, body) = control.control_call(&method, &path, body.unwrap_or_default().as_bytes()).await;
+            Ok::<_, Error>(ControlAnswer { status: u32::from(status), body })
+        };
+        env.spawn_future_with_callback(async move { Ok(fut.await) }, |env, r| r.map_err(|e| to_js(env, &e)))
+    }
+
     #[napi]
     pub fn close(&mut self) {
         self.server.take();
     }
+}
+
+/// A control call's answer.
+#[napi(object)]
+pub struct ControlAnswer {
+    /// The HTTP status the control API answers.
+    pub status: u32,
+    /// The JSON answer, as text.
+    pub body: String,
 }

@@ -139,6 +139,37 @@ pub fn sign_notification(
     sign().map(|pairs| pairs.into_iter().map(|(n, v)| vec![n, v]).collect()).napi(&env)
 }
 
+/// A notification body DOKU would send, as JSON text (a test helper: `doku-checkout/testing`).
+#[napi(js_name = "nativeNotificationBody")]
+pub fn notification_body(
+    env: Env,
+    invoice_number: String,
+    amount: f64,
+    original_request_id: String,
+    channel: Option<String>,
+    status: Option<String>,
+    timestamp: Option<String>,
+) -> napi::Result<String> {
+    let build = || {
+        // A JS number: whole and in range, never truncated.
+        let max = doku_checkout::checkout_reading::MAX_AMOUNT as f64;
+        if !(amount.fract() == 0.0 && (1.0..=max).contains(&amount)) {
+            return Err(Error::invalid_input("amount", "amount is a whole number of rupiah, 1 to 999999999999"));
+        }
+        let amount = amount as u64;
+        let date = timestamp.as_deref().map(doku_checkout::Timestamp::parse).transpose()?;
+        doku_checkout::payment_bodies::sample_notification(
+            channel.as_deref(),
+            status.as_deref().unwrap_or("SUCCESS"),
+            &invoice_number,
+            amount,
+            &original_request_id,
+            date,
+        )
+    };
+    build().napi(&env)
+}
+
 #[napi(js_name = "nativeCancelSupport")]
 pub fn cancel_support(payment_method_type: String) -> &'static str {
     doku_checkout::cancel_support(&payment_method_type).as_str()

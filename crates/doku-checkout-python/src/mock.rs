@@ -28,10 +28,18 @@ impl NativeMockServer {
 #[pymethods]
 impl NativeMockServer {
     #[new]
-    #[pyo3(signature = (client_id, secret_key, port = 0))]
-    fn new(py: Python<'_>, client_id: String, secret_key: String, port: u16) -> PyResult<Self> {
+    #[pyo3(signature = (client_id, secret_key, port = 0, notification_url = None))]
+    fn new(
+        py: Python<'_>,
+        client_id: String,
+        secret_key: String,
+        port: u16,
+        notification_url: Option<String>,
+    ) -> PyResult<Self> {
         let mut config = MockConfig::new(client_id, secret_key).py_err()?;
         config.port = port;
+        config.notification_url = notification_url;
+        config.validate().py_err()?;
         let server = py
             .detach(|| BackgroundMockServer::start(config))
             .map_err(|e| crate::errors::to_py(Error::config(format!("cannot start the emulator: {e}"))))?;
@@ -49,7 +57,7 @@ impl NativeMockServer {
         self.with(|s| s.control().setup_json(spec).py_err())
     }
 
-    /// Sets an order's state (`PENDING`, `PAID`, `EXPIRED`, `CANCELLED`); False if unknown.
+    /// Sets an order's state (`PENDING`, `PAID`, `FAILED`, `EXPIRED`, `CANCELLED`, `REFUNDED`); False if unknown.
     fn set_state(&self, invoice_number: &str, state: &str) -> PyResult<bool> {
         self.with(|s| s.control().set_state_named(invoice_number, state).py_err())
     }
@@ -75,6 +83,13 @@ impl NativeMockServer {
     /// Sends a signed HTTP Notification for an order to a loopback URL; returns the status.
     fn send_notification(&self, py: Python<'_>, invoice_number: &str, url: &str) -> PyResult<u16> {
         self.with(|s| py.detach(|| s.send_notification(invoice_number, url)).py_err())
+    }
+
+    /// Any `/_mock/` control call: `(status, JSON text)`.
+    #[pyo3(signature = (method, path, body = None))]
+    fn control(&self, py: Python<'_>, method: &str, path: &str, body: Option<&str>) -> PyResult<(u16, String)> {
+        let body = body.unwrap_or_default().as_bytes();
+        self.with(|s| Ok(py.detach(|| s.control_call(method, path, body))))
     }
 
     /// Stops the emulator.

@@ -163,6 +163,30 @@ fn sign_notification(
     .py_err()
 }
 
+/// A notification body DOKU would send (JSON text; the Python wrapper is
+/// `doku_checkout.testing.notification_body`).
+#[pyfunction]
+#[pyo3(signature = (*, invoice_number, amount, original_request_id, channel = None, status = None, timestamp = None))]
+fn notification_body(
+    invoice_number: Text,
+    amount: u64,
+    original_request_id: Text,
+    channel: Option<Text>,
+    status: Option<Text>,
+    timestamp: Option<Text>,
+) -> PyResult<String> {
+    let date = timestamp.as_deref().map(doku_checkout::Timestamp::parse).transpose().py_err()?;
+    doku_checkout::payment_bodies::sample_notification(
+        channel.as_deref(),
+        status.as_deref().unwrap_or("SUCCESS"),
+        &invoice_number,
+        amount,
+        &original_request_id,
+        date,
+    )
+    .py_err()
+}
+
 /// `"supported"`, `"not_supported"` or `"unknown"` for a payment method type (advisory).
 #[pyfunction]
 fn cancel_support(payment_method_type: Text) -> &'static str {
@@ -179,5 +203,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify_response, m)?)?;
     m.add_function(wrap_pyfunction!(cancel_support, m)?)?;
     m.add_function(wrap_pyfunction!(sign_notification, m)?)?;
+    m.add_function(wrap_pyfunction!(notification_body, m)?)?;
     Ok(())
 }

@@ -329,6 +329,59 @@ pub fn status_body(f: &PaymentFacts<'_>, order_status: &str) -> Value {
     Value::Object(out)
 }
 
+/// The longest channel id, status and invoice number a test body takes.
+const MAX_NAME: usize = 64;
+
+fn name_like(field: &'static str, value: &str) -> Result<(), crate::Error> {
+    let ok = !value.is_empty()
+        && value.len() <= MAX_NAME
+        && value.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(crate::Error::invalid_input(field, format!("{field} is 1 to {MAX_NAME} of A-Z, 0-9 and _ (like DOKU's codes)")))
+    }
+}
+
+/// A notification body DOKU would send, for a merchant's tests (`notification_body` /
+/// `notificationBody` in each language): `channel` `None` is an order with no channel yet;
+/// `date` defaults to now. Inputs are checked like a request's.
+pub fn sample_notification(
+    channel: Option<&str>,
+    status: &str,
+    invoice_number: &str,
+    amount: u64,
+    original_request_id: &str,
+    date: Option<Timestamp>,
+) -> Result<String, crate::Error> {
+    if let Some(c) = channel {
+        name_like("channel", c)?;
+    }
+    name_like("status", status)?;
+    if invoice_number.is_empty() || invoice_number.len() > crate::checkout_reading::MAX_INVOICE_LEN {
+        return Err(crate::Error::invalid_input("invoice_number", "invoice_number is 1 to 64 characters"));
+    }
+    if !(1..=crate::checkout_reading::MAX_AMOUNT).contains(&amount) {
+        return Err(crate::Error::invalid_input("amount", "amount is 1 to 999999999999 rupiah"));
+    }
+    if original_request_id.is_empty() || original_request_id.len() > crate::MAX_REQUEST_ID_LEN {
+        return Err(crate::Error::invalid_input("original_request_id", "original_request_id is 1 to 128 characters"));
+    }
+    let date = date.unwrap_or_else(Timestamp::now);
+    let created = Timestamp::from_unix(date.unix() - 600);
+    let facts = PaymentFacts {
+        invoice_number,
+        amount,
+        original_request_id,
+        channel,
+        status,
+        date,
+        created,
+        expires: Timestamp::from_unix(created.unix() + 3600),
+    };
+    Ok(notification_body(&facts).to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,6 +442,22 @@ mod tests {
         assert_eq!(s["order"]["status"], "ORDER_GENERATED");
         assert_eq!(s["additional_info"]["origin"]["api_format"], "JOKUL");
         assert_eq!(n["additional_info"]["origin"]["apiFormat"], "JOKUL");
+    }
+
+    #[test]
+    fn a_sample_for_tests_checks_its_inputs() {
+        let body = sample_notification(Some("ONLINE_TO_OFFLINE_ALFA"), "SUCCESS", "INV-9", 5000, "r-1", None).expect("body");
+        let v: Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(v["service"]["id"], "ONLINE_TO_OFFLINE");
+        for bad in [
+            sample_notification(Some("va bca"), "SUCCESS", "I", 1, "r", None),
+            sample_notification(None, "", "I", 1, "r", None),
+            sample_notification(None, "SUCCESS", "", 1, "r", None),
+            sample_notification(None, "SUCCESS", "I", 0, "r", None),
+            sample_notification(None, "SUCCESS", "I", 1, &"r".repeat(129), None),
+        ] {
+            assert_eq!(bad.expect_err("refused").code(), crate::ErrorCode::InvalidInput);
+        }
     }
 
     #[test]
