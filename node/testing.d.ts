@@ -28,12 +28,42 @@ export function signNotification(input: {
   timestamp?: Date | string
 }): { 'Client-Id': string; 'Request-Id': string; 'Request-Timestamp': string; Signature: string }
 
+/** A notification endpoint's view of one DOKU notification and its attempts. */
+export interface MockNotification {
+  id: number
+  invoice_number: string
+  transaction_status: string
+  url: string
+  path: string
+  request_id: string
+  body: string
+  attempts: Array<{ number: number; at: string; after_seconds: number; status: number | null; error: string | null; headers: Array<[string, string]> }>
+  delivered: boolean
+  given_up: boolean
+  next_attempt_at: string | null
+}
+
+/** The JSON body DOKU sends about a payment on `channel` (null: no channel chosen yet). */
+export function notificationBody(input: {
+  invoiceNumber: string
+  amount: number
+  originalRequestId: string
+  channel?: string | null
+  status?: string
+  timestamp?: Date | string
+}): string
+
+/** The emulator refused a control call. */
+export class MockControlError extends Error {
+  readonly status: number
+}
+
 export class MockServer {
-  static start(options?: { clientId?: string; secretKey?: string; port?: number }): Promise<MockServer>
+  static start(options?: { clientId?: string; secretKey?: string; port?: number; notificationUrl?: string }): Promise<MockServer>
   readonly url: string
   readonly clientId: string
   readonly secretKey: string
-  addOrder(invoiceNumber: string, options: { originalRequestId: string; amount?: number; paymentMethod?: string | null; state?: 'PENDING' | 'PAID' | 'EXPIRED' | 'CANCELLED' }): void
+  addOrder(invoiceNumber: string, options: { originalRequestId: string; amount?: number; paymentMethod?: string | null; state?: 'PENDING' | 'PAID' | 'FAILED' | 'EXPIRED' | 'CANCELLED' | 'REFUNDED' }): void
   setup(spec: { orders?: object[]; faults?: object[] }): void
   markPaid(invoiceNumber: string): void
   markExpired(invoiceNumber: string): void
@@ -42,5 +72,15 @@ export class MockServer {
   requests(): MockRequest[]
   reset(): void
   sendNotification(invoiceNumber: string, url: string): Promise<number>
+  control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }>
+  pay(invoiceNumber: string, options?: { channel?: string }): Promise<Record<string, unknown>>
+  fail(invoiceNumber: string, options?: { channel?: string }): Promise<Record<string, unknown>>
+  refund(invoiceNumber: string): Promise<Record<string, unknown>>
+  recover(invoiceNumber: string): Promise<Record<string, unknown>>
+  setNotificationUrl(url: string): Promise<void>
+  clock(): Promise<Date>
+  advanceClock(seconds: number): Promise<Date>
+  setClock(at: Date | string): Promise<void>
+  notifications(options?: { wait?: boolean }): Promise<MockNotification[]>
   close(): Promise<void>
 }

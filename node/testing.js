@@ -40,6 +40,27 @@ function signNotification({ secretKey, clientId, body, notificationPath, request
   return Object.fromEntries(call(() => nativeAddon().nativeSignNotification(secretKey, clientId, raw, notificationPath, requestId ?? undefined, ts ?? undefined)))
 }
 
+/**
+ * The JSON body DOKU sends about a payment on `channel` ('VIRTUAL_ACCOUNT_BCA',
+ * 'ONLINE_TO_OFFLINE_ALFA', 'CREDIT_CARD', 'QRIS'...; null: no channel chosen yet): service,
+ * acquirer, channel, transaction, order and the channel's own object, the same body the
+ * emulator sends. Sign it with signNotification.
+ */
+function notificationBody({ invoiceNumber, amount, originalRequestId, channel = 'VIRTUAL_ACCOUNT_BCA', status = 'SUCCESS', timestamp } = {}) {
+  if (typeof amount !== 'number') throw invalidInput('amount', 'amount must be a number of rupiah')
+  const ts = timestamp instanceof Date ? formatTimestamp(timestamp) : timestamp
+  return call(() => nativeAddon().nativeNotificationBody(invoiceNumber, amount, originalRequestId, channel ?? undefined, status, ts ?? undefined))
+}
+
+/** The emulator refused a control call (an unknown order, a state it cannot move from...). */
+class MockControlError extends Error {
+  constructor(status, message) {
+    super(`${message} (HTTP ${status})`)
+    this.name = 'MockControlError'
+    this.status = status
+  }
+}
+
 /** The DOKU Checkout emulator on a free 127.0.0.1 port. */
 class MockServer {
   constructor(server, clientId, secretKey) {
@@ -50,8 +71,72 @@ class MockServer {
   }
 
   /** Starts an emulator: `await MockServer.start({ clientId, secretKey, port })`. */
-  static async start({ clientId = DEFAULT_CLIENT_ID, secretKey = DEFAULT_SECRET_KEY, port = 0 } = {}) {
-    return new MockServer(call(() => new (nativeAddon().NativeMockServer)(clientId, secretKey, port)), clientId, secretKey)
+  static async start({ clientId = DEFAULT_CLIENT_ID, secretKey = DEFAULT_SECRET_KEY, port = 0, notificationUrl } = {}) {
+    return new MockServer(call(() => new (nativeAddon().NativeMockServer)(clientId, secretKey, port, notificationUrl ?? undefined)), clientId, secretKey)
+  }
+
+  /** Any `/_mock/` control call (see the emulator's README): resolves to `{ status, body }`. */
+  async control(method, path, body) {
+    const answer = await this._native.control(method, path, body === undefined || body === null ? undefined : JSON.stringify(body))
+    return { status: answer.status, body: JSON.parse(answer.body) }
+  }
+
+  async _ok(method, path, body) {
+    const { status, body: answer } = await this.control(method, path, body)
+    if (status >= 400) throw new MockControlError(status, (answer?.message ?? [JSON.stringify(answer)]).join('; '))
+    return answer
+  }
+
+  _orderPath(invoiceNumber, action) {
+    return `/_mock/orders/${encodeURIComponent(invoiceNumber)}/${action}`
+  }
+
+  /** The customer pays (on `channel`, else the order's): notified automatically. */
+  pay(invoiceNumber, { channel } = {}) {
+    return this._ok('POST', this._orderPath(invoiceNumber, 'pay'), channel ? { channel } : undefined)
+  }
+
+  /** A payment attempt fails (FAILED; the customer may still pay): notified automatically. */
+  fail(invoiceNumber, { channel } = {}) {
+    return this._ok('POST', this._orderPath(invoiceNumber, 'fail'), channel ? { channel } : undefined)
+  }
+
+  /** A paid order is refunded (REFUNDED). */
+  refund(invoiceNumber) {
+    return this._ok('POST', this._orderPath(invoiceNumber, 'refund'))
+  }
+
+  /** An expired order created with recover_abandoned_cart is open again (ORDER_RECOVERED). */
+  recover(invoiceNumber) {
+    return this._ok('POST', this._orderPath(invoiceNumber, 'recover'))
+  }
+
+  /** Where paid and failed orders are notified (until reset()). */
+  async setNotificationUrl(url) {
+    await this._ok('POST', '/_mock/setup', { notification_url: url })
+  }
+
+  /** The emulator's time (real time until a test moves it). */
+  async clock() {
+    return new Date((await this._ok('GET', '/_mock/clock')).unix * 1000)
+  }
+
+  /** Moves the emulator's time forward: orders expire, notification retries fall due. */
+  async advanceClock(seconds) {
+    return new Date((await this._ok('POST', '/_mock/clock', { advance_seconds: seconds })).unix * 1000)
+  }
+
+  /** Sets the emulator's time (a Date or DOKU's text form). */
+  async setClock(at) {
+    await this._ok('POST', '/_mock/clock', { set: at instanceof Date ? formatTimestamp(at) : at })
+  }
+
+  /**
+   * Every notification with its attempts (after_seconds, status, headers), its body and
+   * request_id; with `wait` (the default), once no attempt is due or in flight.
+   */
+  notifications({ wait = true } = {}) {
+    return wait ? this._ok('POST', '/_mock/notifications/wait') : this._ok('GET', '/_mock/notifications')
   }
 
   /** Adds an order as if a checkout had been created with `originalRequestId`. */
@@ -114,4 +199,4 @@ class MockServer {
   }
 }
 
-module.exports = { MockServer, DEFAULT_CLIENT_ID, DEFAULT_SECRET_KEY, signNotification }
+module.exports = { MockServer, MockControlError, DEFAULT_CLIENT_ID, DEFAULT_SECRET_KEY, signNotification, notificationBody }

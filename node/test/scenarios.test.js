@@ -17,6 +17,7 @@ const doku = {
   setup: async (setup) => mock.setup(setup),
   log: async () => mock.requests(),
   order: async (invoice) => mock.order(invoice),
+  control: async (method, path, body) => mock.control(method, path, body),
 }
 
 before(async () => {

@@ -140,6 +140,11 @@ export function emulator(url) {
   }
   const doku = {
     url,
+    /** Any control call, never failing on its status: `{ status, body }` (path from /_mock/). */
+    control: async (method, path, body) => {
+      const res = await fetch(`${doku.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })
+      return { status: res.status, body: JSON.parse(await res.text()) }
+    },
     reset: () => control('POST', 'reset'),
     setup: (setup) => control('POST', 'setup', { orders: setup?.orders ?? [], faults: setup?.faults ?? [] }),
     log: () => control('GET', 'log'),
@@ -165,6 +170,36 @@ async function callOp(client, op, args) {
   fail(`unknown op ${op}`)
 }
 
+/** `want` is contained in `got`: objects key by key, arrays element by element (same length). */
+function subset(want, got, at) {
+  if (want && typeof want === 'object' && !Array.isArray(want)) {
+    if (!got || typeof got !== 'object' || Array.isArray(got)) fail(`${at}: expected an object, got ${JSON.stringify(got)}`)
+    for (const [k, v] of Object.entries(want)) subset(v, got[k], `${at}.${k}`)
+  } else if (Array.isArray(want)) {
+    if (!Array.isArray(got) || got.length !== want.length) fail(`${at}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`)
+    want.forEach((w, i) => subset(w, got[i], `${at}[${i}]`))
+  } else {
+    equal(got, want, at)
+  }
+}
+
+/** What the emulator delivered, each verified with this API as a merchant would. */
+async function checkNotifications(dc, doc, doku, expected, n) {
+  const { status, body: delivered } = await doku.control('POST', '/_mock/notifications/wait')
+  equal(status, 200, `step ${n}: notifications`)
+  equal(delivered.length, expected.length, `step ${n}: notifications delivered`)
+  for (const [i, { header_names: names = [], verified, ...want }] of expected.entries()) {
+    const got = delivered[i]
+    subset(want, got, `step ${n}: notification ${i}`)
+    const headers = got.attempts.at(-1).headers
+    for (const name of names) if (!headers.some(([h]) => h === name)) fail(`step ${n}: no header named exactly ${name}`)
+    if (verified !== undefined) {
+      const body = await dc.verifyNotification({ secretKey: doc.secret_key, headers: Object.fromEntries(headers), body: got.body, notificationPath: got.path })
+      subset(verified, body, `step ${n}: verified notification ${i}`)
+    }
+  }
+}
+
 /**
  * Every scenario as `{ name, run() }`, run one after another against `doku` (see emulator()),
  * which must accept the scenario files' client id and secret key.
@@ -179,6 +214,17 @@ export function scenarioCases(dc, files, doku) {
       await doku.setup(sc.setup)
       const results = []
       for (const [n, step] of sc.steps.entries()) {
+        if (step.control) {
+          const { status, body } = await doku.control(step.control.method, step.control.path, step.control.body)
+          equal(status, step.expect.status, `step ${n}: control ${step.control.path} answered ${JSON.stringify(body)}`)
+          results.push(body)
+          continue
+        }
+        if (step.notifications) {
+          await checkNotifications(dc, doc, doku, step.notifications, n)
+          results.push(null)
+          continue
+        }
         const args = resolve(step.call.args, results)
         let outcome = null
         let error = null
