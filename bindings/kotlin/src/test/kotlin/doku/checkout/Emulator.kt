@@ -18,6 +18,12 @@ class Emulator(clientId: String, secretKey: String) : AutoCloseable {
 
     fun orderState(invoice: String): String = JsonParser.parseString(inner.orderJson(invoice)).asJsonObject["state"].asString
 
+    /** Any control call: its status and JSON answer. */
+    fun control(method: String, path: String, body: JsonElement?): Pair<Int, JsonElement> {
+        val answer = inner.call(method, path, body?.takeUnless { it.isJsonNull }?.toString())
+        return answer.status to JsonParser.parseString(answer.body)
+    }
+
     override fun close() = inner.close()
 }
 

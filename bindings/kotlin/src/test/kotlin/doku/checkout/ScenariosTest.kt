@@ -2,6 +2,7 @@ package doku.checkout
 
 import com.google.gson.JsonElement
 import com.google.gson.JsonObject
+import com.google.gson.JsonParser
 import com.google.gson.JsonPrimitive
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -39,12 +40,47 @@ class ScenariosTest {
                 mapOf("request_id" to it.requestId, "http_status" to it.httpStatus, "messages" to it.messages, "order_status" to it.orderStatus, "replayed" to it.replayed)
             }
             "order_status" -> client.orderStatus(s("invoice_number")).let {
-                mapOf("request_id" to it.requestId, "http_status" to it.httpStatus, "status" to it.status, "transaction_status" to it.transactionStatus)
+                mapOf("request_id" to it.requestId, "http_status" to it.httpStatus, "status" to it.status, "transaction_status" to it.transactionStatus, "order_status" to it.orderStatus)
             }
             "create_checkout" -> client.createCheckout(checkoutFrom(a), a["request_id"]?.asString).let {
                 mapOf("request_id" to it.requestId, "http_status" to it.httpStatus, "has_payment_url" to it.paymentUrl.isNotEmpty(), "has_expiry" to (it.expiresAt != null))
             }
             else -> fail("unknown op $op")
+        }
+    }
+
+    /** [want] is contained in [got]: objects key by key, arrays element by element (same size). */
+    private fun subset(want: JsonElement, got: JsonElement?, at: String) {
+        when {
+            want.isJsonObject -> {
+                assertTrue(got != null && got.isJsonObject, "$at: expected an object, got $got")
+                for ((k, v) in want.asJsonObject.entrySet()) subset(v, got!!.asJsonObject[k], "$at.$k")
+            }
+            want.isJsonArray -> {
+                assertTrue(got != null && got.isJsonArray && got.asJsonArray.size() == want.asJsonArray.size(), "$at: expected $want, got $got")
+                want.asJsonArray.forEachIndexed { i, w -> subset(w, got!!.asJsonArray[i], "$at[$i]") }
+            }
+            else -> assertEquals(want, got, at)
+        }
+    }
+
+    /** What the emulator delivered, each verified with this binding as a merchant would. */
+    private fun checkNotifications(emu: Emulator, secret: String, expected: com.google.gson.JsonArray, n: Int) {
+        val (status, delivered) = emu.control("POST", "/_mock/notifications/wait", null)
+        assertEquals(200, status, "step $n: $delivered")
+        assertEquals(expected.size(), delivered.asJsonArray.size(), "step $n: $delivered")
+        for ((i, wantEl) in expected.withIndex()) {
+            val want = wantEl.asJsonObject.deepCopy()
+            val names = want.remove("header_names")
+            val verified = want.remove("verified")
+            val got = delivered.asJsonArray[i].asJsonObject
+            subset(want, got, "step $n: notification $i")
+            val headers = got["attempts"].asJsonArray.last().asJsonObject["headers"].asJsonArray.map { HeaderPair(it.asJsonArray[0].asString, it.asJsonArray[1].asString) }
+            names?.asJsonArray?.forEach { name -> assertTrue(headers.any { it.name == name.asString }, "step $n: no header named exactly $name") }
+            if (verified != null) {
+                val v = verifyNotification(secret, headers, got["body"].asString.toByteArray(Charsets.UTF_8), got["path"].asString, null, null)
+                subset(verified, JsonParser.parseString(v.bodyJson), "step $n: verified notification $i")
+            }
         }
     }
 
@@ -63,6 +99,19 @@ class ScenariosTest {
             val results = mutableListOf<Map<String, Any?>>()
             for ((n, stepEl) in sc["steps"].asJsonArray.withIndex()) {
                 val step = stepEl.asJsonObject
+                val control = step["control"]?.asJsonObject
+                if (control != null) {
+                    val (status, answer) = emu.control(control["method"].asString, control["path"].asString, control["body"])
+                    assertEquals(step["expect"].asJsonObject["status"].asInt, status, "step $n: $answer")
+                    results.add(emptyMap())
+                    continue
+                }
+                val expectedNotifications = step["notifications"]?.asJsonArray
+                if (expectedNotifications != null) {
+                    checkNotifications(emu, secret, expectedNotifications, n)
+                    results.add(emptyMap())
+                    continue
+                }
                 val args = resolve(step["call"].asJsonObject["args"].asJsonObject, results)
                 var outcome: Map<String, Any?>? = null
                 var error: DokuException? = null

@@ -19,7 +19,12 @@ class DokuEmulator @JvmOverloads constructor(
     val clientId: String = DEFAULT_CLIENT_ID,
     secretKey: String = DEFAULT_SECRET_KEY,
     cli: String = defaultCli(),
+    /** Where paid and failed orders are notified (loopback), retried like DOKU does. */
+    notificationUrl: String? = null,
 ) : AutoCloseable {
+    /** A control call's HTTP status and JSON answer. */
+    data class ControlAnswer(val status: Int, val body: String)
+
     private val process: Process
     private val http = HttpClient.newHttpClient()
 
@@ -27,7 +32,9 @@ class DokuEmulator @JvmOverloads constructor(
     val url: String
 
     init {
-        val builder = ProcessBuilder(cli, "mock", "--port", "0", "--client-id", clientId)
+        val args = mutableListOf(cli, "mock", "--port", "0", "--client-id", clientId)
+        if (notificationUrl != null) args += listOf("--notification-url", notificationUrl)
+        val builder = ProcessBuilder(args)
         builder.environment()["DOKU_SECRET_KEY"] = secretKey
         builder.redirectError(ProcessBuilder.Redirect.INHERIT)
         process = try {
@@ -59,14 +66,57 @@ class DokuEmulator @JvmOverloads constructor(
     fun orderJson(invoiceNumber: String): String =
         control("GET", "/_mock/orders/" + URLEncoder.encode(invoiceNumber, Charsets.UTF_8).replace("+", "%20"))
 
-    private fun control(method: String, path: String, body: String? = null): String {
+    /** The customer pays (on [channel], else the order's); the order is notified automatically. */
+    @JvmOverloads
+    fun pay(invoiceNumber: String, channel: String? = null): String = orderAction(invoiceNumber, "pay", channel)
+
+    /** A payment attempt fails (`FAILED`; the customer may still pay); notified automatically. */
+    @JvmOverloads
+    fun fail(invoiceNumber: String, channel: String? = null): String = orderAction(invoiceNumber, "fail", channel)
+
+    /** A paid order is refunded (`REFUNDED`). */
+    fun refund(invoiceNumber: String): String = orderAction(invoiceNumber, "refund", null)
+
+    /** Moves the emulator's clock forward: orders expire, notification retries fall due. */
+    fun advanceClock(seconds: Long): String = control("POST", "/_mock/clock", "{\"advance_seconds\":$seconds}")
+
+    /** Every notification and its attempts, once none is due or in flight (JSON array). */
+    fun notificationsJson(): String = control("POST", "/_mock/notifications/wait")
+
+    private fun orderAction(invoiceNumber: String, action: String, channel: String?): String {
+        val body = channel?.let { "{\"channel\":" + jsonString(it) + "}" }
+        return control("POST", "/_mock/orders/" + encode(invoiceNumber) + "/" + action, body)
+    }
+
+    private fun jsonString(text: String): String = buildString {
+        append('"')
+        for (c in text) {
+            when {
+                c == '"' || c == '\\' -> append('\\').append(c)
+                c < ' ' -> append("\\u%04x".format(c.code))
+                else -> append(c)
+            }
+        }
+        append('"')
+    }
+
+    private fun encode(invoiceNumber: String) = URLEncoder.encode(invoiceNumber, Charsets.UTF_8).replace("+", "%20")
+
+    /** Any `/_mock/` control call (see the emulator's README), whatever its status. */
+    @JvmOverloads
+    fun call(method: String, path: String, body: String? = null): ControlAnswer {
         val publisher = if (body == null) HttpRequest.BodyPublishers.noBody() else HttpRequest.BodyPublishers.ofString(body)
         val request = HttpRequest.newBuilder(URI.create(url + path)).method(method, publisher).build()
         val response = http.send(request, HttpResponse.BodyHandlers.ofString())
-        check(response.statusCode() in 200..299 || response.statusCode() == 404) {
-            "emulator $method $path answered ${response.statusCode()}: ${response.body()}"
+        return ControlAnswer(response.statusCode(), response.body())
+    }
+
+    private fun control(method: String, path: String, body: String? = null): String {
+        val answer = call(method, path, body)
+        check(answer.status in 200..299 || answer.status == 404) {
+            "emulator $method $path answered ${answer.status}: ${answer.body}"
         }
-        return response.body()
+        return answer.body
     }
 
     override fun close() {
