@@ -15,7 +15,8 @@ final class ScenarioTests: XCTestCase {
             return ["request_id": r.requestId, "http_status": r.httpStatus, "messages": r.messages, "order_status": r.orderStatus, "replayed": r.replayed]
         case "order_status":
             let r = try await client.orderStatus(invoiceNumber: s("invoice_number"))
-            return ["request_id": r.requestId, "http_status": r.httpStatus, "status": r.status, "transaction_status": r.transactionStatus]
+            return ["request_id": r.requestId, "http_status": r.httpStatus, "status": r.status, "transaction_status": r.transactionStatus,
+                    "order_status": r.orderStatus]
         case "create_checkout":
             let r = try await client.createCheckout(request: checkoutRequest(args), requestId: args["request_id"] as? String)
             return ["request_id": r.requestId, "http_status": r.httpStatus, "has_payment_url": !r.paymentUrl.isEmpty, "has_expiry": r.expiresAt != nil]
@@ -32,6 +33,43 @@ final class ScenarioTests: XCTestCase {
                                      paymentDueMinutes: (a["payment_due_minutes"] as? NSNumber)?.uint32Value,
                                      paymentMethodTypes: a["payment_method_types"] as? [String] ?? [], customer: nil, lineItems: items,
                                      callbackUrl: nil, callbackUrlCancel: nil, callbackUrlResult: nil, extra: nil)
+    }
+
+    /// `want` is contained in `got`: objects key by key, arrays element by element (same count).
+    private func subset(_ want: Any?, _ got: Any?, _ at: String) {
+        if let w = want as? [String: Any] {
+            guard let g = got as? [String: Any] else { return XCTFail("\(at): expected an object, got \(JSON(got))") }
+            for (k, v) in w { subset(v, g[k], "\(at).\(k)") }
+        } else if let w = want as? [Any] {
+            guard let g = got as? [Any], g.count == w.count else { return XCTFail("\(at): expected \(JSON(want)), got \(JSON(got))") }
+            for (i, pair) in zip(w, g).enumerated() { subset(pair.0, pair.1, "\(at)[\(i)]") }
+        } else {
+            assertJSON(got, want, at)
+        }
+    }
+
+    /// What the emulator delivered, each verified with this package as a merchant would.
+    private func checkNotifications(_ emulator: Emulator, _ secret: String, _ expected: [[String: Any]], _ at: String) throws {
+        let (status, answer) = try emulator.call("POST", "/_mock/notifications/wait")
+        XCTAssertEqual(status, 200, "\(at): \(JSON(answer))")
+        guard let delivered = answer as? [[String: Any]], delivered.count == expected.count else {
+            return XCTFail("\(at): expected \(expected.count) notifications, got \(JSON(answer))")
+        }
+        for (i, pair) in zip(expected, delivered).enumerated() {
+            var want = pair.0
+            let names = want.removeValue(forKey: "header_names") as? [String] ?? []
+            let verified = want.removeValue(forKey: "verified")
+            let got = pair.1
+            subset(want, got, "\(at): notification \(i)")
+            let attempts = got["attempts"] as? [[String: Any]] ?? []
+            let headers = (attempts.last?["headers"] as? [[String]] ?? []).map { HeaderPair(name: $0[0], value: $0[1]) }
+            for name in names { XCTAssertTrue(headers.contains { $0.name == name }, "\(at): no header named exactly \(name)") }
+            if let verified {
+                let n = try verifyNotification(secretKey: secret, headersReceived: headers, body: Data((got["body"] as! String).utf8),
+                                               notificationPath: got["path"] as! String, toleranceSeconds: nil, nowUnix: nil)
+                subset(verified, try JSONSerialization.jsonObject(with: Data(n.bodyJson.utf8)), "\(at): verified notification \(i)")
+            }
+        }
     }
 
     func testEveryScenario() async throws {
@@ -52,6 +90,17 @@ final class ScenarioTests: XCTestCase {
         let cfg = sc["client"] as! [String: Any]
         var results: [[String: Any?]] = []
         for (n, step) in (sc["steps"] as! [[String: Any]]).enumerated() {
+            if let control = step["control"] as? [String: Any] {
+                let (status, answer) = try emulator.call(control["method"] as! String, control["path"] as! String, control["body"])
+                assertJSON(status, (step["expect"] as! [String: Any])["status"], "\(id) step \(n): \(JSON(answer))")
+                results.append([:])
+                continue
+            }
+            if let expected = step["notifications"] as? [[String: Any]] {
+                try checkNotifications(emulator, secret, expected, "\(id) step \(n)")
+                results.append([:])
+                continue
+            }
             let call = step["call"] as! [String: Any]
             var args = call["args"] as! [String: Any]
             for (k, v) in args {

@@ -170,9 +170,16 @@ final class Emulator {
         Thread.detachNewThread { while !reader.availableData.isEmpty {} }
     }
 
-    /// One control call (`/_mock/...`), its JSON answer parsed; fails the call after 10 s.
+    /// One control call (`/_mock/...`), its JSON answer parsed; fails unless it answers 2xx.
     @discardableResult
     func control(_ method: String, _ path: String, _ payload: Any? = nil) throws -> Any {
+        let (status, answer) = try call(method, path, payload)
+        guard (200..<300).contains(status) else { throw Harness.emulator("\(method) \(path): HTTP \(status) \(JSON(answer))") }
+        return answer
+    }
+
+    /// One control call whatever its status: the status and the JSON answer; fails after 15 s.
+    func call(_ method: String, _ path: String, _ payload: Any? = nil) throws -> (Int, Any) {
         var request = URLRequest(url: URL(string: url + path)!, timeoutInterval: 10)
         request.httpMethod = method
         if let p = payload { request.httpBody = try JSONSerialization.data(withJSONObject: p) }
@@ -185,10 +192,7 @@ final class Emulator {
         guard done.wait(timeout: .now() + 15) == .success else { throw Harness.emulator("\(method) \(path): no answer in 15 s") }
         let answer = box.value
         if let error = answer.2 { throw Harness.emulator("\(method) \(path): \(error)") }
-        guard (200..<300).contains(answer.1) else {
-            throw Harness.emulator("\(method) \(path): HTTP \(answer.1) \(String(decoding: answer.0 ?? Data(), as: UTF8.self))")
-        }
-        return try JSONSerialization.jsonObject(with: answer.0 ?? Data("null".utf8), options: [.fragmentsAllowed])
+        return (answer.1, try JSONSerialization.jsonObject(with: answer.0 ?? Data("null".utf8), options: [.fragmentsAllowed]))
     }
 
     func setup(_ spec: Any?) throws { try control("POST", "/_mock/setup", spec ?? [String: Any]()) }
