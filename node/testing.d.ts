@@ -43,12 +43,12 @@ export interface MockNotification {
   next_attempt_at: string | null
 }
 
-/** The JSON body DOKU sends about a payment on `channel` (null: no channel chosen yet). */
+/** The JSON body DOKU sends about a payment on `channel` ('VIRTUAL_ACCOUNT_BCA' when not given). */
 export function notificationBody(input: {
   invoiceNumber: string
   amount: number
   originalRequestId: string
-  channel?: string | null
+  channel?: string
   status?: string
   timestamp?: Date | string
 }): string

@@ -41,12 +41,12 @@ function signNotification({ secretKey, clientId, body, notificationPath, request
 }
 
 /**
- * The JSON body DOKU sends about a payment on `channel` ('VIRTUAL_ACCOUNT_BCA',
- * 'ONLINE_TO_OFFLINE_ALFA', 'CREDIT_CARD', 'QRIS'...; null: no channel chosen yet): service,
+ * The JSON body DOKU sends about a payment on `channel` ('VIRTUAL_ACCOUNT_BCA' when not given,
+ * 'ONLINE_TO_OFFLINE_ALFA', 'CREDIT_CARD', 'QRIS'...): service,
  * acquirer, channel, transaction, order and the channel's own object, the same body the
  * emulator sends. Sign it with signNotification.
  */
-function notificationBody({ invoiceNumber, amount, originalRequestId, channel = 'VIRTUAL_ACCOUNT_BCA', status = 'SUCCESS', timestamp } = {}) {
+function notificationBody({ invoiceNumber, amount, originalRequestId, channel, status = 'SUCCESS', timestamp } = {}) {
   if (typeof amount !== 'number') throw invalidInput('amount', 'amount must be a number of rupiah')
   const ts = timestamp instanceof Date ? formatTimestamp(timestamp) : timestamp
   return call(() => nativeAddon().nativeNotificationBody(invoiceNumber, amount, originalRequestId, channel ?? undefined, status, ts ?? undefined))

@@ -57,12 +57,12 @@ def notification_body(
     invoice_number: str,
     amount: int,
     original_request_id: str,
-    channel: Optional[str] = "VIRTUAL_ACCOUNT_BCA",
+    channel: Optional[str] = None,
     status: str = "SUCCESS",
     timestamp: Optional[Union[_dt.datetime, str]] = None,
 ) -> str:
-    """The JSON body DOKU sends about a payment on ``channel`` (``VIRTUAL_ACCOUNT_BCA``,
-    ``ONLINE_TO_OFFLINE_ALFA``, ``CREDIT_CARD``, ``QRIS``...; ``None``: no channel chosen yet):
+    """The JSON body DOKU sends about a payment on ``channel`` (``VIRTUAL_ACCOUNT_BCA`` when not
+    given, ``ONLINE_TO_OFFLINE_ALFA``, ``CREDIT_CARD``, ``QRIS``...):
     ``service``, ``acquirer``, ``channel``, ``transaction``, ``order`` and the channel's own
     object, the same body the emulator sends. Sign it with :func:`sign_notification`.
     """

@@ -195,6 +195,30 @@ pub fn sign_notification(
     Ok(pairs.into_iter().map(|(name, value)| HeaderPair { name, value }).collect())
 }
 
+/// The JSON body DOKU sends about a payment on `channel` (`VIRTUAL_ACCOUNT_BCA` when `None`,
+/// `ONLINE_TO_OFFLINE_ALFA`, `CREDIT_CARD`, `QRIS`...), for
+/// testing your own notification endpoint with [`sign_notification`]. `status` defaults to
+/// `SUCCESS`, `timestamp` (ISO) to now.
+#[uniffi::export(default(channel = None, status = None, timestamp = None))]
+pub fn notification_body(
+    invoice_number: String,
+    amount: u64,
+    original_request_id: String,
+    channel: Option<String>,
+    status: Option<String>,
+    timestamp: Option<String>,
+) -> Result<String, DokuError> {
+    let date = timestamp.as_deref().map(doku_checkout::Timestamp::parse).transpose()?;
+    Ok(doku_checkout::payment_bodies::sample_notification(
+        channel.as_deref(),
+        status.as_deref().unwrap_or("SUCCESS"),
+        &invoice_number,
+        amount,
+        &original_request_id,
+        date,
+    )?)
+}
+
 /// `supported`, `not_supported` or `unknown` for a payment method type (advisory).
 #[uniffi::export]
 pub fn cancel_support(payment_method_type: String) -> String {

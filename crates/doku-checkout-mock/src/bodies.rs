@@ -2,8 +2,7 @@
 //! from `doku_checkout::payment_bodies`, so both agree with each other and with DOKU's samples.
 
 use doku_checkout::Timestamp;
-use doku_checkout::payment_bodies::{PaymentFacts, notification_body, status_body};
-use serde_json::Value;
+use doku_checkout::payment_bodies::{PaymentFacts, notification_json, status_json};
 
 use crate::state::{Order, OrderState};
 
@@ -23,9 +22,9 @@ fn facts(order: &Order, now: Timestamp) -> PaymentFacts<'_> {
     }
 }
 
-/// The notification DOKU would send about `order` (`now` on the emulator's clock).
-pub(crate) fn notification(order: &Order, now: Timestamp) -> Value {
-    notification_body(&facts(order, now))
+/// The notification DOKU would send about `order` (`now` on the emulator's clock), as JSON text.
+pub(crate) fn notification(order: &Order, now: Timestamp) -> String {
+    notification_json(&facts(order, now))
 }
 
 /// The checkout's `order.status`: `ORDER_EXPIRED` once past its due date unpaid,
@@ -38,7 +37,7 @@ pub(crate) fn order_status(order: &Order) -> &'static str {
     }
 }
 
-/// The Check Status answer for `order` (`now` on the emulator's clock).
-pub(crate) fn status(order: &Order, now: Timestamp) -> Value {
-    status_body(&facts(order, now), order_status(order))
+/// The Check Status answer for `order` (`now` on the emulator's clock), as JSON text.
+pub(crate) fn status(order: &Order, now: Timestamp) -> String {
+    status_json(&facts(order, now), order_status(order))
 }

@@ -279,7 +279,10 @@ impl MockControl {
     /// language helpers (`pay`, `advance_clock`, `notifications`...) are built on it.
     pub async fn control_call(&self, method: &str, path: &str, body: &[u8]) -> (u16, String) {
         if !path.starts_with("/_mock/") || body.len() > server::MAX_CONTROL_BODY {
-            return (400, r#"{"message":["A CONTROL PATH STARTS WITH /_mock/ AND ITS BODY IS AT MOST 16 MiB"]}"#.to_owned());
+            return (
+                400,
+                r#"{"message":["A CONTROL PATH STARTS WITH /_mock/ AND ITS BODY IS AT MOST 16 MiB"]}"#.to_owned(),
+            );
         }
         control::answer(&self.inner, method, path, body).await
     }

@@ -67,7 +67,7 @@ pub(crate) fn loopback_url(inner: &Inner, url: &str) -> Result<(String, String),
 
 /// The body DOKU would send for `order` now (its state, channel and dates).
 pub(crate) fn body_of(order: &Order, now: Timestamp) -> String {
-    crate::bodies::notification(order, now).to_string()
+    crate::bodies::notification(order, now)
 }
 
 /// POSTs a signed notification (`at` is its Request-Timestamp, on the emulator's clock).

@@ -60,6 +60,10 @@ impl Outcome {
 
     /// The JSON body, as bytes.
     pub fn render(&self) -> Vec<u8> {
+        if let Self::Status { order, at } = self {
+            // Written as text by the core: the hottest answer of a load test.
+            return crate::bodies::status(order, Timestamp::from_unix(*at)).into_bytes();
+        }
         let value = match self {
             Self::Refused { message, .. } => json!({ "message": [message] }),
             Self::Cancelled { invoice, original_request_id, note } => json!({
@@ -89,7 +93,7 @@ impl Outcome {
                     },
                 }
             }),
-            Self::Status { order, at } => crate::bodies::status(order, Timestamp::from_unix(*at)),
+            Self::Status { .. } => serde_json::Value::Null,
         };
         value.to_string().into_bytes()
     }

@@ -12,6 +12,7 @@ mod error;
 pub mod exchange;
 mod headers;
 mod hygiene;
+mod json_writer;
 mod notification;
 mod notification_fields;
 pub mod operations;

@@ -41,9 +41,10 @@
 //! Channels no source describes (internet banking, unknown codes) get the envelope with
 //! `service.id` and `acquirer.id` `null` and no channel object.
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::json_writer::JsonWriter;
 use crate::timestamp::Timestamp;
 
 /// What a body says about one order's payment.
@@ -138,195 +139,180 @@ fn acquirer(channel: &str, family: ChannelFamily) -> Option<(&str, Option<&'stat
     }
 }
 
-/// `count` decimal digits derived from the invoice (stable: the status answer and every
-/// notification of one order show the same numbers), after `salt`.
-fn digits(invoice: &str, salt: &str, count: usize) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(salt.as_bytes());
-    hasher.update([0]);
-    hasher.update(invoice.as_bytes());
-    hasher.finalize().iter().cycle().take(count).map(|b| char::from(b'0' + b % 10)).collect()
+/// Decimal digits derived from the invoice, so the status answer and every notification of one
+/// order show the same numbers: one SHA-256 of the invoice, read from a field's own offset.
+struct Digits([u8; 32]);
+
+impl Digits {
+    fn of(invoice: &str) -> Self {
+        Self(Sha256::digest(invoice.as_bytes()).into())
+    }
+
+    fn take(&self, offset: usize, count: usize) -> String {
+        (0..count).map(|i| char::from(b'0' + self.0[(offset + i) % 32] % 10)).collect()
+    }
+
+    fn va_number(&self) -> String {
+        format!("8{}", self.take(0, 15))
+    }
 }
 
-fn identifiers(pairs: &[(&str, String)]) -> Value {
-    Value::Array(pairs.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect())
+fn identifiers(w: &mut JsonWriter, pairs: &[(&str, &str)]) {
+    w.open_list();
+    for (name, value) in pairs {
+        w.open().key("name").text(name).key("value").text(value).close();
+    }
+    w.close_list();
 }
 
-/// The channel objects of a notification (empty when the channel has none, or the payment
-/// did not happen).
-fn notification_objects(f: &PaymentFacts<'_>, channel: &str, family: ChannelFamily, out: &mut Map<String, Value>) {
+/// Whether a body is a notification or a status answer (they differ in a few members).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Notification,
+    Status,
+}
+
+/// The channel objects (none when the channel has none, or the payment did not happen).
+fn channel_objects(w: &mut JsonWriter, f: &PaymentFacts<'_>, channel: &str, family: ChannelFamily, kind: Kind) {
     let paid = f.status == "SUCCESS";
-    let inv = f.invoice_number;
+    let d = Digits::of(f.invoice_number);
     match family {
         ChannelFamily::VirtualAccount => {
-            out.insert("virtual_account_info".into(), json!({ "virtual_account_number": va_number(inv) }));
+            w.key("virtual_account_info").open().key("virtual_account_number").text(&d.va_number());
+            if kind == Kind::Status {
+                w.key("created_date").text(&f.created.to_wib_compact());
+                w.key("expired_date").text(&f.expires.to_wib_compact());
+                w.key("reusable_status").boolean(false);
+            }
+            w.close();
             if paid {
-                let (request_id, reference) = (digits(inv, "va-request", 6), digits(inv, "va-reference", 5));
-                out.insert(
-                    "virtual_account_payment".into(),
-                    json!({
-                        "date": f.date.to_wib_compact(),
-                        "systrace_number": digits(inv, "va-systrace", 6),
-                        "reference_number": reference,
-                        "channel_code": "",
-                        "request_id": request_id,
-                        "identifier": identifiers(&[
-                            ("REQUEST_ID", request_id.clone()),
-                            ("REFERENCE", reference.clone()),
-                            ("CHANNEL_TYPE", "6014".to_owned()),
-                        ]),
-                    }),
-                );
+                let (request_id, reference) = (d.take(15, 6), d.take(21, 5));
+                w.key("virtual_account_payment").open();
+                w.key("date").text(&f.date.to_wib_compact());
+                w.key("systrace_number").text(&d.take(26, 6));
+                w.key("reference_number").text(&reference);
+                w.key("channel_code").text("");
+                w.key("request_id").text(&request_id);
+                w.key("identifier");
+                identifiers(w, &[("REQUEST_ID", &request_id), ("REFERENCE", &reference), ("CHANNEL_TYPE", "6014")]);
+                w.close();
             }
         }
         ChannelFamily::ConvenienceStore => {
-            out.insert("online_to_offline_info".into(), json!({ "payment_code": digits(inv, "o2o-code", 16) }));
+            w.key("online_to_offline_info").open().key("payment_code").text(&d.take(0, 16)).close();
             if paid {
                 let agent = channel.strip_prefix("ONLINE_TO_OFFLINE_").unwrap_or(channel);
                 let agent = if agent == "ALFA" { "ALFAMART" } else { agent };
-                out.insert(
-                    "online_to_offline_payment".into(),
-                    json!({ "identifier": identifiers(&[
-                        ("AGENT_ID", agent.to_owned()),
-                        ("AGENT_STORE_ID", format!("STORE-{}", digits(inv, "o2o-store", 4))),
-                        ("AGENT_TRX_ID", digits(inv, "o2o-trx", 8)),
-                    ]) }),
-                );
+                let store = format!("STORE-{}", d.take(16, 4));
+                w.key("online_to_offline_payment").open().key("identifier");
+                identifiers(w, &[("AGENT_ID", agent), ("AGENT_STORE_ID", &store), ("AGENT_TRX_ID", &d.take(20, 8))]);
+                w.close();
             }
         }
         ChannelFamily::Card => {
             let (code, message) = if paid { ("00", "PAYMENT APPROVED") } else { ("05", "DO NOT HONOR") };
-            let mut card = json!({
-                "masked_card_number": format!("557338******{}", digits(inv, "card", 4)),
-                "response_code": code,
-                "response_message": message,
-            });
+            w.key("card_payment").open();
+            w.key("masked_card_number").text(&format!("557338******{}", d.take(0, 4)));
+            w.key("response_code").text(code).key("response_message").text(message);
             if paid {
-                card["approval_code"] = json!(digits(inv, "card-approval", 6));
+                w.key("approval_code").text(&d.take(4, 6));
             }
-            out.insert("card_payment".into(), card);
-            out.insert("authorize_id".into(), json!(digits(inv, "card-authorize", 17)));
+            w.close();
+            w.key("authorize_id").text(&d.take(10, 17));
         }
         ChannelFamily::Qris if paid => {
-            out.insert(
-                "emoney_payment".into(),
-                json!({ "account_id": "", "approval_code": format!("00{}", digits(inv, "qris", 10)) }),
-            );
+            w.key("emoney_payment").open().key("account_id").text("");
+            w.key("approval_code").text(&format!("00{}", d.take(0, 10))).close();
         }
         ChannelFamily::Paylater => {
-            let mut info = json!({
-                "virtual_account_number": va_number(inv),
-                "created_date": f.created.to_wib_compact(),
-                "expired_date": f.expires.to_wib_compact(),
-                "status": f.status,
-                "merchant_unique_reference": digits(inv, "p2p-mur", 5),
-            });
+            w.key("peer_to_peer_info").open();
+            w.key("virtual_account_number").text(&d.va_number());
+            w.key("created_date").text(&f.created.to_wib_compact());
+            w.key("expired_date").text(&f.expires.to_wib_compact());
+            w.key("status").text(f.status);
+            w.key("merchant_unique_reference").text(&d.take(15, 5));
             if channel == "PEER_TO_PEER_AKULAKU" {
-                info["identifier"] =
-                    identifiers(&[("AKULAKU_UNIQUE_REFERENCE", inv.to_owned()), ("ORDER_ID", inv.to_owned())]);
+                w.key("identifier");
+                identifiers(w, &[("AKULAKU_UNIQUE_REFERENCE", f.invoice_number), ("ORDER_ID", f.invoice_number)]);
             }
-            out.insert("peer_to_peer_info".into(), info);
+            w.close();
         }
         ChannelFamily::DirectDebit if paid => {
-            out.insert(
-                "card_payment".into(),
-                json!({
-                    "masked_card_number": format!("******{}", digits(inv, "dd", 4)),
-                    "response_code": "00",
-                    "response_message": "SUCCESS",
-                    "payment_id": digits(inv, "dd-payment", 12),
-                }),
-            );
+            w.key("card_payment").open();
+            w.key("masked_card_number").text(&format!("******{}", d.take(0, 4)));
+            w.key("response_code").text("00").key("response_message").text("SUCCESS");
+            w.key("payment_id").text(&d.take(4, 12));
+            w.close();
         }
         _ => {}
     }
 }
 
-fn va_number(invoice: &str) -> String {
-    format!("8{}", digits(invoice, "va-number", 15))
-}
-
-fn envelope(f: &PaymentFacts<'_>, with_names: bool) -> (Map<String, Value>, Option<(String, ChannelFamily)>) {
-    let mut out = Map::new();
-    let family = f.channel.and_then(|c| ChannelFamily::of(c).map(|fam| (c.to_owned(), fam)));
-    let (service, acquirer) = match &family {
-        Some((c, fam)) => (Some(fam.service_id()), acquirer(c, *fam)),
-        None => (None, None),
-    };
-    out.insert("service".into(), json!({ "id": service }));
-    let mut acq = json!({ "id": acquirer.map(|a| a.0) });
-    if with_names && let Some((_, Some(name))) = acquirer {
-        acq["name"] = json!(name);
+/// The whole body: envelope, order, transaction, channel objects, origin.
+fn render(f: &PaymentFacts<'_>, kind: Kind, order_status: Option<&str>) -> String {
+    let family = f.channel.and_then(|c| ChannelFamily::of(c).map(|fam| (c, fam)));
+    let acquirer = family.and_then(|(c, fam)| acquirer(c, fam));
+    let mut w = JsonWriter::with_capacity(768);
+    w.open();
+    w.key("service").open().key("id").text_or_null(family.map(|(_, fam)| fam.service_id())).close();
+    w.key("acquirer").open().key("id").text_or_null(acquirer.map(|a| a.0));
+    if kind == Kind::Status
+        && let Some((_, Some(name))) = acquirer
+    {
+        w.key("name").text(name);
     }
-    out.insert("acquirer".into(), acq);
-    out.insert("channel".into(), json!({ "id": f.channel }));
-    (out, family)
+    w.close();
+    w.key("channel").open().key("id").text_or_null(f.channel).close();
+    w.key("order").open().key("invoice_number").text(f.invoice_number).key("amount").number(f.amount);
+    if let Some(status) = order_status {
+        w.key("status").text(status);
+    }
+    w.close();
+    w.key("transaction").open().key("status").text(f.status);
+    match (kind, family) {
+        (Kind::Status, _) => {
+            w.key("type").text("PAYMENT");
+        }
+        (Kind::Notification, Some((_, ChannelFamily::Card))) => {
+            w.key("type").text("SALE");
+        }
+        _ => {}
+    }
+    w.key("date").text(&f.date.to_string());
+    w.key("original_request_id").text(f.original_request_id).close();
+    if let Some((channel, family)) = family {
+        channel_objects(&mut w, f, channel, family, kind);
+    }
+    // Real Checkout notifications spell it `apiFormat`, status answers `api_format` (§1.5, §3).
+    let format_key = if kind == Kind::Status { "api_format" } else { "apiFormat" };
+    w.key("additional_info").open().key("origin").open();
+    w.key("source").text("direct").key("system").text("mid-jokul-checkout-system").key("product").text("CHECKOUT");
+    w.key(format_key).text("JOKUL").close().close();
+    w.close();
+    w.finish()
 }
 
 /// The HTTP Notification DOKU sends about a payment (`SUCCESS` or `FAILED`; other statuses are
-/// built the same way, though DOKU's plugins only act on those two).
+/// built the same way, though DOKU's plugins only act on those two), as JSON text.
+pub fn notification_json(f: &PaymentFacts<'_>) -> String {
+    render(f, Kind::Notification, None)
+}
+
+/// [`notification_json`], parsed.
 pub fn notification_body(f: &PaymentFacts<'_>) -> Value {
-    let (mut out, family) = envelope(f, false);
-    let mut transaction = json!({
-        "status": f.status,
-        "date": f.date.to_string(),
-        "original_request_id": f.original_request_id,
-    });
-    if let Some((channel, family)) = &family {
-        if *family == ChannelFamily::Card {
-            transaction["type"] = json!("SALE");
-        }
-        notification_objects(f, channel, *family, &mut out);
-    }
-    out.insert("transaction".into(), transaction);
-    out.insert("order".into(), json!({ "invoice_number": f.invoice_number, "amount": f.amount }));
-    out.insert("additional_info".into(), checkout_origin(json!("apiFormat")));
-    Value::Object(out)
+    serde_json::from_str(&notification_json(f)).unwrap_or(Value::Null)
 }
 
-fn checkout_origin(format_key: Value) -> Value {
-    let key = format_key.as_str().unwrap_or("apiFormat");
-    let mut origin = json!({ "source": "direct", "system": "mid-jokul-checkout-system", "product": "CHECKOUT" });
-    origin[key] = json!("JOKUL");
-    json!({ "origin": origin })
-}
-
-/// DOKU's Check Status answer (`GET /orders/v1/status/{invoice}`) for the same payment;
-/// `order_status` is the checkout's `order.status` (`ORDER_GENERATED`, `ORDER_EXPIRED`,
+/// DOKU's Check Status answer (`GET /orders/v1/status/{invoice}`) for the same payment, as JSON
+/// text; `order_status` is the checkout's `order.status` (`ORDER_GENERATED`, `ORDER_EXPIRED`,
 /// `ORDER_RECOVERED`).
+pub fn status_json(f: &PaymentFacts<'_>, order_status: &str) -> String {
+    render(f, Kind::Status, Some(order_status))
+}
+
+/// [`status_json`], parsed.
 pub fn status_body(f: &PaymentFacts<'_>, order_status: &str) -> Value {
-    let (mut out, family) = envelope(f, true);
-    if let Some((channel, family)) = &family {
-        let mut objects = Map::new();
-        notification_objects(f, channel, *family, &mut objects);
-        if *family == ChannelFamily::VirtualAccount {
-            objects.insert(
-                "virtual_account_info".into(),
-                json!({
-                    "virtual_account_number": va_number(f.invoice_number),
-                    "created_date": f.created.to_wib_compact(),
-                    "expired_date": f.expires.to_wib_compact(),
-                    "reusable_status": false,
-                }),
-            );
-        }
-        out.extend(objects);
-    }
-    out.insert(
-        "order".into(),
-        json!({ "invoice_number": f.invoice_number, "amount": f.amount, "status": order_status }),
-    );
-    out.insert(
-        "transaction".into(),
-        json!({
-            "status": f.status,
-            "type": "PAYMENT",
-            "date": f.date.to_string(),
-            "original_request_id": f.original_request_id,
-        }),
-    );
-    out.insert("additional_info".into(), checkout_origin(json!("api_format")));
-    Value::Object(out)
+    serde_json::from_str(&status_json(f, order_status)).unwrap_or(Value::Null)
 }
 
 /// The longest channel id, status and invoice number a test body takes.
@@ -339,13 +325,20 @@ fn name_like(field: &'static str, value: &str) -> Result<(), crate::Error> {
     if ok {
         Ok(())
     } else {
-        Err(crate::Error::invalid_input(field, format!("{field} is 1 to {MAX_NAME} of A-Z, 0-9 and _ (like DOKU's codes)")))
+        Err(crate::Error::invalid_input(
+            field,
+            format!("{field} is 1 to {MAX_NAME} of A-Z, 0-9 and _ (like DOKU's codes)"),
+        ))
     }
 }
 
+/// The channel a test body is about when none is named: DOKU's own sample's.
+pub const DEFAULT_SAMPLE_CHANNEL: &str = "VIRTUAL_ACCOUNT_BCA";
+
 /// A notification body DOKU would send, for a merchant's tests (`notification_body` /
-/// `notificationBody` in each language): `channel` `None` is an order with no channel yet;
-/// `date` defaults to now. Inputs are checked like a request's.
+/// `notificationBody` in each language): `channel` defaults to [`DEFAULT_SAMPLE_CHANNEL`]
+/// (DOKU notifies only once a channel was used), `date` to now. Inputs are checked like a
+/// request's.
 pub fn sample_notification(
     channel: Option<&str>,
     status: &str,
@@ -354,9 +347,8 @@ pub fn sample_notification(
     original_request_id: &str,
     date: Option<Timestamp>,
 ) -> Result<String, crate::Error> {
-    if let Some(c) = channel {
-        name_like("channel", c)?;
-    }
+    let channel = channel.unwrap_or(DEFAULT_SAMPLE_CHANNEL);
+    name_like("channel", channel)?;
     name_like("status", status)?;
     if invoice_number.is_empty() || invoice_number.len() > crate::checkout_reading::MAX_INVOICE_LEN {
         return Err(crate::Error::invalid_input("invoice_number", "invoice_number is 1 to 64 characters"));
@@ -373,13 +365,13 @@ pub fn sample_notification(
         invoice_number,
         amount,
         original_request_id,
-        channel,
+        channel: Some(channel),
         status,
         date,
         created,
         expires: Timestamp::from_unix(created.unix() + 3600),
     };
-    Ok(notification_body(&facts).to_string())
+    Ok(notification_json(&facts))
 }
 
 #[cfg(test)]
@@ -446,12 +438,18 @@ mod tests {
 
     #[test]
     fn a_sample_for_tests_checks_its_inputs() {
-        let body = sample_notification(Some("ONLINE_TO_OFFLINE_ALFA"), "SUCCESS", "INV-9", 5000, "r-1", None).expect("body");
+        let body =
+            sample_notification(Some("ONLINE_TO_OFFLINE_ALFA"), "SUCCESS", "INV-9", 5000, "r-1", None).expect("body");
         let v: Value = serde_json::from_str(&body).expect("json");
         assert_eq!(v["service"]["id"], "ONLINE_TO_OFFLINE");
+        let default: Value =
+            serde_json::from_str(&sample_notification(None, "SUCCESS", "I", 1, "r", None).expect("body"))
+                .expect("json");
+        assert_eq!(default["channel"]["id"], DEFAULT_SAMPLE_CHANNEL);
         for bad in [
             sample_notification(Some("va bca"), "SUCCESS", "I", 1, "r", None),
             sample_notification(None, "", "I", 1, "r", None),
+            sample_notification(Some(""), "SUCCESS", "I", 1, "r", None),
             sample_notification(None, "SUCCESS", "", 1, "r", None),
             sample_notification(None, "SUCCESS", "I", 0, "r", None),
             sample_notification(None, "SUCCESS", "I", 1, &"r".repeat(129), None),
