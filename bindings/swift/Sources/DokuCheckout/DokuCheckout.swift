@@ -1841,6 +1841,25 @@ public func newRequestId() -> String  {
 })
 }
 /**
+ * The JSON body DOKU sends about a payment on `channel` (`VIRTUAL_ACCOUNT_BCA` when `None`,
+ * `ONLINE_TO_OFFLINE_ALFA`, `CREDIT_CARD`, `QRIS`...), for
+ * testing your own notification endpoint with [`sign_notification`]. `status` defaults to
+ * `SUCCESS`, `timestamp` (ISO) to now.
+ */
+public func notificationBody(invoiceNumber: String, amount: UInt64, originalRequestId: String, channel: String? = nil, status: String? = nil, timestamp: String? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_func_notification_body(
+        FfiConverterString.lower(invoiceNumber),
+        FfiConverterUInt64.lower(amount),
+        FfiConverterString.lower(originalRequestId),
+        FfiConverterOptionString.lower(channel),
+        FfiConverterOptionString.lower(status),
+        FfiConverterOptionString.lower(timestamp),uniffiCallStatus
+    )
+})
+}
+/**
  * The headers DOKU would send with `body` to `notification_path`, for testing your own
  * notification endpoint. `request_id` defaults to a new UUID, `timestamp` (ISO) to now.
  */
@@ -1943,6 +1962,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_func_new_request_id() != 56840) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_doku_checkout_ffi_checksum_func_notification_body() != 60263) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_func_sign_notification() != 35233) {

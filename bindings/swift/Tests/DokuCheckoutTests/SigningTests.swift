@@ -47,6 +47,20 @@ final class SigningTests: XCTestCase {
         XCTAssertEqual(n.fields.transactionStatus, "SUCCESS")
     }
 
+    func testANotificationBodyIsWhatDokuSendsForTheChannel() throws {
+        let body = try notificationBody(invoiceNumber: "INV-9", amount: 150_000, originalRequestId: "r-9", channel: "ONLINE_TO_OFFLINE_ALFA")
+        let parsed = try JSONSerialization.jsonObject(with: Data(body.utf8)) as! [String: Any]
+        XCTAssertEqual((parsed["service"] as? [String: Any])?["id"] as? String, "ONLINE_TO_OFFLINE")
+        XCTAssertEqual((parsed["acquirer"] as? [String: Any])?["id"] as? String, "ALFA")
+        XCTAssertNotNil((parsed["online_to_offline_info"] as? [String: Any])?["payment_code"])
+        let headers = try signNotification(secretKey: docsSecret, clientId: "MCH-1", body: Data(body.utf8), notificationPath: "/notify")
+        let n = try verifyNotification(secretKey: docsSecret, headersReceived: headers, body: Data(body.utf8), notificationPath: "/notify", toleranceSeconds: nil, nowUnix: nil)
+        XCTAssertEqual(n.fields.invoiceNumber, "INV-9")
+        XCTAssertThrowsError(try notificationBody(invoiceNumber: "INV-9", amount: 0, originalRequestId: "r")) { error in
+            XCTAssertEqual((error as? DokuError)?.details().field, "amount")
+        }
+    }
+
     func testATamperedOrMisroutedNotificationIsRefused() throws {
         let body = Data(#"{"order":{"invoice_number":"INV-1","amount":150000}}"#.utf8)
         let headers = try signNotification(secretKey: docsSecret, clientId: "MCH-1", body: body, notificationPath: "/notify")

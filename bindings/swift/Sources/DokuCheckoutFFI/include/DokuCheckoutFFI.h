@@ -369,6 +369,11 @@ RustBuffer uniffi_doku_checkout_ffi_fn_func_new_request_id(RustCallStatus *_Nonn
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_NOTIFICATION_BODY
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_NOTIFICATION_BODY
+RustBuffer uniffi_doku_checkout_ffi_fn_func_notification_body(RustBuffer invoice_number, uint64_t amount, RustBuffer original_request_id, RustBuffer channel, RustBuffer status, RustBuffer timestamp, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_SIGN_NOTIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_SIGN_NOTIFICATION
 RustBuffer uniffi_doku_checkout_ffi_fn_func_sign_notification(RustBuffer secret_key, RustBuffer client_id, RustBuffer body, RustBuffer notification_path, RustBuffer request_id, RustBuffer timestamp, RustCallStatus *_Nonnull out_status
@@ -675,6 +680,12 @@ uint16_t uniffi_doku_checkout_ffi_checksum_func_format_timestamp(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_NEW_REQUEST_ID
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_NEW_REQUEST_ID
 uint16_t uniffi_doku_checkout_ffi_checksum_func_new_request_id(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_NOTIFICATION_BODY
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_NOTIFICATION_BODY
+uint16_t uniffi_doku_checkout_ffi_checksum_func_notification_body(void
     
 );
 #endif

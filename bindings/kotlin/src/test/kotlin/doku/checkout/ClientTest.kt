@@ -129,6 +129,29 @@ class ClientTest {
     }
 
     @Test
+    fun `notificationBody is what DOKU sends for the channel, and the emulator notifies by itself`() {
+        val body = notificationBody("INV-9", 150000uL, "r-9", "PEER_TO_PEER_AKULAKU")
+        val parsed = JsonParser.parseString(body).asJsonObject
+        assertEquals("PEER_TO_PEER", parsed["service"].asJsonObject["id"].asString)
+        assertEquals("AKULAKU", parsed["acquirer"].asJsonObject["id"].asString)
+        assertTrue(parsed["peer_to_peer_info"].asJsonObject.has("identifier"))
+        val secret = "SK-KOTLIN-NOTIFY-01"
+        val headers = signNotification(secret, "MCH-1", body.toByteArray(), "/notify")
+        assertEquals("INV-9", verifyNotification(secret, headers, body.toByteArray(), "/notify", null, null).fields.invoiceNumber)
+        assertEquals("amount", assertThrows<DokuException.InvalidInput> { notificationBody("INV-9", 0uL, "r") }.details().field)
+        // The emulator process notifies a paid order by itself, to its own sink here, and retries on its clock.
+        doku.checkout.testing.DokuEmulator(notificationUrl = "/_mock/sink/503/notify").use { emu ->
+            emu.setup("""{"orders":[{"invoice_number":"INV-KN","original_request_id":"o"}]}""")
+            emu.pay("INV-KN", "VIRTUAL_ACCOUNT_BNI")
+            val first = JsonParser.parseString(emu.notificationsJson()).asJsonArray[0].asJsonObject
+            assertEquals(listOf(503), first["attempts"].asJsonArray.map { it.asJsonObject["status"].asInt })
+            emu.advanceClock(1800)
+            val second = JsonParser.parseString(emu.notificationsJson()).asJsonArray[0].asJsonObject
+            assertEquals(listOf(0, 1800), second["attempts"].asJsonArray.map { it.asJsonObject["after_seconds"].asInt })
+        }
+    }
+
+    @Test
     fun `class names line up with the other languages`() {
         val codes = JsonParser.parseString(conformanceRun("error_codes", "{}")).asJsonObject["ok"].asJsonArray
         assertEquals(13, codes.size())
