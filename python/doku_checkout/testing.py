@@ -66,6 +66,10 @@ def notification_body(
     ``service``, ``acquirer``, ``channel``, ``transaction``, ``order`` and the channel's own
     object, the same body the emulator sends. Sign it with :func:`sign_notification`.
     """
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= 999_999_999_999:
+        from .errors import InvalidInputError
+
+        raise InvalidInputError("amount is a whole number of rupiah, 1 to 999999999999", code="invalid_input", field="amount")
     if isinstance(timestamp, _dt.datetime):
         from . import format_timestamp
 

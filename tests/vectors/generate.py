@@ -461,8 +461,9 @@ def config():
 
 def checkout_reading():
     """DOKU's accepted create-checkout forms (doku-api.md §2.2; DOKU's WooCommerce and Magento plugins send strings)."""
-    def facts(inv, amount, due=60, methods=(), callback=None, recover=False, override=None):
+    def facts(inv, amount, due=60, methods=(), callback=None, recover=False, override=None, items=()):
         return {"invoice_number": inv, "amount": amount, "payment_due_date": due, "payment_method_types": list(methods),
+                "line_items": [{"name": n, "price": p, "quantity": q} for n, p, q in items],
                 "callback_url": callback, "recover_abandoned_cart": recover, "override_notification_url": override}
 
     def ok(cid, comment, body, expect):
@@ -479,19 +480,21 @@ def checkout_reading():
            facts("INV-20210231-0001", 20000)),
         ok("woo-zero-decimals", "WooCommerce with 0 price decimals: amount, prices and due date as digit strings",
            {"order": {"amount": "150000", "invoice_number": "WC-101", "line_items": woo_items, "callback_url": "https://shop.example/thanks"},
-            "payment": {"payment_due_date": "60"}}, facts("WC-101", 150000, callback="https://shop.example/thanks")),
+            "payment": {"payment_due_date": "60"}}, facts("WC-101", 150000, callback="https://shop.example/thanks", items=[("Kaos", 50000, 2), ("Topi", 50000, 1)])),
         ok("woo-two-decimals", "WooCommerce's default of 2 decimals: \"150000.00\" is 150000",
            {"order": {"amount": "150000.00", "invoice_number": "WC-102", "line_items": [{"name": "Kaos", "price": "75000.00", "quantity": "2"}]},
-            "payment": {"payment_due_date": "120"}}, facts("WC-102", 150000, due=120)),
+            "payment": {"payment_due_date": "120"}}, facts("WC-102", 150000, due=120, items=[("Kaos", 75000, 2)])),
         ok("magento-strings", "Magento: strings everywhere, methods listed",
            {"order": {"amount": "99000", "invoice_number": "000000123", "line_items": [{"name": "Bag", "price": "99000", "quantity": "1"}]},
             "payment": {"payment_due_date": "60", "payment_method_types": ["VIRTUAL_ACCOUNT_BCA", "QRIS"]}},
-           facts("000000123", 99000, methods=["VIRTUAL_ACCOUNT_BCA", "QRIS"])),
+           facts("000000123", 99000, methods=["VIRTUAL_ACCOUNT_BCA", "QRIS"], items=[("Bag", 99000, 1)])),
         ok("number-zero-fraction", "A JSON number whose fraction is zero", {"order": {"amount": 150000.0, "invoice_number": "INV-F0"}}, facts("INV-F0", 150000)),
         ok("due-date-default", "No due date: DOKU's default of 60 minutes", {"order": {"amount": 1, "invoice_number": "INV-D"}}, facts("INV-D", 1)),
         ok("twelve-digits", "The largest amount: 12 digits", {"order": {"amount": "999999999999", "invoice_number": "INV-MAX"}}, facts("INV-MAX", 999999999999)),
         ok("free-line-item", "A line item priced 0 (a gift) still adds up", {"order": {"amount": 5000, "invoice_number": "INV-G",
-           "line_items": [{"name": "Gift", "price": "0", "quantity": 1}, {"name": "Tea", "price": 5000, "quantity": 1}]}}, facts("INV-G", 5000)),
+           "line_items": [{"name": "Gift", "price": "0", "quantity": 1}, {"name": "Tea", "price": 5000, "quantity": 1}]}}, facts("INV-G", 5000, items=[("Gift", 0, 1), ("Tea", 5000, 1)])),
+        ok("leading-zeros", "Digits with leading zeros read as the number", {"order": {"amount": "0150000", "invoice_number": "INV-LZ"}}, facts("INV-LZ", 150000)),
+        ok("unnamed-item", "A line item without a name", {"order": {"amount": 10, "invoice_number": "INV-UN", "line_items": [{"price": 10, "quantity": 1}]}}, facts("INV-UN", 10, items=[(None, 10, 1)])),
         ok("recover-and-override", "recover_abandoned_cart and an override notification URL are read",
            {"order": {"amount": 10000, "invoice_number": "INV-RC", "recover_abandoned_cart": True},
             "additional_info": {"override_notification_url": "https://api.shop.example/payments/notifications"}},
@@ -509,7 +512,8 @@ def checkout_reading():
         no("amount-thirteen-digits", "Past 12 digits", {"order": {"amount": "1000000000000", "invoice_number": "I"}}, "order.amount", "out_of_range"),
         no("amount-missing", "No amount", {"order": {"invoice_number": "I"}}, "order.amount", "missing"),
         no("invoice-missing", "No invoice number", {"order": {"amount": 1}}, "order.invoice_number", "missing"),
-        no("invoice-too-long", "An invoice number past 64 characters", {"order": {"amount": 1, "invoice_number": "I" * 65}}, "order.invoice_number", "not_text"),
+        no("invoice-too-long", "An invoice number past 64 characters", {"order": {"amount": 1, "invoice_number": "I" * 65}}, "order.invoice_number", "too_long"),
+        no("invoice-not-text", "An invoice number that is a number", {"order": {"amount": 1, "invoice_number": 12345}}, "order.invoice_number", "not_text"),
         no("items-not-adding-up", "Line items that do not add up to the amount", {"order": {"amount": "150000", "invoice_number": "I",
            "line_items": [{"name": "Kaos", "price": "50000", "quantity": "2"}]}}, "order.line_items", "amount_not_match", "AMOUNT NOT MATCH"),
         no("item-price-fractional", "A line-item price with a fraction", {"order": {"amount": 100, "invoice_number": "I",

@@ -157,8 +157,17 @@ fn apply(state: &mut State, operation: Operation, now: i64) -> Outcome {
                 paid_at: None,
                 created_at: Some(created.created.unix()),
                 recovered: false,
+                line_items: created.line_items.clone(),
+                callback_url: created.callback_url.clone(),
+                token: Some(created.token.clone()),
             };
-            state.orders.insert(created.invoice.clone(), order);
+            if !state.fits(std::slice::from_ref(&order), crate::limits::MAX_ORDER_BYTES)
+                || state.orders.len() >= crate::limits::MAX_ORDERS
+            {
+                let full = crate::limits::too_full();
+                return Outcome::refused(full.status, full.message);
+            }
+            state.insert(order);
             Outcome::Created(created)
         }
     }
@@ -217,20 +226,27 @@ fn create(inner: &Inner, request_id: &str, body: &[u8]) -> Result<Operation, Out
         created,
         recover_abandoned_cart: facts.recover_abandoned_cart,
         notification_url,
+        line_items: facts
+            .line_items
+            .into_iter()
+            .map(|i| crate::state::LineItem { name: i.name, price: i.price, quantity: i.quantity })
+            .collect(),
+        callback_url: facts.callback_url,
     })))
 }
 
 /// `additional_info.override_notification_url`: DOKU takes it only with the same path as the
-/// configured notification URL (only the domain may change); the emulator also keeps it on
-/// loopback.
+/// configured notification URL (only the domain may change). The emulator keeps it as given:
+/// one it cannot send to (not loopback) is recorded in `/_mock/notifications` as not sent.
 fn override_url(inner: &Inner, url: &str) -> Result<String, Outcome> {
     let refuse = || Outcome::refused(400, "INVALID PARAMETER: additional_info.override_notification_url");
+    let path = reqwest::Url::parse(url).map_err(|_| refuse())?.path().to_owned();
     let configured = inner.state().notification_url.clone().or_else(|| inner.notification_url.clone());
-    let configured = configured.ok_or_else(refuse)?;
-    let (_, configured_path) = crate::notify::loopback_url(inner, &configured).map_err(|_| refuse())?;
-    let (_, path) = crate::notify::loopback_url(inner, url).map_err(|_| refuse())?;
-    if path != configured_path {
-        return Err(refuse());
+    if let Some(configured) = configured {
+        let (_, configured_path) = crate::notify::loopback_url(inner, &configured).map_err(|_| refuse())?;
+        if path != configured_path {
+            return Err(refuse());
+        }
     }
     Ok(url.to_owned())
 }

@@ -15,16 +15,29 @@ const EARLIEST: i64 = 946_684_800;
 /// The latest time the clock may be set to (2100-01-01T00:00:00Z).
 const LATEST: i64 = 4_102_444_800;
 
-/// Real time shifted by an offset in seconds (0 until a test moves it).
-#[derive(Debug, Default)]
+/// Real time until a test moves it; from then on, a clock that stands still between the
+/// test's moves (as Stripe's test clocks do), so "advance 1800 s" lands exactly 1800 s after
+/// the last move however long the test itself takes. `i64::MIN` means "running".
+#[derive(Debug)]
 pub(crate) struct EmulatorClock {
-    offset: AtomicI64,
+    frozen_at: AtomicI64,
+}
+
+const RUNNING: i64 = i64::MIN;
+
+impl Default for EmulatorClock {
+    fn default() -> Self {
+        Self { frozen_at: AtomicI64::new(RUNNING) }
+    }
 }
 
 impl EmulatorClock {
     /// The emulator's now, in Unix seconds.
     pub fn unix(&self) -> i64 {
-        Timestamp::now().unix().saturating_add(self.offset.load(Ordering::Relaxed))
+        match self.frozen_at.load(Ordering::Relaxed) {
+            RUNNING => Timestamp::now().unix(),
+            at => at,
+        }
     }
 
     /// The emulator's now.
@@ -34,10 +47,16 @@ impl EmulatorClock {
 
     /// How far the emulator's time is from real time, in seconds.
     pub fn offset(&self) -> i64 {
-        self.offset.load(Ordering::Relaxed)
+        self.unix() - Timestamp::now().unix()
     }
 
-    /// Moves the clock forward by `seconds` (0 to [`MAX_ADVANCE_SECONDS`]; time does not run back).
+    /// Whether a test has moved the clock (it then stands still between moves).
+    pub fn is_frozen(&self) -> bool {
+        self.frozen_at.load(Ordering::Relaxed) != RUNNING
+    }
+
+    /// Moves the clock forward by `seconds` (0 to [`MAX_ADVANCE_SECONDS`]; time does not run
+    /// back), and stops it there until the next move.
     pub fn advance(&self, seconds: i64) -> Result<(), String> {
         if !(0..=MAX_ADVANCE_SECONDS).contains(&seconds) {
             return Err(format!("advance_seconds must be between 0 and {MAX_ADVANCE_SECONDS}"));
@@ -46,23 +65,29 @@ impl EmulatorClock {
         if target > LATEST {
             return Err("the clock would pass 2100-01-01T00:00:00Z".to_owned());
         }
-        self.offset.fetch_add(seconds, Ordering::Relaxed);
+        self.frozen_at.store(target, Ordering::Relaxed);
         Ok(())
     }
 
-    /// Sets the clock to `at` (between 2000 and 2100).
+    /// Sets the clock to `at` (between 2000 and 2100), and stops it there until the next move.
     pub fn set(&self, at: Timestamp) -> Result<(), String> {
         if !(EARLIEST..=LATEST).contains(&at.unix()) {
             return Err("the clock can be set between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z".to_owned());
         }
-        self.offset.store(at.unix() - Timestamp::now().unix(), Ordering::Relaxed);
+        self.frozen_at.store(at.unix(), Ordering::Relaxed);
         Ok(())
     }
 
     /// Back to real time (a reset).
     pub fn reset(&self) {
-        self.offset.store(0, Ordering::Relaxed);
+        self.frozen_at.store(RUNNING, Ordering::Relaxed);
     }
+}
+
+/// Whether `unix` is a time the emulator works with (2000 to 2100): order times outside it are
+/// refused, so no date arithmetic can overflow.
+pub(crate) fn in_range(unix: i64) -> bool {
+    (EARLIEST..=LATEST).contains(&unix)
 }
 
 #[cfg(test)]
@@ -70,17 +95,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn advances_forward_only_and_sets_within_bounds() {
+    fn advances_forward_only_then_stands_still_and_sets_within_bounds() {
         let clock = EmulatorClock::default();
+        assert!(!clock.is_frozen());
         let before = clock.unix();
         clock.advance(1800).expect("advance");
-        assert!((clock.unix() - before - 1800).abs() <= 1);
+        let moved = clock.unix();
+        assert!((moved - before - 1800).abs() <= 1);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        assert_eq!(clock.unix(), moved, "stands still between moves");
+        clock.advance(1).expect("advance");
+        assert_eq!(clock.unix(), moved + 1, "exactly one second later");
         assert!(clock.advance(-1).is_err());
         assert!(clock.advance(MAX_ADVANCE_SECONDS + 1).is_err());
         clock.set(Timestamp::parse("2026-01-01T00:00:00Z").expect("ts")).expect("set");
-        assert!((clock.unix() - 1_767_225_600).abs() <= 1);
+        assert_eq!(clock.unix(), 1_767_225_600);
         assert!(clock.set(Timestamp::from_unix(LATEST + 1)).is_err());
         clock.reset();
-        assert_eq!(clock.offset(), 0);
+        assert!(!clock.is_frozen() && clock.offset().abs() <= 1);
     }
 }

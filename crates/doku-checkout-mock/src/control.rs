@@ -13,8 +13,9 @@
 //! | GET | `/_mock/log` | – | received API requests |
 //! | GET / POST | `/_mock/clock` | `{"advance_seconds": N}` or `{"set": "2026-01-01T00:00:00Z"}` | the emulator's time |
 //! | GET | `/_mock/notifications` | – | every notification and its attempts |
-//! | POST | `/_mock/notifications/wait` | – | the same, once no attempt is due or in flight (at most 15 s) |
+//! | POST | `/_mock/notifications/wait` | – | the same, once no attempt is due or in flight (at most 45 s) |
 //! | POST | `/_mock/sink/{status}/...` | anything | answers `status` (a notification endpoint for tests) |
+//! | GET | `/_mock/ui` | – | the dashboard (HTML) |
 //! | POST | `/_mock/reset` | – | forget everything, back to real time |
 //! | POST | `/_mock/notify` | `{"invoice_number","url"}` | send one signed notification now (not retried) |
 
@@ -51,13 +52,17 @@ struct ClockChange {
     set: Option<String>,
 }
 
-/// How long `/_mock/notifications/wait` waits for the attempts due to finish.
-const WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(15);
+/// How long `/_mock/notifications/wait` waits for the attempts due to finish (a silent
+/// endpoint and a clock jump past every retry: three attempts of 10 s in a row).
+const WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(45);
 
 fn clock_answer(inner: &Inner) -> Answer {
-    ok(
-        json!({ "now": inner.clock.now().to_string(), "unix": inner.clock.unix(), "offset_seconds": inner.clock.offset() }),
-    )
+    ok(json!({
+        "now": inner.clock.now().to_string(),
+        "unix": inner.clock.unix(),
+        "offset_seconds": inner.clock.offset(),
+        "frozen": inner.clock.is_frozen(),
+    }))
 }
 
 /// An absent body, `null` or `{}`: no fields given.
@@ -85,6 +90,9 @@ fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, Answer> {
 }
 
 pub(crate) async fn handle(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Response<Full<Bytes>> {
+    if method == "GET" && path == "/_mock/ui" {
+        return crate::dashboard::show(inner);
+    }
     let (status, text) = answer(inner, method, path, body).await;
     json_response(status, text.into_bytes())
 }
@@ -146,7 +154,7 @@ async fn route(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Result<A
         ("GET", "notifications") => Ok(ok(serde_json::to_value(inner.deliveries().list()).unwrap_or_default())),
         ("POST", "notifications/wait") => {
             if !deliveries::settle(inner, WAIT_LIMIT).await {
-                return Err((504, json!({ "message": ["NOTIFICATIONS STILL IN FLIGHT AFTER 15 S"] })));
+                return Err((504, json!({ "message": ["NOTIFICATIONS STILL IN FLIGHT AFTER 45 S"] })));
             }
             Ok(ok(serde_json::to_value(inner.deliveries().list()).unwrap_or_default()))
         }
@@ -166,11 +174,30 @@ async fn route(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Result<A
 fn order_control(inner: &Inner, method: &str, path: &str, tail: &str, body: &[u8]) -> Result<Answer, Answer> {
     let (invoice, action) = tail.rsplit_once('/').map_or((tail, None), |(i, a)| (i, Some(a)));
     let invoice = percent_encoding::percent_decode_str(invoice).decode_utf8_lossy().into_owned();
+    change_order(inner, method, path, &invoice, action, body)
+}
+
+/// Pays or fails `invoice` as its checkout page does (`action` `pay` or `fail`): the status
+/// and JSON answer of the same control.
+pub(crate) fn order_action(inner: &Inner, invoice: &str, action: &str, body: &[u8], path: &str) -> Answer {
+    change_order(inner, "POST", path, invoice, Some(action), body).unwrap_or_else(|r| r)
+}
+
+fn change_order(
+    inner: &Inner,
+    method: &str,
+    path: &str,
+    invoice: &str,
+    action: Option<&str>,
+    body: &[u8],
+) -> Result<Answer, Answer> {
     let now = inner.clock.unix();
+    // Checked before anything changes: a paid order always gets its notification queued.
+    let room = inner.deliveries().has_room();
     let (order, setup_url, notify) = {
         let mut state = inner.state();
         let setup_url = state.notification_url.clone();
-        let Some(order) = state.order_mut(&invoice, now) else {
+        let Some(order) = state.order_mut(invoice, now) else {
             return Err((404, json!({ "message": ["ORDER NOT FOUND"] })));
         };
         let conflict =
@@ -181,6 +208,12 @@ fn order_control(inner: &Inner, method: &str, path: &str, tail: &str, body: &[u8
                 let payment: Payment = optional(body)?;
                 if !order.state.is_open() {
                     return Err(conflict("only an open order can be paid, or fail"));
+                }
+                if !room {
+                    return Err((
+                        413,
+                        json!({ "message": [format!("TOO MANY NOTIFICATIONS IN FLIGHT: at most {}", deliveries::MAX_DELIVERIES)] }),
+                    ));
                 }
                 let channel = match payment.channel {
                     Some(c) if !order.payment_method_types.is_empty() && !order.payment_method_types.contains(&c) => {
@@ -213,10 +246,11 @@ fn order_control(inner: &Inner, method: &str, path: &str, tail: &str, body: &[u8
                     return Err(conflict("only an expired order created with recover_abandoned_cart can be recovered"));
                 }
                 // The recovered cart is open again for as long as the checkout first was.
-                let lasted = order.expires_at - order.created_at.unwrap_or(order.expires_at - 3600);
+                let created = order.created_at.unwrap_or(order.expires_at.saturating_sub(3600));
+                let lasted = order.expires_at.saturating_sub(created).clamp(60, 366 * 24 * 3600);
                 order.state = OrderState::Pending;
                 order.recovered = true;
-                order.expires_at = now + lasted.max(60);
+                order.expires_at = now.saturating_add(lasted);
                 false
             }
             ("POST", Some("expire")) => {
@@ -232,6 +266,7 @@ fn order_control(inner: &Inner, method: &str, path: &str, tail: &str, body: &[u8
         (order.clone(), setup_url, notify)
     };
     if notify {
+        // Room was checked above and the URL when it was given: this does not fail in practice.
         notify::queue(inner, &order, setup_url.as_deref()).map_err(|e| (413, json!({ "message": [e.message()] })))?;
     }
     Ok(ok(serde_json::to_value(&order).unwrap_or_default()))

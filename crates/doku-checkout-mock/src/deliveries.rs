@@ -2,7 +2,7 @@
 //!
 //! When an order is paid or a payment fails, a notification is queued for the merchant's
 //! notification URL and sent within a second. DOKU retries a notification that was not
-//! answered with a 2xx at +30 min, +6 h and +12 h after the first attempt, then gives up
+//! answered with a 2xx at +30 min, +6 h and +12 h after the first one was due, then gives up
 //! (`doku-api.md` §1.5); the emulator does the same, with "after" measured on its own clock, so
 //! a test advances the clock instead of waiting. Every attempt of one notification carries the
 //! same body and Request-Id (what a merchant de-duplicates on) and is signed afresh, with its
@@ -22,6 +22,8 @@ pub const RETRY_SCHEDULE: [i64; 4] = [0, 30 * 60, 6 * 3600, 12 * 3600];
 pub const MAX_DELIVERIES: usize = 10_000;
 /// How often the sender looks for due attempts when nothing wakes it sooner.
 const TICK: Duration = Duration::from_millis(100);
+/// Attempts sent at once (a clock jump may make thousands due together).
+pub(crate) const MAX_SENDING: usize = 32;
 
 /// One attempt's result.
 #[derive(Clone, Debug, Serialize)]
@@ -74,6 +76,31 @@ pub struct Delivery {
 }
 
 impl Delivery {
+    /// A notification for a URL the emulator will not send to (not loopback): recorded with
+    /// the reason, given up at once.
+    pub(crate) fn unsendable(
+        invoice_number: String,
+        transaction_status: String,
+        url: String,
+        body: String,
+        now: i64,
+        why: &str,
+    ) -> Self {
+        let mut d = Self::new(invoice_number, transaction_status, url, String::new(), body, now);
+        d.attempts.push(Attempt {
+            number: 1,
+            at: doku_checkout::Timestamp::from_unix(now).to_string(),
+            after_seconds: 0,
+            status: None,
+            error: Some(format!("not sent: {why}")),
+            headers: Vec::new(),
+        });
+        d.next_due = None;
+        d.next_attempt_at = None;
+        d.given_up = true;
+        d
+    }
+
     /// A notification due now (`now`, emulator clock).
     pub(crate) fn new(
         invoice_number: String,
@@ -126,6 +153,11 @@ impl Deliveries {
         Ok(self.next_id)
     }
 
+    /// Whether one more delivery can be queued.
+    pub fn has_room(&self) -> bool {
+        self.items.len() < MAX_DELIVERIES || self.items.iter().any(|d| d.next_due.is_none() && !d.in_flight)
+    }
+
     /// Forgets everything.
     pub fn clear(&mut self) {
         self.items.clear();
@@ -145,7 +177,15 @@ impl Deliveries {
     /// seconds after the first, url, path, request_id, body)`.
     fn take_due(&mut self, now: i64) -> Vec<Due> {
         let mut due = Vec::new();
-        for d in self.items.iter_mut().filter(|d| !d.in_flight && d.next_due.is_some_and(|t| t <= now)) {
+        // One attempt in flight per order, oldest notification first: a FAILED then a SUCCESS
+        // due together for one order arrive in that order, as DOKU sent them. (One waiting for
+        // a later retry holds nothing back.)
+        let mut busy: std::collections::HashSet<String> =
+            self.items.iter().filter(|d| d.in_flight).map(|d| d.invoice_number.clone()).collect();
+        for d in self.items.iter_mut() {
+            if d.in_flight || d.next_due.is_none_or(|t| t > now) || !busy.insert(d.invoice_number.clone()) {
+                continue;
+            }
             d.in_flight = true;
             let number = d.attempts.len() as u32 + 1;
             due.push(Due {
@@ -188,13 +228,16 @@ struct Due {
 }
 
 /// Sends due attempts until the emulator stops: wakes every [`TICK`], or at once when a
-/// notification is queued or the clock moves.
+/// notification is queued or the clock moves; at most [`MAX_SENDING`] at once.
 pub(crate) async fn run(inner: Arc<Inner>) {
+    let sending = Arc::new(tokio::sync::Semaphore::new(MAX_SENDING));
     loop {
         let due = inner.deliveries().take_due(inner.clock.unix());
         for d in due {
             let inner = Arc::clone(&inner);
+            let Ok(permit) = Arc::clone(&sending).acquire_owned().await else { return };
             tokio::spawn(async move {
+                let _permit = permit;
                 let at = inner.clock.now();
                 let sent = crate::notify::post(&inner, &d.url, &d.path, &d.request_id, &d.body, at).await;
                 let attempt = Attempt {
@@ -258,16 +301,35 @@ mod tests {
     }
 
     #[test]
-    fn a_2xx_ends_the_delivery() {
+    fn a_2xx_ends_the_delivery_and_one_order_has_one_attempt_in_flight() {
         let mut q = Deliveries::default();
-        let id =
-            q.push(Delivery::new("I".into(), "SUCCESS".into(), "u".into(), "/p".into(), "{}".into(), 0)).expect("push");
-        q.take_due(0);
-        q.record(id, attempt(None));
+        let new = |status: &str| Delivery::new("I".into(), status.into(), "u".into(), "/p".into(), "{}".into(), 0);
+        let first = q.push(new("FAILED")).expect("push");
+        let second = q.push(new("SUCCESS")).expect("push");
+        let due = q.take_due(0);
+        assert_eq!(due.iter().map(|d| d.id).collect::<Vec<_>>(), [first], "the older one first, alone");
+        q.record(first, attempt(None));
+        let due = q.take_due(0);
+        assert_eq!(due.iter().map(|d| d.id).collect::<Vec<_>>(), [second], "a retry waiting holds nothing back");
+        q.record(second, attempt(Some(200)));
         assert_eq!(q.take_due(1800).len(), 1);
-        q.record(id, attempt(Some(204)));
+        q.record(first, attempt(Some(204)));
         let d = &q.list()[0];
         assert!(d.delivered && !d.given_up && d.attempts.len() == 2);
         assert!(!q.busy(i64::MAX));
+    }
+
+    #[test]
+    fn an_unsendable_url_is_recorded_and_given_up() {
+        let d = Delivery::unsendable(
+            "I".into(),
+            "SUCCESS".into(),
+            "https://shop.example/n".into(),
+            "{}".into(),
+            0,
+            "not loopback",
+        );
+        assert!(d.given_up && d.next_attempt_at.is_none());
+        assert_eq!(d.attempts[0].error.as_deref(), Some("not sent: not loopback"));
     }
 }

@@ -35,6 +35,9 @@ impl Emulator {
             paid_at: None,
             created_at: None,
             recovered: false,
+            line_items: Vec::new(),
+            callback_url: None,
+            token: None,
         };
         state.add_orders(vec![order("INV-1", OrderState::Pending), order("INV-2", OrderState::Paid)]);
         let config = crate::MockConfig::new("MCH-FUZZ", "SK-FUZZ-0123").unwrap_or_else(|_| unreachable!("a valid key"));

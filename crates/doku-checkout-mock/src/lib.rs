@@ -2,12 +2,16 @@
 
 mod api;
 mod bodies;
+mod checkout_page;
 mod clock;
 mod control;
+mod dashboard;
 mod deliveries;
+mod form;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod html;
 pub mod limits;
 mod notify;
 mod outcome;
@@ -23,7 +27,7 @@ use doku_checkout::{Error, SecretKey};
 pub use clock::MAX_ADVANCE_SECONDS;
 pub use deliveries::{Attempt, Delivery, MAX_DELIVERIES, RETRY_SCHEDULE};
 pub use notify::NOTIFY_TIMEOUT;
-pub use state::{Fault, FaultKind, LogEntry, Order, OrderState};
+pub use state::{Fault, FaultKind, LineItem, LogEntry, Order, OrderState};
 
 /// DOKU-like tolerance for `Request-Timestamp` skew: ±15 minutes.
 pub const MAX_SKEW_SECONDS: u64 = 15 * 60;
@@ -158,7 +162,8 @@ impl Inner {
         let mut traffic = self.traffic();
         let new_invoices: std::collections::HashSet<&str> =
             setup.orders.iter().map(|o| o.invoice_number.as_str()).filter(|i| !state.orders.contains_key(*i)).collect();
-        limits::check_setup(&setup, state.orders.len(), new_invoices.len(), traffic.faults.len())?;
+        let fits = state.fits(&setup.orders, limits::MAX_ORDER_BYTES);
+        limits::check_setup(&setup, state.orders.len(), new_invoices.len(), traffic.faults.len(), fits)?;
         if let Some(url) = &setup.notification_url {
             notify::check_url_form(url)
                 .map_err(|e| limits::Refusal { status: 400, message: e.message().to_owned() })?;

@@ -5,8 +5,11 @@
 
 use crate::state::{Fault, FaultKind, Order, Setup};
 
-/// Orders held at once (the load benchmark holds 100,001; at most ~1 KiB each with the field bounds).
+/// Orders held at once (the load benchmark holds 100,001).
 pub const MAX_ORDERS: usize = 200_000;
+/// The bytes all orders may hold together ([`Order::size`]: their text, line items and method
+/// lists); a setup or create past it is refused (413) until the emulator is reset.
+pub const MAX_ORDER_BYTES: usize = 256 * 1024 * 1024;
 /// Faults queued at once.
 pub const MAX_FAULTS: usize = 1_000;
 /// API requests one fault may last.
@@ -19,6 +22,14 @@ pub const MAX_RETRY_AFTER_S: u64 = 86_400;
 pub const MAX_FAULT_BODY: usize = 64 * 1024;
 /// The longest text field of an order (bytes).
 pub const MAX_ORDER_FIELD: usize = 256;
+/// The most payment method codes an order lists, and the longest code (bytes).
+pub const MAX_METHODS: usize = 100;
+/// The longest payment method code (bytes).
+pub const MAX_METHOD_LEN: usize = 64;
+/// The most line items an order holds.
+pub const MAX_LINE_ITEMS: usize = 1_000;
+/// The longest URL an order holds (bytes).
+pub const MAX_URL_LEN: usize = 2_048;
 /// What the log keeps of one request's headers (bytes of names and values).
 pub const LOGGED_HEADERS_LIMIT: usize = 16 * 1024;
 /// What the log keeps of one header value (bytes).
@@ -38,11 +49,22 @@ fn bad(message: String) -> Refusal {
 }
 
 /// Checks a setup against the bounds, given what is already held.
+/// The refusal past [`MAX_ORDER_BYTES`].
+pub(crate) fn too_full() -> Refusal {
+    Refusal {
+        status: 413,
+        message: format!(
+            "TOO MUCH ORDER DATA: the emulator holds at most {MAX_ORDER_BYTES} bytes of orders (reset it between tests)"
+        ),
+    }
+}
+
 pub(crate) fn check_setup(
     setup: &Setup,
     orders_held: usize,
     new_invoices: usize,
     faults_queued: usize,
+    fits: bool,
 ) -> Result<(), Refusal> {
     setup.orders.iter().try_for_each(check_order)?;
     setup.faults.iter().try_for_each(check_fault)?;
@@ -51,6 +73,9 @@ pub(crate) fn check_setup(
             status: 413,
             message: format!("TOO MANY ORDERS: the emulator holds at most {MAX_ORDERS} (reset it between tests)"),
         });
+    }
+    if !fits {
+        return Err(too_full());
     }
     if faults_queued + setup.faults.len() > MAX_FAULTS {
         return Err(Refusal { status: 413, message: format!("TOO MANY FAULTS: at most {MAX_FAULTS} queued at once") });
@@ -70,6 +95,36 @@ pub(crate) fn check_order(order: &Order) -> Result<(), Refusal> {
         if value.is_some_and(|v| v.len() > MAX_ORDER_FIELD) {
             return Err(bad(format!("INVALID ORDER: {name} is longer than {MAX_ORDER_FIELD} bytes")));
         }
+    }
+    for (name, value) in
+        [("expires_at", Some(order.expires_at)), ("created_at", order.created_at), ("paid_at", order.paid_at)]
+    {
+        if value.is_some_and(|t| !crate::clock::in_range(t)) {
+            return Err(bad(format!("INVALID ORDER: {name} must be a time between 2000 and 2100 (Unix seconds)")));
+        }
+    }
+    if order.payment_method_types.len() > MAX_METHODS
+        || order.payment_method_types.iter().any(|m| m.is_empty() || m.len() > MAX_METHOD_LEN)
+    {
+        return Err(bad(format!(
+            "INVALID ORDER: payment_method_types holds at most {MAX_METHODS} codes of 1 to {MAX_METHOD_LEN} bytes"
+        )));
+    }
+    if order.line_items.len() > MAX_LINE_ITEMS
+        || order.line_items.iter().any(|i| i.name.as_ref().is_some_and(|n| n.len() > MAX_ORDER_FIELD))
+    {
+        return Err(bad(format!(
+            "INVALID ORDER: line_items holds at most {MAX_LINE_ITEMS} items, names of at most {MAX_ORDER_FIELD} bytes"
+        )));
+    }
+    for url in [&order.notification_url, &order.callback_url].into_iter().flatten() {
+        if url.len() > MAX_URL_LEN {
+            return Err(bad(format!("INVALID ORDER: a URL is at most {MAX_URL_LEN} bytes")));
+        }
+    }
+    if let Some(url) = &order.notification_url {
+        crate::notify::check_url_form(url)
+            .map_err(|e| bad(format!("INVALID ORDER: notification_url: {}", e.message())))?;
     }
     Ok(())
 }

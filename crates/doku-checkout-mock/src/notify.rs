@@ -108,7 +108,17 @@ pub(crate) async fn post(inner: &Inner, url: &str, path: &str, request_id: &str,
     }
 }
 
+/// One client for every notification (its connection pool shared), built on first use.
 fn notification_client() -> Result<reqwest::Client, Error> {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    if let Some(client) = CLIENT.get() {
+        return Ok(client.clone());
+    }
+    let client = build_client()?;
+    Ok(CLIENT.get_or_init(|| client).clone())
+}
+
+fn build_client() -> Result<reqwest::Client, Error> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -141,24 +151,26 @@ pub(crate) async fn send(inner: &Inner, invoice_number: &str, url: &str) -> Resu
     }
 }
 
+/// Where `order`'s notifications go: its override, else the one set up, else the configured one.
+pub(crate) fn url_for<'a>(inner: &'a Inner, order: &'a Order, setup_url: Option<&'a str>) -> Option<&'a str> {
+    order.notification_url.as_deref().or(setup_url).or(inner.notification_url.as_deref())
+}
+
 /// Queues the automatic notification for `order` (just paid or failed) if a notification URL
-/// is known: the order's override, else the one set up, else the one configured. Answers
+/// is known. One the emulator will not send to (not loopback) is recorded as not sent. Answers
 /// whether one was queued.
 pub(crate) fn queue(inner: &Inner, order: &Order, setup_url: Option<&str>) -> Result<bool, Error> {
-    let Some(url) = order.notification_url.as_deref().or(setup_url).or(inner.notification_url.as_deref()) else {
+    let Some(url) = url_for(inner, order, setup_url) else {
         return Ok(false);
     };
     // The body is of the order as it is now; the lock on the orders is not held here.
-    let (url, path) = loopback_url(inner, url)?;
     let now = inner.clock.now();
-    let delivery = Delivery::new(
-        order.invoice_number.clone(),
-        order.state.transaction_status().to_owned(),
-        url,
-        path,
-        body_of(order, now),
-        now.unix(),
-    );
+    let (invoice, status, body) =
+        (order.invoice_number.clone(), order.state.transaction_status().to_owned(), body_of(order, now));
+    let delivery = match loopback_url(inner, url) {
+        Ok((url, path)) => Delivery::new(invoice, status, url, path, body, now.unix()),
+        Err(e) => Delivery::unsendable(invoice, status, url.to_owned(), body, now.unix(), e.message()),
+    };
     inner.deliveries().push(delivery).map_err(|m| Error::invalid_input("notification", m))?;
     inner.wake.notify_one();
     Ok(true)

@@ -38,6 +38,8 @@ pub(crate) struct Created {
     pub created: Timestamp,
     pub recover_abandoned_cart: bool,
     pub notification_url: Option<String>,
+    pub line_items: Vec<crate::state::LineItem>,
+    pub callback_url: Option<String>,
 }
 
 impl Outcome {

@@ -92,6 +92,16 @@ async fn handle(inner: Arc<Inner>, peer: SocketAddr, req: Request<Incoming>) -> 
         Ok(Err(e)) if e.is::<LengthLimitError>() => return Ok(too_large()),
         Ok(Err(_)) | Err(_) => return Err(Hangup),
     };
+    if let Some(token) = path.strip_prefix(crate::checkout_page::PREFIX) {
+        return Ok(match method.as_str() {
+            "GET" => crate::checkout_page::show(&inner, token),
+            "POST" if body.len() <= crate::checkout_page::MAX_FORM => {
+                crate::checkout_page::submit(&inner, token, &body)
+            }
+            "POST" => json_response(413, br#"{"message":["FORM TOO LARGE"]}"#.to_vec()),
+            _ => json_response(405, br#"{"message":["METHOD NOT ALLOWED"]}"#.to_vec()),
+        });
+    }
     if path.starts_with("/_mock/") {
         if !peer.ip().is_loopback() {
             return Ok(json_response(403, br#"{"message":["CONTROL API IS LOOPBACK ONLY"]}"#.to_vec()));

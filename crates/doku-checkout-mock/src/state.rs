@@ -85,6 +85,42 @@ pub struct Order {
     /// Its abandoned cart was recovered after it expired (`order.status` `ORDER_RECOVERED`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub recovered: bool,
+    /// `order.line_items` of the create request (shown on the checkout page).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub line_items: Vec<LineItem>,
+    /// `order.callback_url`: where the checkout page sends the customer after paying.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// The `token_id` of its `payment_url` (`/checkout-link-v2/{token}`), for a created checkout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// One line of an order, as the create request gave it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineItem {
+    /// `name`, if given.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Unit price, rupiah.
+    pub price: u64,
+    /// Quantity.
+    pub quantity: u64,
+}
+
+impl Order {
+    /// About how many bytes the order holds (its text and lists), for the emulator's budget.
+    pub fn size(&self) -> usize {
+        let text = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+        128 + self.invoice_number.len()
+            + self.original_request_id.len()
+            + text(&self.payment_method)
+            + text(&self.notification_url)
+            + text(&self.callback_url)
+            + text(&self.token)
+            + self.payment_method_types.iter().map(|m| m.len() + 24).sum::<usize>()
+            + self.line_items.iter().map(|i| 48 + text(&i.name)).sum::<usize>()
+    }
 }
 
 fn default_amount() -> u64 {
@@ -200,6 +236,10 @@ pub(crate) struct State {
     pub orders: HashMap<String, Order>,
     /// The notification URL a setup gave (overrides the configured one until a reset).
     pub notification_url: Option<String>,
+    /// Checkout page token → invoice.
+    pub tokens: HashMap<String, String>,
+    /// About how many bytes the orders hold ([`Order::size`]).
+    pub order_bytes: usize,
     answers: HashMap<String, Stored>,
     /// Request-Ids in the order their answers were stored, to forget the oldest first.
     answer_order: VecDeque<String>,
@@ -212,6 +252,8 @@ impl State {
         Self {
             orders: HashMap::new(),
             notification_url: None,
+            tokens: HashMap::new(),
+            order_bytes: 0,
             answers: HashMap::new(),
             answer_order: VecDeque::new(),
             answer_capacity: answer_capacity.max(1),
@@ -223,11 +265,37 @@ impl State {
         *self = Self::new(self.answer_capacity);
     }
 
-    /// Adds (or replaces) orders.
+    /// Adds (or replaces) orders; a created checkout's page token is kept for its page.
     pub fn add_orders(&mut self, orders: Vec<Order>) {
         for order in orders {
-            self.orders.insert(order.invoice_number.clone(), order);
+            self.insert(order);
         }
+    }
+
+    /// Adds or replaces one order, keeping [`State::order_bytes`] and the page tokens.
+    pub fn insert(&mut self, order: Order) {
+        if let Some(old) = self.orders.remove(&order.invoice_number) {
+            // Saturating: a control may have grown an order a little since it was counted.
+            self.order_bytes = self.order_bytes.saturating_sub(old.size());
+            if let Some(token) = old.token {
+                self.tokens.remove(&token);
+            }
+        }
+        self.order_bytes += order.size();
+        if let Some(token) = &order.token {
+            self.tokens.insert(token.clone(), order.invoice_number.clone());
+        }
+        self.orders.insert(order.invoice_number.clone(), order);
+    }
+
+    /// The bytes held by orders would stay within `budget` after adding `orders` (replacing
+    /// held ones of the same invoice).
+    pub fn fits(&self, orders: &[Order], budget: usize) -> bool {
+        let delta: isize = orders
+            .iter()
+            .map(|o| o.size() as isize - self.orders.get(&o.invoice_number).map_or(0, |old| old.size() as isize))
+            .sum();
+        (self.order_bytes as isize + delta) as usize <= budget
     }
 
     /// The answer stored for a Request-Id, if it is still remembered.

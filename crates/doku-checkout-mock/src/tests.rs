@@ -21,6 +21,9 @@ fn order(invoice: &str) -> Order {
         paid_at: None,
         created_at: None,
         recovered: false,
+        line_items: Vec::new(),
+        callback_url: None,
+        token: None,
     }
 }
 
@@ -329,4 +332,61 @@ async fn the_log_keeps_a_bounded_part_of_huge_headers() {
     assert!(entry.request_id.as_deref().is_some_and(|r| r.len() < crate::limits::LOGGED_HEADER_VALUE_LIMIT + 64));
     assert!(entry.path.len() < crate::limits::LOGGED_HEADER_VALUE_LIMIT + 64);
     assert!(entry.fault.as_deref().is_some_and(|f| f.len() < 200), "{:?}", entry.fault);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checkout_page_pays_the_order_and_the_dashboard_shows_it() {
+    use doku_checkout::operations::{CheckoutLineItem, CreateCheckoutRequest};
+    let mut config = MockConfig::new(CLIENT_ID, SECRET).expect("config");
+    config.notification_url = Some("/_mock/sink/200/payments/notifications".into());
+    let server = MockServer::start(config).await.expect("emulator");
+    let request = CreateCheckoutRequest {
+        invoice_number: "INV-<PAGE>".into(),
+        amount: 150_000,
+        payment_method_types: vec!["VIRTUAL_ACCOUNT_BCA".into(), "QRIS".into()],
+        line_items: vec![CheckoutLineItem { name: "Kaos <b>".into(), price: 75_000, quantity: 2 }],
+        ..Default::default()
+    };
+    let created = client(&server).create_checkout(&request, None).await.expect("created");
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
+    let page = http.get(&created.payment_url).send().await.expect("page");
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"].to_str().expect("type").starts_with("text/html"));
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains("Rp 150.000") && html.contains("INV-&lt;PAGE&gt;") && html.contains("Kaos &lt;b&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<b>"), "text is escaped");
+    assert!(
+        html.contains("value=\"VIRTUAL_ACCOUNT_BCA\"")
+            && html.contains("value=\"QRIS\"")
+            && !html.contains("EMONEY_OVO")
+    );
+    assert!(html.contains(">Pay</button>") && html.contains(">Fail payment</button>"));
+
+    let paid = http
+        .post(&created.payment_url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("channel=QRIS&action=pay")
+        .send()
+        .await
+        .expect("paid");
+    assert_eq!(paid.status(), 303, "back to the page (no callback_url)");
+    let order = server.control().order("INV-<PAGE>").expect("order");
+    assert_eq!((order.state, order.payment_method.as_deref()), (OrderState::Paid, Some("QRIS")));
+    let (_, notifications) = server.control().control_call("POST", "/_mock/notifications/wait", b"").await;
+    assert!(notifications.contains("\"delivered\":true"), "{notifications}");
+    let after = http.get(&created.payment_url).send().await.expect("page").text().await.expect("html");
+    assert!(after.contains("Paid with <strong>QRIS</strong>") && !after.contains(">Pay</button>"), "{after}");
+    let again = http.post(&created.payment_url).body("channel=QRIS&action=pay").send().await.expect("again");
+    assert_eq!(again.status(), 409, "a paid order cannot be paid twice");
+
+    let dashboard = http.get(format!("{}/_mock/ui", server.url())).send().await.expect("ui");
+    assert_eq!(dashboard.status(), 200);
+    let ui = dashboard.text().await.expect("html");
+    assert!(ui.contains("data-invoice=\"INV-&lt;PAGE&gt;\">PAID<"), "{ui}");
+    assert!(ui.contains("/_mock/sink/200/payments/notifications") && ui.contains("+0 s: 200"), "{ui}");
+    let unknown = http.get(format!("{}/checkout-link-v2/nope", server.url())).send().await.expect("404");
+    assert_eq!(unknown.status(), 404);
 }

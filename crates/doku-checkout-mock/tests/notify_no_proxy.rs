@@ -54,6 +54,9 @@ async fn a_notification_ignores_the_proxy_variables() {
             paid_at: None,
             created_at: None,
             recovered: false,
+            line_items: Vec::new(),
+            callback_url: None,
+            token: None,
         })
         .expect("order");
     let status = server.control().send_notification("INV-P", &format!("{shop}/notify")).await.expect("delivered");

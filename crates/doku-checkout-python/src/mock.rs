@@ -1,6 +1,6 @@
 //! The emulator in-process, for `doku_checkout.testing.MockServer`.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use doku_checkout::Error;
 use doku_checkout_mock::{BackgroundMockServer, MockConfig};
@@ -12,14 +12,16 @@ use crate::errors::IntoPyResult;
 #[pyclass(module = "doku_checkout._native", frozen)]
 pub(crate) struct NativeMockServer {
     url: String,
-    server: Mutex<Option<BackgroundMockServer>>,
+    /// Shared, so a long call (waiting for notifications) never holds the lock another Python
+    /// thread needs (while holding the GIL) to answer that very notification.
+    server: Mutex<Option<Arc<BackgroundMockServer>>>,
 }
 
 impl NativeMockServer {
     fn with<T>(&self, f: impl FnOnce(&BackgroundMockServer) -> PyResult<T>) -> PyResult<T> {
-        let guard = self.server.lock().unwrap_or_else(PoisonError::into_inner);
-        match guard.as_ref() {
-            Some(s) => f(s),
+        let server = self.server.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        match server {
+            Some(s) => f(&s),
             None => Err(crate::errors::to_py(Error::config("the mock server is closed"))),
         }
     }
@@ -43,7 +45,7 @@ impl NativeMockServer {
         let server = py
             .detach(|| BackgroundMockServer::start(config))
             .map_err(|e| crate::errors::to_py(Error::config(format!("cannot start the emulator: {e}"))))?;
-        Ok(Self { url: server.url(), server: Mutex::new(Some(server)) })
+        Ok(Self { url: server.url(), server: Mutex::new(Some(Arc::new(server))) })
     }
 
     /// `http://127.0.0.1:PORT`.

@@ -41,6 +41,8 @@ pub struct CheckoutRequestFacts {
     pub due_minutes: u64,
     /// `payment.payment_method_types` (empty: every method of the merchant).
     pub payment_method_types: Vec<String>,
+    /// `order.line_items`, read as DOKU reads them (empty when none were sent).
+    pub line_items: Vec<CheckoutLine>,
     /// `order.callback_url`, if any.
     pub callback_url: Option<String>,
     /// `order.recover_abandoned_cart`.
@@ -48,6 +50,20 @@ pub struct CheckoutRequestFacts {
     /// `additional_info.override_notification_url`, if any.
     pub override_notification_url: Option<String>,
 }
+
+/// One line item as read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckoutLine {
+    /// `name`, if given.
+    pub name: Option<String>,
+    /// `price`, rupiah.
+    pub price: u64,
+    /// `quantity`.
+    pub quantity: u64,
+}
+
+/// The longest line-item name read (bytes).
+pub const MAX_ITEM_NAME: usize = 256;
 
 /// Why a number was refused (the error's `reason`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,8 +84,9 @@ impl NumberProblem {
 }
 
 /// A whole number in DOKU's accepted forms: a JSON integer, a JSON number whose fraction is
-/// zero, a string of digits, or a string of digits with a fraction of zeros (`"150000.00"`).
-/// No sign, exponent, spaces or empty string. Within `min..=max`.
+/// zero (read as JSON reads numbers, so `1.5e5` is 150000), a string of digits (leading zeros
+/// allowed: `"0150000"`), or a string of digits with a fraction of zeros (`"150000.00"`). A
+/// string has no sign, exponent or spaces and is not empty. Within `min..=max`.
 fn whole_number(value: &Value, min: u64, max: u64) -> Result<u64, NumberProblem> {
     let n = match value {
         Value::Number(n) => {
@@ -133,10 +150,12 @@ fn number(v: &Value, path: &[&str], field: &'static str, min: u64, max: u64) -> 
     at(v, path).map(|n| whole_number(n, min, max).map_err(|p| invalid(field, p.reason()))).transpose()
 }
 
+/// Text of at most `max` characters (the client counts invoice numbers in characters too).
 fn text(v: &Value, path: &[&str], field: &'static str, max: usize) -> Result<Option<String>, Error> {
     match at(v, path) {
         None => Ok(None),
-        Some(Value::String(s)) if s.len() <= max => Ok(Some(s.clone())),
+        Some(Value::String(s)) if s.chars().count() <= max => Ok(Some(s.clone())),
+        Some(Value::String(_)) => Err(invalid(field, "too_long")),
         Some(_) => Err(invalid(field, "not_text")),
     }
 }
@@ -154,6 +173,7 @@ pub fn read_checkout_request(body: &Value) -> Result<CheckoutRequestFacts, Error
         .ok_or_else(|| invalid("order.invoice_number", "missing"))?;
     let amount = number(body, &["order", "amount"], "order.amount", 1, MAX_AMOUNT)?
         .ok_or_else(|| invalid("order.amount", "missing"))?;
+    let mut line_items = Vec::new();
     if let Some(items) = at(body, &["order", "line_items"]) {
         let items = items
             .as_array()
@@ -167,6 +187,8 @@ pub fn read_checkout_request(body: &Value) -> Result<CheckoutRequestFacts, Error
                 .ok_or_else(|| invalid("order.line_items.quantity", "missing"))?;
             // Both bounded (12 digits × 7 digits), so the product fits; the sum is checked.
             total = total.saturating_add(price * quantity);
+            let name = text(item, &["name"], "order.line_items.name", MAX_ITEM_NAME)?;
+            line_items.push(CheckoutLine { name, price, quantity });
         }
         if total != amount {
             return Err(refused("order.line_items", "amount_not_match", "AMOUNT NOT MATCH".to_owned()));
@@ -193,6 +215,7 @@ pub fn read_checkout_request(body: &Value) -> Result<CheckoutRequestFacts, Error
         amount,
         due_minutes,
         payment_method_types,
+        line_items,
         callback_url: text(body, &["order", "callback_url"], "order.callback_url", MAX_URL_LEN)?,
         recover_abandoned_cart,
         override_notification_url: text(

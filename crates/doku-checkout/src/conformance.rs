@@ -85,6 +85,7 @@ fn dispatch(operation: &str, input: &Value) -> Result<Value, Error> {
                 "amount": facts.amount,
                 "payment_due_date": facts.due_minutes,
                 "payment_method_types": facts.payment_method_types,
+                "line_items": facts.line_items.iter().map(|i| json!({ "name": i.name, "price": i.price, "quantity": i.quantity })).collect::<Vec<_>>(),
                 "callback_url": facts.callback_url,
                 "recover_abandoned_cart": facts.recover_abandoned_cart,
                 "override_notification_url": facts.override_notification_url,

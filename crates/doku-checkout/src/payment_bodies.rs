@@ -315,6 +315,46 @@ pub fn status_body(f: &PaymentFacts<'_>, order_status: &str) -> Value {
     serde_json::from_str(&status_json(f, order_status)).unwrap_or(Value::Null)
 }
 
+/// DOKU's `payment_method_types` codes seen in its answers (`doku-api.md` §2.3): what a checkout
+/// page offers when the request named none.
+pub const KNOWN_PAYMENT_METHODS: &[&str] = &[
+    "VIRTUAL_ACCOUNT_BCA",
+    "VIRTUAL_ACCOUNT_BANK_MANDIRI",
+    "VIRTUAL_ACCOUNT_BANK_SYARIAH_MANDIRI",
+    "VIRTUAL_ACCOUNT_BRI",
+    "VIRTUAL_ACCOUNT_BNI",
+    "VIRTUAL_ACCOUNT_DOKU",
+    "VIRTUAL_ACCOUNT_BANK_PERMATA",
+    "VIRTUAL_ACCOUNT_BANK_CIMB",
+    "VIRTUAL_ACCOUNT_BANK_DANAMON",
+    "ONLINE_TO_OFFLINE_ALFA",
+    "ONLINE_TO_OFFLINE_INDOMARET",
+    "CREDIT_CARD",
+    "QRIS",
+    "EMONEY_OVO",
+    "EMONEY_SHOPEE_PAY",
+    "EMONEY_DANA",
+    "EMONEY_LINKAJA",
+    "EMONEY_DOKU",
+    "PEER_TO_PEER_AKULAKU",
+    "PEER_TO_PEER_KREDIVO",
+    "PEER_TO_PEER_INDODANA",
+    "DIRECT_DEBIT_BRI",
+    "DIRECT_DEBIT_MANDIRI",
+    "JENIUS_PAY",
+];
+
+/// What a customer is shown after paying on `channel`, as DOKU's page would: a virtual
+/// account number or a convenience-store payment code (the same numbers the bodies carry).
+pub fn customer_reference(invoice_number: &str, channel: &str) -> Option<(&'static str, String)> {
+    let d = Digits::of(invoice_number);
+    match ChannelFamily::of(channel)? {
+        ChannelFamily::VirtualAccount | ChannelFamily::Paylater => Some(("Virtual account number", d.va_number())),
+        ChannelFamily::ConvenienceStore => Some(("Payment code", d.take(0, 16))),
+        _ => None,
+    }
+}
+
 /// The longest channel id, status and invoice number a test body takes.
 const MAX_NAME: usize = 64;
 
@@ -350,7 +390,7 @@ pub fn sample_notification(
     let channel = channel.unwrap_or(DEFAULT_SAMPLE_CHANNEL);
     name_like("channel", channel)?;
     name_like("status", status)?;
-    if invoice_number.is_empty() || invoice_number.len() > crate::checkout_reading::MAX_INVOICE_LEN {
+    if invoice_number.is_empty() || invoice_number.chars().count() > crate::checkout_reading::MAX_INVOICE_LEN {
         return Err(crate::Error::invalid_input("invoice_number", "invoice_number is 1 to 64 characters"));
     }
     if !(1..=crate::checkout_reading::MAX_AMOUNT).contains(&amount) {

@@ -121,7 +121,7 @@ impl Timestamp {
 
     /// The same instant written as WIB wall-clock time, `yyyyMMddHHmmss`.
     pub fn to_wib_compact(self) -> String {
-        let (y, mo, d, h, mi, s) = Self(self.0 + WIB_OFFSET_SECONDS).to_utc_fields();
+        let (y, mo, d, h, mi, s) = Self(self.0.saturating_add(WIB_OFFSET_SECONDS)).to_utc_fields();
         format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}")
     }
 }

@@ -224,6 +224,12 @@ fn run_case(op: &str, id: &str, input: &Value, expect: &Value) {
                     assert_eq!(Some(f.amount), expect["amount"].as_u64(), "{id}");
                     assert_eq!(Some(f.due_minutes), expect["payment_due_date"].as_u64(), "{id}");
                     assert_eq!(serde_json::json!(f.payment_method_types), expect["payment_method_types"], "{id}");
+                    let items: Vec<Value> = f
+                        .line_items
+                        .iter()
+                        .map(|i| serde_json::json!({ "name": i.name, "price": i.price, "quantity": i.quantity }))
+                        .collect();
+                    assert_eq!(Value::Array(items), expect["line_items"], "{id}");
                     assert_eq!(f.callback_url.as_deref(), expect["callback_url"].as_str(), "{id}");
                     assert_eq!(Some(f.recover_abandoned_cart), expect["recover_abandoned_cart"].as_bool(), "{id}");
                     assert_eq!(

@@ -77,15 +77,38 @@ class DokuEmulator @JvmOverloads constructor(
     /** A paid order is refunded (`REFUNDED`). */
     fun refund(invoiceNumber: String): String = orderAction(invoiceNumber, "refund", null)
 
-    /** Moves the emulator's clock forward: orders expire, notification retries fall due. */
-    fun advanceClock(seconds: Long): String = control("POST", "/_mock/clock", "{\"advance_seconds\":$seconds}")
+    /** An expired order created with `recover_abandoned_cart` is open again (`ORDER_RECOVERED`). */
+    fun recover(invoiceNumber: String): String = orderAction(invoiceNumber, "recover", null)
 
-    /** Every notification and its attempts, once none is due or in flight (JSON array). */
-    fun notificationsJson(): String = control("POST", "/_mock/notifications/wait")
+    /** Where paid and failed orders are notified (until a reset). */
+    fun setNotificationUrl(url: String) {
+        checked("POST", "/_mock/setup", "{\"notification_url\":" + jsonString(url) + "}")
+    }
+
+    /** The emulator's clock as JSON (`now`, `unix`, `offset_seconds`, `frozen`). */
+    fun clockJson(): String = checked("GET", "/_mock/clock")
+
+    /** Moves the emulator's clock forward: orders expire, notification retries fall due (the clock as JSON). */
+    fun advanceClock(seconds: Long): String = checked("POST", "/_mock/clock", "{\"advance_seconds\":$seconds}")
+
+    /**
+     * Every notification and its attempts (JSON array); with [wait], once none is due or in
+     * flight.
+     */
+    @JvmOverloads
+    fun notificationsJson(wait: Boolean = true): String =
+        if (wait) checked("POST", "/_mock/notifications/wait") else checked("GET", "/_mock/notifications")
 
     private fun orderAction(invoiceNumber: String, action: String, channel: String?): String {
         val body = channel?.let { "{\"channel\":" + jsonString(it) + "}" }
-        return control("POST", "/_mock/orders/" + encode(invoiceNumber) + "/" + action, body)
+        return checked("POST", "/_mock/orders/" + encode(invoiceNumber) + "/" + action, body)
+    }
+
+    /** A control that must succeed: the emulator's refusal (unknown order, wrong state...) is thrown. */
+    private fun checked(method: String, path: String, body: String? = null): String {
+        val answer = call(method, path, body)
+        if (answer.status !in 200..299) throw IllegalStateException("the emulator refused $method $path (HTTP ${answer.status}): ${answer.body}")
+        return answer.body
     }
 
     private fun jsonString(text: String): String = buildString {
