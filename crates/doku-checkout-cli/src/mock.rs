@@ -30,6 +30,24 @@ pub(crate) struct MockArgs {
     /// emulator's clock (`POST /_mock/clock` moves it).
     #[arg(long)]
     notification_url: Option<String>,
+    /// Open the dashboard (`/_mock/ui`) in the default browser, when there is one.
+    #[arg(long)]
+    open: bool,
+}
+
+/// Opens `url` with the platform's opener; says so when there is none (a server, CI).
+fn open_in_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let opened = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_ok();
+    if !opened {
+        eprintln!("no browser to open here ({opener} not found): open {url} yourself");
+    }
 }
 
 pub(crate) fn run(args: &MockArgs) -> u8 {
@@ -65,7 +83,11 @@ pub(crate) fn run(args: &MockArgs) -> u8 {
         };
         let mut out = std::io::stdout();
         let _ = writeln!(out, "listening on {}", server.url());
+        let _ = writeln!(out, "dashboard: {}/_mock/ui", server.url());
         let _ = out.flush();
+        if args.open {
+            open_in_browser(&format!("{}/_mock/ui", server.url()));
+        }
         // Serve until interrupted (Ctrl-C) or until stdin is closed by a parent test process.
         let _ = tokio::signal::ctrl_c().await;
         server.shutdown().await;
