@@ -208,15 +208,8 @@ pub fn notification_body(
     status: Option<String>,
     timestamp: Option<String>,
 ) -> Result<String, DokuError> {
-    let date = timestamp.as_deref().map(doku_checkout::Timestamp::parse).transpose()?;
-    Ok(doku_checkout::payment_bodies::sample_notification(
-        channel.as_deref(),
-        status.as_deref().unwrap_or("SUCCESS"),
-        &invoice_number,
-        amount,
-        &original_request_id,
-        date,
-    )?)
+    let n = doku_checkout::payment_bodies::sample_notification;
+    Ok(n(channel.as_deref(), status.as_deref(), &invoice_number, amount, &original_request_id, timestamp.as_deref())?)
 }
 
 /// `supported`, `not_supported` or `unknown` for a payment method type (advisory).

@@ -22,22 +22,11 @@ impl Emulator {
     /// Client-Id `MCH-FUZZ`, secret `SK-FUZZ-0123`, orders `INV-1` (pending) and `INV-2` (paid).
     pub fn new() -> Self {
         let mut state = State::new(64);
+        // Due in 2096: never expires while fuzzed, and within the emulator's time range.
         let order = |invoice: &str, state| Order {
-            invoice_number: invoice.to_owned(),
-            amount: 10_000,
-            original_request_id: format!("create-{invoice}"),
-            payment_method: None,
             state,
-            expires_at: i64::MAX,
-            payment_method_types: Vec::new(),
-            recover_abandoned_cart: false,
-            notification_url: None,
-            paid_at: None,
-            created_at: None,
-            recovered: false,
-            line_items: Vec::new(),
-            callback_url: None,
-            token: None,
+            expires_at: 4_000_000_000,
+            ..Order::new(invoice, format!("create-{invoice}"))
         };
         state.add_orders(vec![order("INV-1", OrderState::Pending), order("INV-2", OrderState::Paid)]);
         let config = crate::MockConfig::new("MCH-FUZZ", "SK-FUZZ-0123").unwrap_or_else(|_| unreachable!("a valid key"));

@@ -109,6 +109,28 @@ pub struct LineItem {
 }
 
 impl Order {
+    /// A pending order of 10,000 rupiah created with `original_request_id`, due in an hour, with
+    /// no channel chosen yet: change what a test needs with `Order { state: ..., ..Order::new(..) }`.
+    pub fn new(invoice_number: impl Into<String>, original_request_id: impl Into<String>) -> Self {
+        Self {
+            invoice_number: invoice_number.into(),
+            amount: default_amount(),
+            original_request_id: original_request_id.into(),
+            payment_method: None,
+            state: OrderState::Pending,
+            expires_at: default_expiry(),
+            payment_method_types: Vec::new(),
+            recover_abandoned_cart: false,
+            notification_url: None,
+            paid_at: None,
+            created_at: None,
+            recovered: false,
+            line_items: Vec::new(),
+            callback_url: None,
+            token: None,
+        }
+    }
+
     /// About how many bytes the order holds (its text and lists), for the emulator's budget.
     pub fn size(&self) -> usize {
         let text = |s: &Option<String>| s.as_ref().map_or(0, String::len);

@@ -8,23 +8,7 @@ const CLIENT_ID: &str = "MCH-LOAD-0001";
 const SECRET: &str = "SK-LOAD-secret";
 
 fn order(invoice: &str) -> Order {
-    Order {
-        invoice_number: invoice.to_owned(),
-        amount: 10_000,
-        original_request_id: format!("create-{invoice}"),
-        payment_method: None,
-        state: OrderState::Pending,
-        expires_at: doku_checkout::Timestamp::now().unix() + 3_600,
-        payment_method_types: Vec::new(),
-        recover_abandoned_cart: false,
-        notification_url: None,
-        paid_at: None,
-        created_at: None,
-        recovered: false,
-        line_items: Vec::new(),
-        callback_url: None,
-        token: None,
-    }
+    Order::new(invoice, format!("create-{invoice}"))
 }
 
 async fn start(log_size: usize, replay_store_size: usize) -> MockServer {

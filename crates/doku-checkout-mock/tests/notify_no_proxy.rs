@@ -41,23 +41,7 @@ async fn a_notification_ignores_the_proxy_variables() {
         MockServer::start(MockConfig::new("MCH-PROXY", "SK-PROXY-secret").expect("config")).await.expect("start");
     server
         .control()
-        .add_order(Order {
-            invoice_number: "INV-P".into(),
-            amount: 10_000,
-            original_request_id: "create-INV-P".into(),
-            payment_method: None,
-            state: OrderState::Paid,
-            expires_at: doku_checkout::Timestamp::now().unix() + 3_600,
-            payment_method_types: Vec::new(),
-            recover_abandoned_cart: false,
-            notification_url: None,
-            paid_at: None,
-            created_at: None,
-            recovered: false,
-            line_items: Vec::new(),
-            callback_url: None,
-            token: None,
-        })
+        .add_order(Order { state: OrderState::Paid, ..Order::new("INV-P", "create-INV-P") })
         .expect("order");
     let status = server.control().send_notification("INV-P", &format!("{shop}/notify")).await.expect("delivered");
     assert_eq!(status, 200);

@@ -157,15 +157,8 @@ pub fn notification_body(
             return Err(Error::invalid_input("amount", "amount is a whole number of rupiah, 1 to 999999999999"));
         }
         let amount = amount as u64;
-        let date = timestamp.as_deref().map(doku_checkout::Timestamp::parse).transpose()?;
-        doku_checkout::payment_bodies::sample_notification(
-            channel.as_deref(),
-            status.as_deref().unwrap_or("SUCCESS"),
-            &invoice_number,
-            amount,
-            &original_request_id,
-            date,
-        )
+        let n = doku_checkout::payment_bodies::sample_notification;
+        n(channel.as_deref(), status.as_deref(), &invoice_number, amount, &original_request_id, timestamp.as_deref())
     };
     build().napi(&env)
 }

@@ -175,16 +175,9 @@ fn notification_body(
     status: Option<Text>,
     timestamp: Option<Text>,
 ) -> PyResult<String> {
-    let date = timestamp.as_deref().map(doku_checkout::Timestamp::parse).transpose().py_err()?;
-    doku_checkout::payment_bodies::sample_notification(
-        channel.as_deref(),
-        status.as_deref().unwrap_or("SUCCESS"),
-        &invoice_number,
-        amount,
-        &original_request_id,
-        date,
-    )
-    .py_err()
+    let n = doku_checkout::payment_bodies::sample_notification;
+    n(channel.as_deref(), status.as_deref(), &invoice_number, amount, &original_request_id, timestamp.as_deref())
+        .py_err()
 }
 
 /// `"supported"`, `"not_supported"` or `"unknown"` for a payment method type (advisory).

@@ -377,16 +377,18 @@ pub const DEFAULT_SAMPLE_CHANNEL: &str = "VIRTUAL_ACCOUNT_BCA";
 
 /// A notification body DOKU would send, for a merchant's tests (`notification_body` /
 /// `notificationBody` in each language): `channel` defaults to [`DEFAULT_SAMPLE_CHANNEL`]
-/// (DOKU notifies only once a channel was used), `date` to now. Inputs are checked like a
-/// request's.
+/// (DOKU notifies only once a channel was used), `status` to `SUCCESS`, `timestamp` (DOKU's
+/// text form) to now. Inputs are checked like a request's.
 pub fn sample_notification(
     channel: Option<&str>,
-    status: &str,
+    status: Option<&str>,
     invoice_number: &str,
     amount: u64,
     original_request_id: &str,
-    date: Option<Timestamp>,
+    timestamp: Option<&str>,
 ) -> Result<String, crate::Error> {
+    let date = timestamp.map(Timestamp::parse).transpose()?;
+    let status = status.unwrap_or("SUCCESS");
     let channel = channel.unwrap_or(DEFAULT_SAMPLE_CHANNEL);
     name_like("channel", channel)?;
     name_like("status", status)?;
@@ -478,21 +480,21 @@ mod tests {
 
     #[test]
     fn a_sample_for_tests_checks_its_inputs() {
-        let body =
-            sample_notification(Some("ONLINE_TO_OFFLINE_ALFA"), "SUCCESS", "INV-9", 5000, "r-1", None).expect("body");
+        let body = sample_notification(Some("ONLINE_TO_OFFLINE_ALFA"), Some("SUCCESS"), "INV-9", 5000, "r-1", None)
+            .expect("body");
         let v: Value = serde_json::from_str(&body).expect("json");
         assert_eq!(v["service"]["id"], "ONLINE_TO_OFFLINE");
         let default: Value =
-            serde_json::from_str(&sample_notification(None, "SUCCESS", "I", 1, "r", None).expect("body"))
+            serde_json::from_str(&sample_notification(None, Some("SUCCESS"), "I", 1, "r", None).expect("body"))
                 .expect("json");
         assert_eq!(default["channel"]["id"], DEFAULT_SAMPLE_CHANNEL);
         for bad in [
-            sample_notification(Some("va bca"), "SUCCESS", "I", 1, "r", None),
-            sample_notification(None, "", "I", 1, "r", None),
-            sample_notification(Some(""), "SUCCESS", "I", 1, "r", None),
-            sample_notification(None, "SUCCESS", "", 1, "r", None),
-            sample_notification(None, "SUCCESS", "I", 0, "r", None),
-            sample_notification(None, "SUCCESS", "I", 1, &"r".repeat(129), None),
+            sample_notification(Some("va bca"), Some("SUCCESS"), "I", 1, "r", None),
+            sample_notification(None, Some(""), "I", 1, "r", None),
+            sample_notification(Some(""), Some("SUCCESS"), "I", 1, "r", None),
+            sample_notification(None, Some("SUCCESS"), "", 1, "r", None),
+            sample_notification(None, Some("SUCCESS"), "I", 0, "r", None),
+            sample_notification(None, Some("SUCCESS"), "I", 1, &"r".repeat(129), None),
         ] {
             assert_eq!(bad.expect_err("refused").code(), crate::ErrorCode::InvalidInput);
         }
