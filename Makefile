@@ -118,10 +118,11 @@ node-test: node-build node-wasm node-edge-tools ffi-build
 # screenshots.
 CHROMIUM ?= /usr/bin/chromium
 browser-test: node-build
-	@test -x $(CHROMIUM) || { \
+	@command -v $(CHROMIUM) >/dev/null || { \
 		[ "$$(id -u)" = 0 ] || { echo "browser-test: $(CHROMIUM) is missing; install Debian's chromium (apt-get install chromium) or set CHROMIUM"; exit 1; }; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
-	cd node && CHROMIUM=$(CHROMIUM) node --test browser-test/
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
+	@command -v $(CHROMIUM) >/dev/null || { echo "browser-test: $(CHROMIUM) is still missing after installing Debian's chromium"; exit 1; }
+	cd node && CHROMIUM=$$(command -v $(CHROMIUM)) node --test browser-test/
 
 # The uniffi library, the generator and the emulator CLI, with the features of rust-test so
 # nothing recompiles.

@@ -57,7 +57,9 @@ before(async () => {
   doku = await MockServer.start({ clientId: CLIENT_ID, secretKey: SECRET, notificationUrl: `${shop.url}/payments/notifications` })
   client = new dc.Client({ clientId: CLIENT_ID, secretKey: SECRET, baseUrl: doku.url })
   // Running as root (CI) needs --no-sandbox; nothing but loopback pages is opened.
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] })
+  const args = ['--disable-dev-shm-usage'] // Docker's /dev/shm is 64 MB
+  if (process.getuid?.() === 0) args.push('--no-sandbox') // Chromium's sandbox refuses root
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args })
 })
 
 after(async () => {
@@ -94,6 +96,8 @@ test('create, open payment_url, pick VIRTUAL_ACCOUNT_BCA, Pay: the shop gets a s
   await page.getByText(`Virtual account number: ${body.virtual_account_info.virtual_account_number}`).waitFor()
   assert.equal(await page.getByRole('button', { name: 'Pay', exact: true }).count(), 0)
 
+  // The emulator records the shop's answer once it has read it: wait for that, then look.
+  await doku.notifications({ wait: true })
   const dashboard = await browser.newPage({ viewport: { width: 1280, height: 900 } })
   await dashboard.goto(`${doku.url}/_mock/ui`)
   assert.equal(await dashboard.locator('td[data-invoice="INV-BROWSER-1"]').textContent(), 'PAID')
@@ -125,6 +129,9 @@ test('Fail payment on QRIS: the shop gets a signed FAILED for QRIS, the order st
 
 test('advancing the clock on the dashboard expires a pending order, and its page says it can no longer be paid', async () => {
   const checkout = await client.createCheckout({ invoiceNumber: 'INV-BROWSER-3', amount: 5000, paymentDueMinutes: 30 })
+  // Another site cannot drive the controls from the same browser.
+  const crossSite = await fetch(`${doku.url}/_mock/reset`, { method: 'POST', headers: { origin: 'https://evil.example' } })
+  assert.equal(crossSite.status, 403)
   const dashboard = await browser.newPage()
   await dashboard.goto(`${doku.url}/_mock/ui`)
   assert.equal(await dashboard.locator('td[data-invoice="INV-BROWSER-3"]').textContent(), 'PENDING')

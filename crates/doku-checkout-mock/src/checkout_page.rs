@@ -54,10 +54,10 @@ pub(crate) fn submit(inner: &Inner, token: &str, form: &[u8]) -> Response<Full<B
     let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let action = match field("action") {
         Some(a @ ("pay" | "fail")) => a,
-        _ => return response(400, page("Choose an action", "<h1>Press Pay or Fail payment</h1>", "")),
+        _ => return back(token, "Press Pay or Fail payment"),
     };
     let Some(channel) = field("channel").filter(|c| !c.is_empty()) else {
-        return response(400, page("Choose a payment method", "<h1>Choose a payment method first</h1>", ""));
+        return back(token, "Choose a payment method first");
     };
     let body = serde_json::json!({ "channel": channel }).to_string();
     let path = format!(
@@ -74,10 +74,22 @@ pub(crate) fn submit(inner: &Inner, token: &str, form: &[u8]) -> Response<Full<B
         );
         return response(status, page("Not done", &html, ""));
     }
-    match order.callback_url.as_deref().filter(|u| u.starts_with("http://") || u.starts_with("https://")) {
-        Some(callback) => see_other(callback),
+    // An http(s) callback URL, written out by the URL parser (percent-encoded); else the page.
+    let callback = order
+        .callback_url
+        .as_deref()
+        .and_then(|u| reqwest::Url::parse(u).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"));
+    match callback {
+        Some(url) => see_other(url.as_str()),
         None => see_other(&format!("{PREFIX}{token}")),
     }
+}
+
+/// A 400 page saying what to do, with the way back to the checkout.
+fn back(token: &str, what: &str) -> Response<Full<Bytes>> {
+    let html = format!("<h1>{what}</h1><p><a href=\"{PREFIX}{}\">Back to the checkout</a></p>", escape(token));
+    response(400, page(what, &html, ""))
 }
 
 fn render(order: &Order, token: &str, now: Timestamp) -> String {
@@ -107,7 +119,7 @@ fn render(order: &Order, token: &str, now: Timestamp) -> String {
     match order.state {
         OrderState::Pending | OrderState::Failed => {
             if order.state == OrderState::Failed {
-                body.push_str("<p class=\"bad\" role=\"status\">The last payment failed. You can try again.</p>");
+                body.push_str("<p class=\"bad\" role=\"alert\">The last payment failed. You can try again.</p>");
             }
             let _ = write!(
                 body,
@@ -119,7 +131,7 @@ fn render(order: &Order, token: &str, now: Timestamp) -> String {
             } else {
                 order.payment_method_types.iter().map(String::as_str).collect()
             };
-            let chosen = order.payment_method.as_deref().unwrap_or(methods[0]);
+            let chosen = order.payment_method.as_deref().or(methods.first().copied()).unwrap_or_default();
             for (i, method) in methods.iter().enumerate() {
                 let id = format!("method-{i}");
                 let _ = write!(

@@ -168,6 +168,11 @@ impl Deliveries {
         self.items.iter().cloned().collect()
     }
 
+    /// The newest `n` deliveries, newest first, and how many are kept.
+    pub fn newest(&self, n: usize) -> (Vec<Delivery>, usize) {
+        (self.items.iter().rev().take(n).cloned().collect(), self.items.len())
+    }
+
     /// Whether an attempt is due by `now` or being sent.
     pub fn busy(&self, now: i64) -> bool {
         self.items.iter().any(|d| d.in_flight || d.next_due.is_some_and(|t| t <= now))

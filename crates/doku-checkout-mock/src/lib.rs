@@ -2,6 +2,7 @@
 
 mod api;
 mod bodies;
+mod browser_guard;
 mod checkout_page;
 mod clock;
 mod control;

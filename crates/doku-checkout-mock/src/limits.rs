@@ -122,6 +122,11 @@ pub(crate) fn check_order(order: &Order) -> Result<(), Refusal> {
             return Err(bad(format!("INVALID ORDER: a URL is at most {MAX_URL_LEN} bytes")));
         }
     }
+    if order.token.as_ref().is_some_and(|t| {
+        t.is_empty() || t.len() > 64 || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    }) {
+        return Err(bad("INVALID ORDER: token is 1 to 64 of A-Z, a-z, 0-9, - and _".to_owned()));
+    }
     if let Some(url) = &order.notification_url {
         crate::notify::check_url_form(url)
             .map_err(|e| bad(format!("INVALID ORDER: notification_url: {}", e.message())))?;

@@ -92,6 +92,10 @@ async fn handle(inner: Arc<Inner>, peer: SocketAddr, req: Request<Incoming>) -> 
         Ok(Err(e)) if e.is::<LengthLimitError>() => return Ok(too_large()),
         Ok(Err(_)) | Err(_) => return Err(Hangup),
     };
+    let page_or_control = path.starts_with(crate::checkout_page::PREFIX) || path.starts_with("/_mock/");
+    if page_or_control && let Some(why) = crate::browser_guard::refusal(inner.addr, &method, &headers) {
+        return Ok(json_response(403, format!(r#"{{"message":["{why}"]}}"#).into_bytes()));
+    }
     if let Some(token) = path.strip_prefix(crate::checkout_page::PREFIX) {
         return Ok(match method.as_str() {
             "GET" => crate::checkout_page::show(&inner, token),

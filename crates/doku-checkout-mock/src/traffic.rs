@@ -94,6 +94,11 @@ impl RequestLog {
         self.entries.iter().cloned().collect()
     }
 
+    /// The newest `n` entries, newest first, and how many are held (pointer copies only).
+    pub fn newest(&self, n: usize) -> (Vec<Arc<LogEntry>>, usize) {
+        (self.entries.iter().rev().take(n).cloned().collect(), self.entries.len())
+    }
+
     /// Entries looked at so far (see the field's doc).
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn visits(&self) -> u64 {
