@@ -18,6 +18,8 @@ pub(crate) fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Control characters (a NUL in an invoice) are not text HTML can carry.
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -118,6 +120,7 @@ mod tests {
     #[test]
     fn escapes_and_formats() {
         assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(escape("INV\u{0}x\u{7f}"), "INV\u{FFFD}x\u{FFFD}");
         assert_eq!(rupiah(150_000), "Rp 150.000");
         assert_eq!(rupiah(1_000_000_000), "Rp 1.000.000.000");
         assert_eq!(rupiah(999), "Rp 999");

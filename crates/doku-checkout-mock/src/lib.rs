@@ -165,12 +165,25 @@ impl Inner {
             setup.orders.iter().map(|o| o.invoice_number.as_str()).filter(|i| !state.orders.contains_key(*i)).collect();
         let fits = state.fits(&setup.orders, limits::MAX_ORDER_BYTES);
         limits::check_setup(&setup, state.orders.len(), new_invoices.len(), traffic.faults.len(), fits)?;
+        // A page token belongs to one order: another order's token is not taken over.
+        if let Some(o) = setup.orders.iter().find(|o| {
+            o.token.as_ref().and_then(|t| state.tokens.get(t)).is_some_and(|holder| *holder != o.invoice_number)
+        }) {
+            return Err(limits::Refusal {
+                status: 400,
+                message: format!("INVALID ORDER: {}'s token is another order's checkout page", o.invoice_number),
+            });
+        }
         if let Some(url) = &setup.notification_url {
             notify::check_url_form(url)
                 .map_err(|e| limits::Refusal { status: 400, message: e.message().to_owned() })?;
             state.notification_url = Some(url.clone());
         }
-        state.add_orders(setup.orders);
+        // An order set up without a creation time was created now (the dashboard lists by it).
+        let now = self.clock.unix();
+        state.add_orders(
+            setup.orders.into_iter().map(|o| Order { created_at: o.created_at.or(Some(now)), ..o }).collect(),
+        );
         traffic.faults.extend(setup.faults);
         Ok(())
     }

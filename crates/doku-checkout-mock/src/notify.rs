@@ -55,6 +55,10 @@ fn absolute_loopback(own: &str, url: &str) -> Result<(reqwest::Url, String), Err
     if !host_ok {
         return Err(Error::invalid_input("url", "the emulator only sends notifications to loopback addresses"));
     }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // It would be shown in the dashboard and sent as Basic auth: refused, never echoed.
+        return Err(Error::invalid_input("url", "a notification URL carries no user name or password"));
+    }
     let path = parsed.path().to_owned();
     Ok((parsed, path))
 }
@@ -102,6 +106,11 @@ pub(crate) async fn post(inner: &Inner, url: &str, path: &str, request_id: &str,
         Err(e) if e.is_timeout() => Sent {
             status: None,
             error: Some(format!("timeout: no answer within {} s", NOTIFY_TIMEOUT.as_secs())),
+            headers,
+        },
+        Err(e) if e.is_connect() => Sent {
+            status: None,
+            error: Some(format!("not delivered: cannot connect (refused or unreachable): {e}")),
             headers,
         },
         Err(e) => Sent { status: None, error: Some(format!("not delivered: {e}")), headers },

@@ -50,6 +50,7 @@ impl OrderState {
 
 /// An order held by the emulator.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Order {
     /// `order.invoice_number`.
     pub invoice_number: String,
@@ -98,6 +99,7 @@ pub struct Order {
 
 /// One line of an order, as the create request gave it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LineItem {
     /// `name`, if given.
     #[serde(default)]

@@ -275,6 +275,15 @@ async fn the_rust_controls_keep_the_same_bounds_as_the_http_ones() {
     assert!(control.inner.traffic().faults.is_empty() && control.inner.state().orders.is_empty(), "nothing applied");
     control.add_order(order("INV-OK")).expect("within bounds");
     control.inject_fault(Fault { kind: FaultKind::MalformedJson, count: 1 }).expect("within bounds");
+    // A field the emulator does not know, and another order's checkout page, are refused.
+    let e = control.setup_json(r#"{"orders":[{"invoice_number":"I-X","original_request_id":"r","bogus":1}]}"#);
+    assert!(e.expect_err("unknown field").message().contains("bogus"));
+    control.add_order(Order { token: Some("tok-1".into()), ..order("INV-PAGE") }).expect("a token");
+    let e = control.add_order(Order { token: Some("tok-1".into()), ..order("INV-THIEF") }).expect_err("taken");
+    assert!(e.message().contains("another order's checkout page"), "{}", e.message());
+    control.add_order(Order { token: Some("tok-1".into()), ..order("INV-PAGE") }).expect("its own token again");
+    let e = control.setup_json(r#"{"notification_url":"http://user:pw@127.0.0.1:9/n"}"#).expect_err("credentials");
+    assert!(!e.message().contains("pw"), "never echoed: {}", e.message());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

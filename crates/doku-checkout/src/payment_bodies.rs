@@ -26,7 +26,7 @@
 //! - E-money: nothing beyond the envelope (a real DANA notification carried no wallet object).
 //! - QRIS: `emoney_payment {account_id, approval_code}` and the acquirer `{id: "93600899",
 //!   name: "DOKU"}` of a real QRIS notification (DOKU's QRIS product; what QRIS inside Checkout
-//!   adds is not published).
+//!   adds is not published). Acquirer names go in status answers only, for every family alike.
 //! - Paylater: `peer_to_peer_info {virtual_account_number, created_date, expired_date, status,
 //!   merchant_unique_reference, identifier[]}` from DOKU's Akulaku sample; the Akulaku
 //!   identifiers only for Akulaku (other lenders' are not published).
