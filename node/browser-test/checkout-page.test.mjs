@@ -138,6 +138,9 @@ test('advancing the clock on the dashboard expires a pending order, and its page
   await dashboard.getByLabel('Advance by (seconds)').fill('1801')
   await Promise.all([dashboard.waitForEvent('load'), dashboard.getByRole('button', { name: 'Advance clock' }).click()])
   assert.equal(await dashboard.locator('td[data-invoice="INV-BROWSER-3"]').textContent(), 'EXPIRED')
+  // The keyboard focus is back on the clock's field, and the status line says what was done.
+  assert.equal(await dashboard.evaluate(() => document.activeElement?.id), 'advance')
+  await dashboard.getByRole('status').filter({ hasText: 'Done: clock' }).waitFor()
   const status = await client.orderStatus('INV-BROWSER-3')
   assert.equal(status.status, 'EXPIRED')
   assert.equal(status.orderStatus, 'ORDER_EXPIRED')

@@ -46,8 +46,8 @@ pub(crate) struct CreateArgs {
     /// Invoice number (1-64 characters).
     #[arg(long)]
     invoice: String,
-    /// Amount in IDR.
-    #[arg(long)]
+    /// Amount in IDR, whole rupiah: 150000 or 150000.00 (as shop systems write it).
+    #[arg(long, value_parser = parse_amount)]
     amount: u64,
     /// Payment due, in minutes.
     #[arg(long)]
@@ -124,4 +124,9 @@ pub(crate) fn create(a: &CreateArgs) -> u8 {
         ..Default::default()
     };
     print(client(&a.api).and_then(|c| c.create_checkout(&request, a.request_id.as_deref())))
+}
+
+/// `--amount`: the forms DOKU accepts, read by the core.
+fn parse_amount(text: &str) -> Result<u64, String> {
+    doku_checkout::checkout_reading::parse_rupiah(text, "amount").map_err(|e| e.message().to_owned())
 }

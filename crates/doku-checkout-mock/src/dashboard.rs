@@ -22,9 +22,20 @@ pub(crate) const MAX_ROWS: usize = 200;
 /// the emulator's refusal in the status line.
 const SCRIPT: &str = r#"
 const say = (t) => { document.getElementById('status').textContent = t }
-async function post(path, body) {
+// After the reload: say what was done, and put the keyboard focus back where it was.
+const done = JSON.parse(sessionStorage.getItem('doku-done') ?? 'null')
+sessionStorage.removeItem('doku-done')
+if (done) {
+  say(`Done: ${done.what}`)
+  const back = document.querySelector(`[data-post="${CSS.escape(done.focus)}"]`) ?? document.getElementById(done.focus)
+  ;(back ?? document.getElementById('status')).focus()
+}
+async function post(path, body, focus) {
   const r = await fetch(path, { method: 'POST', body })
-  if (r.ok) return location.reload()
+  if (r.ok) {
+    sessionStorage.setItem('doku-done', JSON.stringify({ what: path.replace('/_mock/', ''), focus: focus ?? path }))
+    return location.reload()
+  }
   const text = await r.text()
   let m = text
   try { m = JSON.parse(text).message.join('; ') } catch {}
@@ -36,7 +47,7 @@ document.addEventListener('click', (e) => {
 })
 document.getElementById('clock-form').addEventListener('submit', (e) => {
   e.preventDefault()
-  post('/_mock/clock', JSON.stringify({ advance_seconds: Number(document.getElementById('advance').value) }))
+  post('/_mock/clock', JSON.stringify({ advance_seconds: Number(document.getElementById('advance').value) }), 'advance')
 })
 document.getElementById('fault-form').addEventListener('submit', (e) => {
   e.preventDefault()
@@ -44,7 +55,7 @@ document.getElementById('fault-form').addEventListener('submit', (e) => {
   const fault = { kind, count: Number(document.getElementById('fault-count').value) }
   if (kind === 'status') fault.status = Number(document.getElementById('fault-status').value)
   if (kind === 'delay' || kind === 'delay_after') fault.ms = Number(document.getElementById('fault-ms').value)
-  post('/_mock/faults', JSON.stringify(fault))
+  post('/_mock/faults', JSON.stringify(fault), 'fault-kind')
 })
 "#;
 
@@ -199,7 +210,7 @@ pub(crate) fn show(inner: &Inner) -> Response<Full<Bytes>> {
     let _ = write!(
         body,
         "<h1>DOKU Checkout emulator</h1><p class=\"note\">{} · Client-Id <strong>{}</strong></p>\
-         <p id=\"status\" role=\"status\" aria-live=\"polite\"></p>\
+         <p id=\"status\" role=\"status\" aria-live=\"polite\" tabindex=\"-1\"></p>\
          <h2 id=\"clock-title\">Clock</h2><form id=\"clock-form\" class=\"card\" aria-labelledby=\"clock-title\">\
          <p>Emulator time: <time id=\"clock-now\" datetime=\"{now}\">{}</time>{}</p>\
          <p><label for=\"advance\">Advance by (seconds)</label> <input id=\"advance\" type=\"number\" min=\"0\" value=\"1800\">\

@@ -129,6 +129,21 @@ fn digits(text: &str) -> Result<u64, NumberProblem> {
     if significant.is_empty() { Ok(0) } else { significant.parse().map_err(|_| NumberProblem::OutOfRange) }
 }
 
+/// An amount of rupiah written as text, in the forms DOKU accepts (`"150000"`, `"150000.00"`):
+/// for command lines and forms. `invalid_input` naming `field` otherwise.
+pub fn parse_rupiah(text: &str, field: &'static str) -> Result<u64, Error> {
+    whole_number(&Value::String(text.to_owned()), 1, MAX_AMOUNT).map_err(|p| {
+        Error::invalid_input(
+            field,
+            format!(
+                "{field} must be whole rupiah from 1 to {MAX_AMOUNT} (\"150000\" or \"150000.00\"): {}",
+                p.reason()
+            ),
+        )
+        .with_reason(p.reason())
+    })
+}
+
 fn refused(field: &'static str, reason: &'static str, doku_message: String) -> Error {
     let message = format!("DOKU refuses {field} ({reason}): {doku_message}");
     Error::new(ErrorCode::InvalidRequest, message).with_reason(reason).with_field(field).with_http(
@@ -268,6 +283,13 @@ mod tests {
             );
             assert_eq!(e.messages(), ["INVALID PARAMETER: order.amount"], "{form}");
         }
+    }
+
+    #[test]
+    fn a_typed_amount_takes_the_same_forms() {
+        assert_eq!(parse_rupiah("150000.00", "amount").ok(), Some(150_000));
+        assert_eq!(parse_rupiah("150000.5", "amount").expect_err("fraction").reason(), Some("fractional"));
+        assert_eq!(parse_rupiah("0", "amount").expect_err("zero").field(), Some("amount"));
     }
 
     #[test]
