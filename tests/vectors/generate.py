@@ -531,6 +531,62 @@ def checkout_reading():
     })
 
 
+def lifecycle():
+    """The merchant-facing order lifecycle (doku-api.md §3): every DOKU status to a state, and
+    the forward-only rule over every pair, written here independently of the Rust core."""
+    TX = {"PENDING": "PENDING", "REDIRECT": "PENDING", "SUCCESS": "PAID", "FAILED": "FAILED", "TIMEOUT": "FAILED",
+          "EXPIRED": "EXPIRED", "CANCELLED": "CANCELLED", "REFUNDED": "REFUNDED"}
+    ORDER = {"ORDER_GENERATED": "PENDING", "ORDER_RECOVERED": "PENDING", "ORDER_EXPIRED": "EXPIRED"}
+    FINAL = {"PAID", "EXPIRED", "CANCELLED", "REFUNDED"}
+    KNOWN = {"PENDING", "PAID", "FAILED", "EXPIRED", "CANCELLED", "REFUNDED"}
+
+    def state(tx, order):
+        t = None if tx is None else TX.get(tx, tx)
+        o = None if order is None else ORDER.get(order, order)
+        if t == "PENDING" and o == "EXPIRED":
+            return "EXPIRED"
+        return t if t is not None else o
+
+    def rule(stored, observed):
+        if observed not in KNOWN:
+            return "unrecognised", None
+        if stored is None or stored not in KNOWN:
+            return "apply", observed
+        if stored == observed:
+            return "unchanged", None
+        if stored in ("PENDING", "FAILED"):
+            return "apply", observed
+        if observed in ("PENDING", "FAILED"):
+            return "unchanged", None
+        if (stored, observed) == ("PAID", "REFUNDED"):
+            return "apply", observed
+        if (stored, observed) == ("REFUNDED", "PAID"):
+            return "unchanged", None
+        return "anomaly", None
+
+    reads = []
+    for tx in [None, *TX, "VOIDED"]:
+        for order in [None, *ORDER, "ORDER_SOMETHING_NEW"]:
+            st = state(tx, order)
+            cid = f"{tx or 'none'}-{order or 'none'}".lower().replace("_", "-")
+            reads.append({"id": cid, "comment": f"transaction.status {tx}, order.status {order}",
+                          "input": {"transaction_status": tx, "order_status": order},
+                          "expect": {"state": st, "final": None if st is None else st in FINAL}})
+    pairs = []
+    for stored in [None, *sorted(KNOWN), "SOMETHING_OLD"]:
+        for tx in [*TX, "VOIDED"]:
+            observed = state(tx, None)
+            outcome, new = rule(stored, observed)
+            pairs.append({"id": f"{(stored or 'none').lower()}-then-{tx.lower()}", "comment": f"stored {stored}, DOKU now says {tx}",
+                          "input": {"stored": stored, "observed": {"transaction_status": tx, "order_status": None}},
+                          "expect": {"outcome": outcome, "state": new}})
+    return write("lifecycle.json", {
+        "description": "order_lifecycle: transaction.status and order.status to the merchant's order state (unknown values kept as they came); lifecycle_transition: a stored state and what DOKU says now to apply (with the new state), unchanged (late news), anomaly (final states that disagree) or unrecognised (a value this version does not know).",
+        "groups": [{"name": "states", "operation": "order_lifecycle", "cases": reads},
+                   {"name": "transitions", "operation": "lifecycle_transition", "cases": pairs}],
+    })
+
+
 if __name__ == "__main__":
-    total = sum(f() for f in (signing, notifications, responses, timestamps, errors, retry, channels, requests, config, checkout_reading))
+    total = sum(f() for f in (signing, notifications, responses, timestamps, errors, retry, channels, requests, config, checkout_reading, lifecycle))
     print(f"wrote {total} cases")

@@ -13,6 +13,7 @@ pub mod exchange;
 mod headers;
 mod hygiene;
 mod json_writer;
+pub mod lifecycle;
 mod notification;
 mod notification_fields;
 pub mod operations;

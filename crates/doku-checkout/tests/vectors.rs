@@ -246,6 +246,24 @@ fn run_case(op: &str, id: &str, input: &Value, expect: &Value) {
                 (r, _) => panic!("{id}: unexpected {r:?}"),
             }
         }
+        "order_lifecycle" => {
+            let state = doku_checkout::lifecycle::OrderLifecycle::from_statuses(
+                input["transaction_status"].as_str(),
+                input["order_status"].as_str(),
+            );
+            assert_eq!(state.as_ref().map(|s| s.as_str()), expect["state"].as_str(), "{id}");
+            assert_eq!(state.as_ref().map(|s| s.is_final()), expect["final"].as_bool(), "{id}");
+        }
+        "lifecycle_transition" => {
+            use doku_checkout::lifecycle::{OrderLifecycle, Transition, transition};
+            let stored = input["stored"].as_str().map(OrderLifecycle::from_name);
+            let observed = OrderLifecycle::from_statuses(input["observed"]["transaction_status"].as_str(), None)
+                .expect("a status");
+            let t = transition(stored.as_ref(), &observed);
+            assert_eq!(t.as_str(), s(expect, "outcome"), "{id}");
+            let applied = if let Transition::Apply(s) = &t { Some(s.as_str()) } else { None };
+            assert_eq!(applied, expect["state"].as_str(), "{id}");
+        }
         other => panic!("unknown operation {other}"),
     }
 }
@@ -282,9 +300,11 @@ fn every_vector_file_passes() {
 #[cfg(feature = "conformance")]
 #[test]
 fn every_vector_through_the_conformance_entry_point() {
-    const VIA_ENTRY_POINT: [&str; 11] = [
+    const VIA_ENTRY_POINT: [&str; 13] = [
         "classify",
         "read_checkout_request",
+        "order_lifecycle",
+        "lifecycle_transition",
         "retry_decision",
         "cancel_order_request",
         "order_status_request",

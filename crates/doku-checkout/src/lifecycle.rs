@@ -1,0 +1,178 @@
+//! One order lifecycle for merchants, sans-IO: the state an order is in, read from a Check
+//! Status answer or a notification, and the rule that moves a stored state forward and never
+//! back. Pollers and notification handlers written against it agree with each other whatever
+//! order DOKU's answers arrive in.
+//!
+//! Sources: DOKU's status table (`doku-api.md` §3): `PENDING` waiting, `SUCCESS` paid,
+//! `FAILED` not final (the customer may pay again), `EXPIRED`, `REFUNDED`, `TIMEOUT` (e-money:
+//! not final, like `FAILED`), `REDIRECT` (card: waiting for the acquirer); the checkout-level
+//! `order.status` `ORDER_GENERATED`, `ORDER_EXPIRED`, `ORDER_RECOVERED`; and `CANCELLED`, which
+//! the Cancel Order page shows. Any other value is kept as it came, never guessed.
+
+/// Where a merchant's order is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OrderLifecycle {
+    /// Waiting for payment (`PENDING`, `REDIRECT`; `ORDER_GENERATED`, `ORDER_RECOVERED`).
+    Pending,
+    /// Paid (`SUCCESS`).
+    Paid,
+    /// A payment attempt failed (`FAILED`, `TIMEOUT`); the customer may still pay.
+    Failed,
+    /// Past its due date unpaid (`EXPIRED`, `ORDER_EXPIRED`).
+    Expired,
+    /// Cancelled (`CANCELLED`).
+    Cancelled,
+    /// Paid, then refunded (`REFUNDED`).
+    Refunded,
+    /// A value DOKU sent that this version does not know, kept as it came.
+    Unknown(String),
+}
+
+impl OrderLifecycle {
+    /// The state a status answer or a notification describes: `transaction.status` first,
+    /// then the checkout's `order.status`; `None` when neither says anything.
+    pub fn from_statuses(transaction_status: Option<&str>, order_status: Option<&str>) -> Option<Self> {
+        let transaction = transaction_status.map(str::trim).filter(|s| !s.is_empty());
+        let order = order_status.map(str::trim).filter(|s| !s.is_empty());
+        let from_transaction = transaction.map(|t| match t.to_ascii_uppercase().as_str() {
+            "PENDING" | "REDIRECT" => Self::Pending,
+            "SUCCESS" => Self::Paid,
+            "FAILED" | "TIMEOUT" => Self::Failed,
+            "EXPIRED" => Self::Expired,
+            "CANCELLED" => Self::Cancelled,
+            "REFUNDED" => Self::Refunded,
+            _ => Self::Unknown(t.to_owned()),
+        });
+        let from_order = order.map(|o| match o.to_ascii_uppercase().as_str() {
+            "ORDER_GENERATED" | "ORDER_RECOVERED" => Self::Pending,
+            "ORDER_EXPIRED" => Self::Expired,
+            _ => Self::Unknown(o.to_owned()),
+        });
+        match (from_transaction, from_order) {
+            // The checkout expired while its transaction still read as waiting.
+            (Some(Self::Pending), Some(Self::Expired)) => Some(Self::Expired),
+            (Some(t), _) => Some(t),
+            (None, o) => o,
+        }
+    }
+
+    /// A stored state by its name ([`OrderLifecycle::as_str`]); any other name is kept as
+    /// [`OrderLifecycle::Unknown`].
+    pub fn from_name(name: &str) -> Self {
+        match name {
+            "PENDING" => Self::Pending,
+            "PAID" => Self::Paid,
+            "FAILED" => Self::Failed,
+            "EXPIRED" => Self::Expired,
+            "CANCELLED" => Self::Cancelled,
+            "REFUNDED" => Self::Refunded,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// `PENDING`, `PAID`, `FAILED`, `EXPIRED`, `CANCELLED`, `REFUNDED`, or the unknown value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Paid => "PAID",
+            Self::Failed => "FAILED",
+            Self::Expired => "EXPIRED",
+            Self::Cancelled => "CANCELLED",
+            Self::Refunded => "REFUNDED",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// Whether nothing DOKU sends later can move the order on, except a refund after payment.
+    pub fn is_final(&self) -> bool {
+        matches!(self, Self::Paid | Self::Expired | Self::Cancelled | Self::Refunded)
+    }
+
+    fn is_open(&self) -> bool {
+        matches!(self, Self::Pending | Self::Failed)
+    }
+}
+
+/// What to do with a stored state when DOKU says something new about the order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Transition {
+    /// Store the new state.
+    Apply(OrderLifecycle),
+    /// Keep the stored state: the news is the same, or late (a `PENDING` after `PAID`).
+    Unchanged,
+    /// Keep the stored state and tell someone: two final states disagree (`PAID` after
+    /// `CANCELLED`), which money may depend on.
+    Anomaly {
+        /// The stored state.
+        stored: OrderLifecycle,
+        /// What DOKU said now.
+        observed: OrderLifecycle,
+    },
+    /// Keep the stored state: DOKU sent a value this version does not know (kept for the
+    /// record, never guessed at).
+    Unrecognised(String),
+}
+
+impl Transition {
+    /// `apply`, `unchanged`, `anomaly` or `unrecognised`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Apply(_) => "apply",
+            Self::Unchanged => "unchanged",
+            Self::Anomaly { .. } => "anomaly",
+            Self::Unrecognised(_) => "unrecognised",
+        }
+    }
+}
+
+/// The rule: an order moves forward only. From open (`PENDING`, `FAILED`) to anything; a
+/// failed payment may be retried (`FAILED` → `PENDING`); from `PAID` only to `REFUNDED`; a late
+/// open state after a final one changes nothing; two final states that disagree are an
+/// anomaly; a stored unknown value gives way to any known one.
+pub fn transition(stored: Option<&OrderLifecycle>, observed: &OrderLifecycle) -> Transition {
+    use OrderLifecycle::{Paid, Refunded, Unknown};
+    if let Unknown(value) = observed {
+        return Transition::Unrecognised(value.clone());
+    }
+    let Some(stored) = stored else { return Transition::Apply(observed.clone()) };
+    if stored == observed {
+        return Transition::Unchanged;
+    }
+    match (stored, observed) {
+        (Unknown(_), _) => Transition::Apply(observed.clone()),
+        (s, _) if s.is_open() => Transition::Apply(observed.clone()),
+        (_, o) if o.is_open() => Transition::Unchanged,
+        (Paid, Refunded) => Transition::Apply(Refunded),
+        (Refunded, Paid) => Transition::Unchanged,
+        _ => Transition::Anomaly { stored: stored.clone(), observed: observed.clone() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OrderLifecycle::*;
+    use super::*;
+
+    #[test]
+    fn reads_every_documented_status() {
+        let read = |t: Option<&str>, o: Option<&str>| OrderLifecycle::from_statuses(t, o);
+        assert_eq!(read(Some("SUCCESS"), Some("ORDER_GENERATED")), Some(Paid));
+        assert_eq!(read(Some("PENDING"), Some("ORDER_EXPIRED")), Some(Expired));
+        assert_eq!(read(None, Some("ORDER_RECOVERED")), Some(Pending));
+        assert_eq!(read(Some("TIMEOUT"), None), Some(Failed));
+        assert_eq!(read(Some("VOIDED"), None), Some(Unknown("VOIDED".into())));
+        assert_eq!(read(Some(" "), None), None);
+    }
+
+    #[test]
+    fn never_moves_back_and_reports_disagreeing_finals() {
+        assert_eq!(transition(Some(&Paid), &Pending), Transition::Unchanged);
+        assert_eq!(transition(Some(&Failed), &Pending), Transition::Apply(Pending));
+        assert_eq!(transition(Some(&Paid), &Refunded), Transition::Apply(Refunded));
+        assert_eq!(transition(Some(&Refunded), &Paid), Transition::Unchanged);
+        assert_eq!(transition(Some(&Cancelled), &Paid), Transition::Anomaly { stored: Cancelled, observed: Paid });
+        assert_eq!(transition(None, &Expired), Transition::Apply(Expired));
+        assert_eq!(transition(Some(&Pending), &Unknown("X".into())), Transition::Unrecognised("X".into()));
+        assert_eq!(transition(Some(&Unknown("X".into())), &Paid), Transition::Apply(Paid));
+    }
+}
