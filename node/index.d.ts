@@ -79,6 +79,26 @@ export function verifyResponse(input: VerifyResponseInput): void
 /** Whether DOKU documents cancel support for a payment method type (advisory only). */
 export function cancelSupport(paymentMethodType: string): 'supported' | 'not_supported' | 'unknown'
 
+/** The merchant's order state, or an unknown value as DOKU sent it. */
+export type OrderLifecycleState = 'PENDING' | 'PAID' | 'FAILED' | 'EXPIRED' | 'CANCELLED' | 'REFUNDED' | (string & {})
+
+/**
+ * The merchant's order state for a status answer's or a notification's `transaction.status`
+ * and `order.status`; null when neither says anything.
+ */
+export function orderLifecycle(input: { transactionStatus?: string | null; orderStatus?: string | null }): OrderLifecycleState | null
+
+/**
+ * The forward-only rule for a stored state (null for a new order) and DOKU's news: 'apply'
+ * (store `state`), 'unchanged' (late news), 'anomaly' (final states that disagree: tell
+ * someone) or 'unrecognised' (a value this version does not know).
+ */
+export function lifecycleTransition(input: {
+  stored?: string | null
+  transactionStatus?: string | null
+  orderStatus?: string | null
+}): { outcome: 'apply' | 'unchanged' | 'anomaly' | 'unrecognised'; state: OrderLifecycleState | null }
+
 /**
  * The core's ClientOptions in camelCase: every option, its default and its limits are the
  * same in every language (see tests/vectors/config.json). A misspelt option is refused.

@@ -11,6 +11,8 @@ export const {
   verifyNotification,
   verifyResponse,
   cancelSupport,
+  orderLifecycle,
+  lifecycleTransition,
   backend,
   backendReason,
   DokuError,

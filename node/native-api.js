@@ -147,6 +147,25 @@ function verifyResponse({ secretKey, clientId, requestId, requestTarget, headers
   )
 }
 
+/**
+ * The merchant's order state ('PENDING', 'PAID', 'FAILED', 'EXPIRED', 'CANCELLED', 'REFUNDED',
+ * or an unknown value as DOKU sent it) for DOKU's statuses; null when neither says anything.
+ */
+function orderLifecycle({ transactionStatus, orderStatus } = {}) {
+  return call(() => native.nativeOrderLifecycle(optStr(transactionStatus, 'transactionStatus'), optStr(orderStatus, 'orderStatus'))) ?? null
+}
+
+/**
+ * The forward-only rule: `{ outcome, state }`, outcome 'apply' (store state), 'unchanged' (late
+ * news), 'anomaly' (final states that disagree) or 'unrecognised'.
+ */
+function lifecycleTransition({ stored, transactionStatus, orderStatus } = {}) {
+  const t = call(() =>
+    native.nativeLifecycleTransition(optStr(stored, 'stored'), optStr(transactionStatus, 'transactionStatus'), optStr(orderStatus, 'orderStatus')),
+  )
+  return { outcome: t.outcome, state: t.state ?? null }
+}
+
 /** 'supported' | 'not_supported' | 'unknown' for a payment method type (advisory). */
 function cancelSupport(paymentMethodType) {
   return native.nativeCancelSupport(str(paymentMethodType, 'paymentMethodType'))
@@ -211,6 +230,8 @@ function nativeApi(addon) {
     verifyNotification,
     verifyResponse,
     cancelSupport,
+    orderLifecycle,
+    lifecycleTransition,
     // The core's one test entry point (test builds only; absent from release addons).
     _conformance: native.conformance,
   }

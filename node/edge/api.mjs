@@ -86,6 +86,25 @@ export function verifyResponse({ secretKey, clientId, requestId, requestTarget, 
   )
 }
 
+/**
+ * The merchant's order state ('PENDING', 'PAID', 'FAILED', 'EXPIRED', 'CANCELLED', 'REFUNDED',
+ * or an unknown value as DOKU sent it) for DOKU's statuses; null when neither says anything.
+ */
+export function orderLifecycle({ transactionStatus, orderStatus } = {}) {
+  return call(() => wasm.wasmOrderLifecycle(optStr(transactionStatus, 'transactionStatus'), optStr(orderStatus, 'orderStatus'))) ?? null
+}
+
+/**
+ * The forward-only rule: `{ outcome, state }`, outcome 'apply' (store state), 'unchanged' (late
+ * news), 'anomaly' (final states that disagree) or 'unrecognised'.
+ */
+export function lifecycleTransition({ stored, transactionStatus, orderStatus } = {}) {
+  const [outcome, state] = call(() =>
+    wasm.wasmLifecycleTransition(optStr(stored, 'stored'), optStr(transactionStatus, 'transactionStatus'), optStr(orderStatus, 'orderStatus')),
+  )
+  return { outcome, state: state === '' ? null : state }
+}
+
 /** 'supported' | 'not_supported' | 'unknown' for a payment method type (advisory). */
 export function cancelSupport(paymentMethodType) {
   return wasm.wasmCancelSupport(str(paymentMethodType, 'paymentMethodType'))

@@ -14,6 +14,8 @@ export {
   verifyNotification,
   verifyResponse,
   cancelSupport,
+  orderLifecycle,
+  lifecycleTransition,
   DokuError,
   InvalidInputError,
   AuthenticationError,

@@ -109,7 +109,13 @@ for (const [backend, load] of BACKENDS) {
       createCheckout: [(a) => client.createCheckout(a), { invoiceNumber: 'INV-1', amount: 1000, customer: { name: 'B' }, lineItems: [{ name: 'A', price: 1000, quantity: 1 }], extra: { a: 1 } }],
       orderStatus: [(a) => client.orderStatus(a.invoiceNumber), { invoiceNumber: 'INV-1' }],
     }
-    const single = { computeDigest: dc.computeDigest, formatTimestamp: dc.formatTimestamp, cancelSupport: dc.cancelSupport }
+    const single = {
+      computeDigest: dc.computeDigest,
+      formatTimestamp: dc.formatTimestamp,
+      cancelSupport: dc.cancelSupport,
+      orderLifecycle: (v) => dc.orderLifecycle({ transactionStatus: v }),
+      lifecycleTransition: (v) => dc.lifecycleTransition({ stored: v, transactionStatus: 'SUCCESS' }),
+    }
     let tried = 0
     const check = async (label, thunk) => {
       tried += 1

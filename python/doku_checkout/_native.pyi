@@ -18,7 +18,9 @@ __all__ = [
     "cancel_support",
     "compute_digest",
     "format_unix_timestamp",
+    "lifecycle_transition",
     "new_request_id",
+    "order_lifecycle",
     "notification_body",
     "runtime_started",
     "sign_request",
@@ -63,6 +65,14 @@ def verify_response(
     with_digest: bool = True,
 ) -> None: ...
 def cancel_support(payment_method_type: str) -> str: ...
+def order_lifecycle(*, transaction_status: Optional[str] = None, order_status: Optional[str] = None) -> Optional[str]:
+    """The merchant's order state (PENDING, PAID, FAILED, EXPIRED, CANCELLED, REFUNDED, or an
+    unknown value as DOKU sent it) for DOKU's statuses; None when neither says anything."""
+def lifecycle_transition(
+    stored: Optional[str], *, transaction_status: Optional[str] = None, order_status: Optional[str] = None
+) -> Tuple[str, Optional[str]]:
+    """``(outcome, state)``: ``apply`` (store ``state``), ``unchanged`` (late news), ``anomaly``
+    (final states that disagree) or ``unrecognised`` (a value this version does not know)."""
 def sign_notification(
     *,
     secret_key: str,

@@ -27,7 +27,8 @@ CALLS = {
     "create_checkout": (CLIENT.create_checkout, dict(invoice_number="INV-1", amount=1000, customer={"name": "B"}, line_items=[{"name": "A", "price": 1000, "quantity": 1}], extra={"a": 1})),
     "order_status": (CLIENT.order_status, dict(invoice_number="INV-1")),
 }
-SINGLE = {"compute_digest": dc.compute_digest, "format_timestamp": dc.format_timestamp, "cancel_support": dc.cancel_support}
+SINGLE = {"compute_digest": dc.compute_digest, "format_timestamp": dc.format_timestamp, "cancel_support": dc.cancel_support,
+          "order_lifecycle": lambda v: dc.order_lifecycle(transaction_status=v), "lifecycle_transition": lambda v: dc.lifecycle_transition(v, transaction_status="SUCCESS")}
 
 # A Request-Id is the caller's own key and errors report it by design: not a leak.
 CASES = [pytest.param(name, key, value, id=f"{name}-{key}-{i}") for name, (_, kw) in CALLS.items() for key in kw for i, value in enumerate(HOSTILE)

@@ -88,6 +88,17 @@ def run_format_timestamp(inp, expect):
     assert dc.format_timestamp(wib) == expect["text"]
 
 
+def run_order_lifecycle(inp, expect):
+    state = dc.order_lifecycle(transaction_status=inp["transaction_status"], order_status=inp["order_status"])
+    assert state == expect["state"]
+
+
+def run_lifecycle_transition(inp, expect):
+    observed = inp["observed"]
+    outcome = dc.lifecycle_transition(inp["stored"], transaction_status=observed["transaction_status"], order_status=observed["order_status"])
+    assert outcome == (expect["outcome"], expect["state"])
+
+
 def run_cancel_support(inp, expect):
     assert dc.cancel_support(inp["payment_method_type"]) == expect["support"]
 

@@ -217,3 +217,40 @@ pub fn notification_body(
 pub fn cancel_support(payment_method_type: String) -> String {
     doku_checkout::cancel_support(&payment_method_type).as_str().to_owned()
 }
+
+/// The merchant's order state (`PENDING`, `PAID`, `FAILED`, `EXPIRED`, `CANCELLED`,
+/// `REFUNDED`, or an unknown value as DOKU sent it) for a status answer's or a notification's
+/// `transaction.status` and `order.status`; `null` when neither says anything.
+#[uniffi::export(default(transaction_status = None, order_status = None))]
+pub fn order_lifecycle(
+    transaction_status: Option<String>,
+    order_status: Option<String>,
+) -> Result<Option<String>, DokuError> {
+    Ok(doku_checkout::lifecycle::order_lifecycle(transaction_status.as_deref(), order_status.as_deref())?)
+}
+
+/// What a stored order state does with DOKU's news.
+#[derive(uniffi::Record)]
+pub struct LifecycleTransition {
+    /// `apply` (store `state`), `unchanged` (late news), `anomaly` (final states that
+    /// disagree: tell someone) or `unrecognised` (a value this version does not know).
+    pub outcome: String,
+    /// The new state, when applied.
+    pub state: Option<String>,
+}
+
+/// The forward-only rule: `stored` (a state name, or `null` for a new order) and what DOKU
+/// says now (`transaction_status`, `order_status`).
+#[uniffi::export(default(transaction_status = None, order_status = None))]
+pub fn lifecycle_transition(
+    stored: Option<String>,
+    transaction_status: Option<String>,
+    order_status: Option<String>,
+) -> Result<LifecycleTransition, DokuError> {
+    let (outcome, state) = doku_checkout::lifecycle::lifecycle_transition(
+        stored.as_deref(),
+        transaction_status.as_deref(),
+        order_status.as_deref(),
+    )?;
+    Ok(LifecycleTransition { outcome: outcome.to_owned(), state })
+}

@@ -167,3 +167,39 @@ pub fn notification_body(
 pub fn cancel_support(payment_method_type: String) -> &'static str {
     doku_checkout::cancel_support(&payment_method_type).as_str()
 }
+
+/// The merchant's order state for DOKU's statuses (`lifecycle::order_lifecycle`).
+#[napi(js_name = "nativeOrderLifecycle")]
+pub fn order_lifecycle(
+    env: Env,
+    transaction_status: Option<String>,
+    order_status: Option<String>,
+) -> napi::Result<Option<String>> {
+    doku_checkout::lifecycle::order_lifecycle(transaction_status.as_deref(), order_status.as_deref()).napi(&env)
+}
+
+/// What a stored state does with DOKU's news.
+#[napi(object)]
+pub struct NativeLifecycleTransition {
+    /// `apply`, `unchanged`, `anomaly` or `unrecognised`.
+    pub outcome: String,
+    /// The new state, when applied.
+    pub state: Option<String>,
+}
+
+/// [`NativeLifecycleTransition`] for a stored state and DOKU's statuses.
+#[napi(js_name = "nativeLifecycleTransition")]
+pub fn lifecycle_transition(
+    env: Env,
+    stored: Option<String>,
+    transaction_status: Option<String>,
+    order_status: Option<String>,
+) -> napi::Result<NativeLifecycleTransition> {
+    doku_checkout::lifecycle::lifecycle_transition(
+        stored.as_deref(),
+        transaction_status.as_deref(),
+        order_status.as_deref(),
+    )
+    .map(|(outcome, state)| NativeLifecycleTransition { outcome: outcome.to_owned(), state })
+    .napi(&env)
+}

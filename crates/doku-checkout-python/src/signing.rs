@@ -180,6 +180,29 @@ fn notification_body(
         .py_err()
 }
 
+/// The merchant's order state for DOKU's statuses, or None (`doku_checkout.order_lifecycle`).
+#[pyfunction]
+#[pyo3(signature = (*, transaction_status = None, order_status = None))]
+fn order_lifecycle(transaction_status: Option<Text>, order_status: Option<Text>) -> PyResult<Option<String>> {
+    doku_checkout::lifecycle::order_lifecycle(transaction_status.as_deref(), order_status.as_deref()).py_err()
+}
+
+/// `(outcome, state)` for a stored state and DOKU's statuses (`doku_checkout.lifecycle_transition`).
+#[pyfunction]
+#[pyo3(signature = (stored, *, transaction_status = None, order_status = None))]
+fn lifecycle_transition(
+    stored: Option<Text>,
+    transaction_status: Option<Text>,
+    order_status: Option<Text>,
+) -> PyResult<(&'static str, Option<String>)> {
+    doku_checkout::lifecycle::lifecycle_transition(
+        stored.as_deref(),
+        transaction_status.as_deref(),
+        order_status.as_deref(),
+    )
+    .py_err()
+}
+
 /// `"supported"`, `"not_supported"` or `"unknown"` for a payment method type (advisory).
 #[pyfunction]
 fn cancel_support(payment_method_type: Text) -> &'static str {
@@ -197,5 +220,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cancel_support, m)?)?;
     m.add_function(wrap_pyfunction!(sign_notification, m)?)?;
     m.add_function(wrap_pyfunction!(notification_body, m)?)?;
+    m.add_function(wrap_pyfunction!(order_lifecycle, m)?)?;
+    m.add_function(wrap_pyfunction!(lifecycle_transition, m)?)?;
     Ok(())
 }

@@ -143,3 +143,28 @@ pub fn sign_notification(
 pub fn cancel_support(payment_method_type: &str) -> String {
     doku_checkout::cancel_support(payment_method_type).as_str().to_owned()
 }
+
+/// The merchant's order state for DOKU's statuses (`lifecycle::order_lifecycle`).
+#[wasm_bindgen(js_name = "wasmOrderLifecycle")]
+pub fn order_lifecycle(
+    transaction_status: Option<String>,
+    order_status: Option<String>,
+) -> Result<Option<String>, JsValue> {
+    doku_checkout::lifecycle::order_lifecycle(transaction_status.as_deref(), order_status.as_deref()).js()
+}
+
+/// `[outcome, state]` (`state` empty unless applied) for a stored state and DOKU's news.
+#[wasm_bindgen(js_name = "wasmLifecycleTransition")]
+pub fn lifecycle_transition(
+    stored: Option<String>,
+    transaction_status: Option<String>,
+    order_status: Option<String>,
+) -> Result<Vec<String>, JsValue> {
+    doku_checkout::lifecycle::lifecycle_transition(
+        stored.as_deref(),
+        transaction_status.as_deref(),
+        order_status.as_deref(),
+    )
+    .map(|(outcome, state)| vec![outcome.to_owned(), state.unwrap_or_default()])
+    .js()
+}

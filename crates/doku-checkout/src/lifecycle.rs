@@ -148,6 +148,49 @@ pub fn transition(stored: Option<&OrderLifecycle>, observed: &OrderLifecycle) ->
     }
 }
 
+/// The longest status or state name the public functions take (DOKU's are under 20).
+pub const MAX_STATUS_LEN: usize = 64;
+
+fn checked<'a>(field: &'static str, value: Option<&'a str>) -> Result<Option<&'a str>, crate::Error> {
+    match value {
+        Some(v) if v.len() > MAX_STATUS_LEN || v.chars().any(char::is_control) => Err(crate::Error::invalid_input(
+            field,
+            format!("{field} is at most {MAX_STATUS_LEN} characters of text, as DOKU's statuses are"),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// [`OrderLifecycle::from_statuses`] for the bindings' `order_lifecycle`: the state's name, or
+/// `None`; over-long or control-character input is `invalid_input`.
+pub fn order_lifecycle(
+    transaction_status: Option<&str>,
+    order_status: Option<&str>,
+) -> Result<Option<String>, crate::Error> {
+    let t = checked("transaction_status", transaction_status)?;
+    let o = checked("order_status", order_status)?;
+    Ok(OrderLifecycle::from_statuses(t, o).map(|s| s.as_str().to_owned()))
+}
+
+/// [`transition`] for the bindings' `lifecycle_transition`: `stored` is a state name (or
+/// `None`), the news is DOKU's statuses; answers the outcome (`apply`, `unchanged`, `anomaly`,
+/// `unrecognised`) and, when applied, the new state's name.
+pub fn lifecycle_transition(
+    stored: Option<&str>,
+    transaction_status: Option<&str>,
+    order_status: Option<&str>,
+) -> Result<(&'static str, Option<String>), crate::Error> {
+    let stored = checked("stored", stored)?.map(OrderLifecycle::from_name);
+    let t = checked("transaction_status", transaction_status)?;
+    let o = checked("order_status", order_status)?;
+    let observed = OrderLifecycle::from_statuses(t, o).ok_or_else(|| {
+        crate::Error::invalid_input("transaction_status", "give DOKU's transaction_status or order_status")
+    })?;
+    let outcome = transition(stored.as_ref(), &observed);
+    let state = if let Transition::Apply(s) = &outcome { Some(s.as_str().to_owned()) } else { None };
+    Ok((outcome.as_str(), state))
+}
+
 #[cfg(test)]
 mod tests {
     use super::OrderLifecycle::*;
@@ -174,5 +217,19 @@ mod tests {
         assert_eq!(transition(None, &Expired), Transition::Apply(Expired));
         assert_eq!(transition(Some(&Pending), &Unknown("X".into())), Transition::Unrecognised("X".into()));
         assert_eq!(transition(Some(&Unknown("X".into())), &Paid), Transition::Apply(Paid));
+    }
+
+    #[test]
+    fn the_binding_functions_check_their_input() {
+        assert_eq!(order_lifecycle(Some("SUCCESS"), None).ok(), Some(Some("PAID".to_owned())));
+        assert_eq!(lifecycle_transition(Some("CANCELLED"), Some("SUCCESS"), None).ok(), Some(("anomaly", None)));
+        assert_eq!(
+            lifecycle_transition(None, None, Some("ORDER_EXPIRED")).ok(),
+            Some(("apply", Some("EXPIRED".into())))
+        );
+        for bad in [order_lifecycle(Some(&"S".repeat(65)), None), order_lifecycle(None, Some("A\u{0}"))] {
+            assert_eq!(bad.expect_err("refused").code(), crate::ErrorCode::InvalidInput);
+        }
+        assert!(lifecycle_transition(Some("PAID"), None, None).is_err(), "no news");
     }
 }

@@ -84,6 +84,13 @@ const operations = {
     equal(client.baseUrl, expect.settings.base_url, 'baseUrl')
     sameJson(JSON.parse(dc._conformance('client_config', JSON.stringify(inp))), { ok: expect.settings }, 'settings')
   },
+  order_lifecycle(dc, inp, expect) {
+    equal(dc.orderLifecycle({ transactionStatus: inp.transaction_status, orderStatus: inp.order_status }), expect.state, 'state')
+  },
+  lifecycle_transition(dc, inp, expect) {
+    const t = dc.lifecycleTransition({ stored: inp.stored, transactionStatus: inp.observed.transaction_status, orderStatus: inp.observed.order_status })
+    sameJson(t, { outcome: expect.outcome, state: expect.state }, 'transition')
+  },
   cancel_support(dc, inp, expect) {
     equal(dc.cancelSupport(inp.payment_method_type), expect.support, 'support')
   },

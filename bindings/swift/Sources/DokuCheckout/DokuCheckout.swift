@@ -1122,6 +1122,77 @@ public func FfiConverterTypeHeaderPair_lower(_ value: HeaderPair) -> RustBuffer 
 
 
 /**
+ * What a stored order state does with DOKU's news.
+ */
+public struct LifecycleTransition: Equatable, Hashable {
+    /**
+     * `apply` (store `state`), `unchanged` (late news), `anomaly` (final states that
+     * disagree: tell someone) or `unrecognised` (a value this version does not know).
+     */
+    public var outcome: String
+    /**
+     * The new state, when applied.
+     */
+    public var state: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `apply` (store `state`), `unchanged` (late news), `anomaly` (final states that
+         * disagree: tell someone) or `unrecognised` (a value this version does not know).
+         */outcome: String, 
+        /**
+         * The new state, when applied.
+         */state: String?) {
+        self.outcome = outcome
+        self.state = state
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LifecycleTransition: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLifecycleTransition: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LifecycleTransition {
+        return
+            try LifecycleTransition(
+                outcome: FfiConverterString.read(from: &buf), 
+                state: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LifecycleTransition, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.outcome, into: &buf)
+        FfiConverterOptionString.write(value.state, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLifecycleTransition_lift(_ buf: RustBuffer) throws -> LifecycleTransition {
+    return try FfiConverterTypeLifecycleTransition.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLifecycleTransition_lower(_ value: LifecycleTransition) -> RustBuffer {
+    return FfiConverterTypeLifecycleTransition.lower(value)
+}
+
+
+/**
  * The public parts of a request to sign (the secret key is passed separately, so this
  * record's `toString()` can never print it).
  */
@@ -1831,6 +1902,20 @@ public func formatTimestamp(unixSeconds: Int64)throws  -> String  {
 })
 }
 /**
+ * The forward-only rule: `stored` (a state name, or `null` for a new order) and what DOKU
+ * says now (`transaction_status`, `order_status`).
+ */
+public func lifecycleTransition(stored: String?, transactionStatus: String? = nil, orderStatus: String? = nil)throws  -> LifecycleTransition  {
+    return try  FfiConverterTypeLifecycleTransition_lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_func_lifecycle_transition(
+        FfiConverterOptionString.lower(stored),
+        FfiConverterOptionString.lower(transactionStatus),
+        FfiConverterOptionString.lower(orderStatus),uniffiCallStatus
+    )
+})
+}
+/**
  * A new UUID v4 Request-Id.
  */
 public func newRequestId() -> String  {
@@ -1856,6 +1941,20 @@ public func notificationBody(invoiceNumber: String, amount: UInt64, originalRequ
         FfiConverterOptionString.lower(channel),
         FfiConverterOptionString.lower(status),
         FfiConverterOptionString.lower(timestamp),uniffiCallStatus
+    )
+})
+}
+/**
+ * The merchant's order state (`PENDING`, `PAID`, `FAILED`, `EXPIRED`, `CANCELLED`,
+ * `REFUNDED`, or an unknown value as DOKU sent it) for a status answer's or a notification's
+ * `transaction.status` and `order.status`; `null` when neither says anything.
+ */
+public func orderLifecycle(transactionStatus: String? = nil, orderStatus: String? = nil)throws  -> String?  {
+    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_func_order_lifecycle(
+        FfiConverterOptionString.lower(transactionStatus),
+        FfiConverterOptionString.lower(orderStatus),uniffiCallStatus
     )
 })
 }
@@ -1961,10 +2060,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_doku_checkout_ffi_checksum_func_format_timestamp() != 41504) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_doku_checkout_ffi_checksum_func_lifecycle_transition() != 64340) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_doku_checkout_ffi_checksum_func_new_request_id() != 56840) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_func_notification_body() != 60263) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_doku_checkout_ffi_checksum_func_order_lifecycle() != 25147) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_func_sign_notification() != 35233) {

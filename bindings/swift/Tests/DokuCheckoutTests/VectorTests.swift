@@ -6,7 +6,8 @@ import XCTest
 
 final class VectorTests: XCTestCase {
     /// Operations public in Swift: run through the API, errors thrown as DokuError.
-    private let publicOperations: Set = ["sign_request", "verify_notification", "verify_response", "format_timestamp", "cancel_support", "client_config"]
+    private let publicOperations: Set = ["sign_request", "verify_notification", "verify_response", "format_timestamp", "cancel_support", "client_config",
+                                         "order_lifecycle", "lifecycle_transition"]
 
     private struct Case {
         let id: String
@@ -115,6 +116,15 @@ final class VectorTests: XCTestCase {
             assertJSON(try formatTimestamp(unixSeconds: (inp["unix"] as! NSNumber).int64Value), expect["text"], id)
         case "cancel_support":
             assertJSON(cancelSupport(paymentMethodType: s("payment_method_type")), expect["support"], id)
+        case "order_lifecycle":
+            let state = try orderLifecycle(transactionStatus: inp["transaction_status"] as? String, orderStatus: inp["order_status"] as? String)
+            assertJSON(state, expect["state"], id)
+        case "lifecycle_transition":
+            let observed = inp["observed"] as! [String: Any]
+            let t = try lifecycleTransition(stored: inp["stored"] as? String, transactionStatus: observed["transaction_status"] as? String,
+                                            orderStatus: observed["order_status"] as? String)
+            assertJSON(t.outcome, expect["outcome"], "\(id): outcome")
+            assertJSON(t.state, expect["state"], "\(id): state")
         case "client_config":
             // The public constructor accepts or refuses; the settings in force come from the core.
             let client = try DokuClient(clientId: s("client_id"), secretKey: s("secret_key"), options: clientOptions(inp["options"] as! [String: Any]))

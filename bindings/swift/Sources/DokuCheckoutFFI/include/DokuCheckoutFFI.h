@@ -363,6 +363,11 @@ RustBuffer uniffi_doku_checkout_ffi_fn_func_compute_digest(RustBuffer body, Rust
 RustBuffer uniffi_doku_checkout_ffi_fn_func_format_timestamp(int64_t unix_seconds, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_LIFECYCLE_TRANSITION
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_LIFECYCLE_TRANSITION
+RustBuffer uniffi_doku_checkout_ffi_fn_func_lifecycle_transition(RustBuffer stored, RustBuffer transaction_status, RustBuffer order_status, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_NEW_REQUEST_ID
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_NEW_REQUEST_ID
 RustBuffer uniffi_doku_checkout_ffi_fn_func_new_request_id(RustCallStatus *_Nonnull out_status
@@ -372,6 +377,11 @@ RustBuffer uniffi_doku_checkout_ffi_fn_func_new_request_id(RustCallStatus *_Nonn
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_NOTIFICATION_BODY
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_NOTIFICATION_BODY
 RustBuffer uniffi_doku_checkout_ffi_fn_func_notification_body(RustBuffer invoice_number, uint64_t amount, RustBuffer original_request_id, RustBuffer channel, RustBuffer status, RustBuffer timestamp, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_ORDER_LIFECYCLE
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_ORDER_LIFECYCLE
+RustBuffer uniffi_doku_checkout_ffi_fn_func_order_lifecycle(RustBuffer transaction_status, RustBuffer order_status, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_SIGN_NOTIFICATION
@@ -677,6 +687,12 @@ uint16_t uniffi_doku_checkout_ffi_checksum_func_format_timestamp(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_LIFECYCLE_TRANSITION
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_LIFECYCLE_TRANSITION
+uint16_t uniffi_doku_checkout_ffi_checksum_func_lifecycle_transition(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_NEW_REQUEST_ID
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_NEW_REQUEST_ID
 uint16_t uniffi_doku_checkout_ffi_checksum_func_new_request_id(void
@@ -686,6 +702,12 @@ uint16_t uniffi_doku_checkout_ffi_checksum_func_new_request_id(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_NOTIFICATION_BODY
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_NOTIFICATION_BODY
 uint16_t uniffi_doku_checkout_ffi_checksum_func_notification_body(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_ORDER_LIFECYCLE
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_ORDER_LIFECYCLE
+uint16_t uniffi_doku_checkout_ffi_checksum_func_order_lifecycle(void
     
 );
 #endif

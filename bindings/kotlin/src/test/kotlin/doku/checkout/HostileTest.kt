@@ -44,6 +44,8 @@ class HostileTest {
             "orderStatusBlocking" to { v -> client.orderStatusBlocking(v) },
             "createCheckoutBlocking" to { v -> client.createCheckoutBlocking(CreateCheckoutRequest(invoiceNumber = v, amount = 1uL, callbackUrl = v, extra = v), null) },
             "cancelSupport" to { v -> cancelSupport(v) },
+            "orderLifecycle" to { v -> orderLifecycle(v, v) },
+            "lifecycleTransition" to { v -> lifecycleTransition(v, "SUCCESS", null) },
         )
         var tried = 0
         for ((name, call) in calls) for (v in hostile) {

@@ -30,7 +30,10 @@ class VectorsTest {
     private fun conformance(op: String, inp: JsonObject): JsonObject = JsonParser.parseString(conformanceRun(op, inp.toString())).asJsonObject
 
     /** Operations public in Kotlin run through the API; errors are thrown as DokuException. */
-    private val public = setOf("sign_request", "verify_notification", "verify_response", "format_timestamp", "cancel_support", "client_config")
+    private val public = setOf(
+        "sign_request", "verify_notification", "verify_response", "format_timestamp", "cancel_support", "client_config",
+        "order_lifecycle", "lifecycle_transition",
+    )
 
     private fun run(op: String, id: String, inp: JsonObject, expect: JsonObject) {
         when (op) {
@@ -57,6 +60,12 @@ class VectorsTest {
                 str(inp, "request_target"), headers(inp), Repo.body(inp["body"])!!, inp["with_digest"].asBoolean)
             "format_timestamp" -> assertEquals(str(expect, "text"), formatTimestamp(inp["unix"].asLong), id)
             "cancel_support" -> assertEquals(str(expect, "support"), cancelSupport(str(inp, "payment_method_type")), id)
+            "order_lifecycle" -> assertEquals(optStr(expect, "state"), orderLifecycle(optStr(inp, "transaction_status"), optStr(inp, "order_status")), id)
+            "lifecycle_transition" -> {
+                val observed = inp["observed"].asJsonObject
+                val t = lifecycleTransition(optStr(inp, "stored"), optStr(observed, "transaction_status"), optStr(observed, "order_status"))
+                assertEquals(str(expect, "outcome") to optStr(expect, "state"), t.outcome to t.state, id)
+            }
             "client_config" -> {
                 // The public constructor accepts or refuses; the settings in force come from the core.
                 val client = DokuClient(str(inp, "client_id"), str(inp, "secret_key"), optionsFrom(inp["options"].asJsonObject))
