@@ -113,7 +113,7 @@ fn apply(state: &mut State, operation: Operation, now: i64) -> Outcome {
     match operation {
         Operation::Refused(outcome) => outcome,
         Operation::Status { invoice } => match state.order_mut(&invoice, now) {
-            Some(order) => Outcome::Status { order: Box::new(order.clone()), at: now },
+            Some(order) => Outcome::Status { order: Box::new(order.for_status()), at: now },
             None => Outcome::refused(404, "ORDER NOT FOUND"),
         },
         Operation::Cancel { invoice, original_request_id, note } => {

@@ -60,11 +60,7 @@ pub(crate) fn submit(inner: &Inner, token: &str, form: &[u8]) -> Response<Full<B
         return back(token, "Choose a payment method first");
     };
     let body = serde_json::json!({ "channel": channel }).to_string();
-    let path = format!(
-        "/_mock/orders/{}/{action}",
-        percent_encoding::utf8_percent_encode(&order.invoice_number, percent_encoding::NON_ALPHANUMERIC)
-    );
-    let (status, answer) = crate::control::order_action(inner, &order.invoice_number, action, body.as_bytes(), &path);
+    let (status, answer) = crate::control::order_action(inner, &order.invoice_number, action, body.as_bytes());
     if status != 200 {
         let message = answer["message"].get(0).and_then(|m| m.as_str()).unwrap_or("refused").to_owned();
         let html = format!(

@@ -165,28 +165,27 @@ async fn route(inner: &Inner, method: &str, path: &str, body: &[u8]) -> Result<A
                 _ => Err(bad(format!("a sink answers a status from 200 to 599, not {code:?}"))),
             }
         }
-        (m, r) if r.starts_with("orders/") => order_control(inner, m, path, &r["orders/".len()..], body),
+        (m, r) if r.starts_with("orders/") => order_control(inner, m, &r["orders/".len()..], body),
         _ => Err(bad(format!("unknown control {method} {path}"))),
     }
 }
 
 /// `/_mock/orders/{invoice}[/action]`.
-fn order_control(inner: &Inner, method: &str, path: &str, tail: &str, body: &[u8]) -> Result<Answer, Answer> {
+fn order_control(inner: &Inner, method: &str, tail: &str, body: &[u8]) -> Result<Answer, Answer> {
     let (invoice, action) = tail.rsplit_once('/').map_or((tail, None), |(i, a)| (i, Some(a)));
     let invoice = percent_encoding::percent_decode_str(invoice).decode_utf8_lossy().into_owned();
-    change_order(inner, method, path, &invoice, action, body)
+    change_order(inner, method, &invoice, action, body)
 }
 
 /// Pays or fails `invoice` as its checkout page does (`action` `pay` or `fail`): the status
 /// and JSON answer of the same control.
-pub(crate) fn order_action(inner: &Inner, invoice: &str, action: &str, body: &[u8], path: &str) -> Answer {
-    change_order(inner, "POST", path, invoice, Some(action), body).unwrap_or_else(|r| r)
+pub(crate) fn order_action(inner: &Inner, invoice: &str, action: &str, body: &[u8]) -> Answer {
+    change_order(inner, "POST", invoice, Some(action), body).unwrap_or_else(|r| r)
 }
 
 fn change_order(
     inner: &Inner,
     method: &str,
-    path: &str,
     invoice: &str,
     action: Option<&str>,
     body: &[u8],
@@ -261,7 +260,7 @@ fn change_order(
                 order.state = OrderState::Cancelled;
                 false
             }
-            _ => return Err(bad(format!("unknown control {method} {path}"))),
+            _ => return Err(bad(format!("unknown order control {method} {}", action.unwrap_or("(none)")))),
         };
         (order.clone(), setup_url, notify)
     };

@@ -147,10 +147,10 @@ fn deliveries(out: &mut String, inner: &Inner) {
                 format!("+{} s: {}", a.after_seconds, answer)
             })
             .collect();
-        let next = match (&d.next_attempt_at, d.delivered, d.given_up) {
+        let next = match (d.next_attempt_at(), d.delivered, d.given_up) {
             (_, true, _) => "delivered".to_owned(),
             (_, _, true) => "given up".to_owned(),
-            (Some(at), _, _) => Timestamp::parse(at).map(wib).unwrap_or_else(|_| at.clone()),
+            (Some(at), _, _) => wib(at),
             (None, _, _) => "sending".to_owned(),
         };
         let _ = write!(

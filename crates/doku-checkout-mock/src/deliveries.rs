@@ -65,17 +65,29 @@ pub struct Delivery {
     pub delivered: bool,
     /// No 2xx after the last attempt of the schedule.
     pub given_up: bool,
-    /// When the next attempt is due (emulator clock), if one is.
-    pub next_attempt_at: Option<String>,
     #[serde(skip)]
     first_due: i64,
-    #[serde(skip)]
+    /// When the next attempt is due (emulator clock, Unix seconds), if one is; shown as
+    /// `next_attempt_at` in DOKU's timestamp form.
+    #[serde(rename = "next_attempt_at", serialize_with = "as_timestamp")]
     next_due: Option<i64>,
     #[serde(skip)]
     in_flight: bool,
 }
 
+fn as_timestamp<S: serde::Serializer>(due: &Option<i64>, out: S) -> Result<S::Ok, S::Error> {
+    match due {
+        Some(t) => out.serialize_str(&doku_checkout::Timestamp::from_unix(*t).to_string()),
+        None => out.serialize_none(),
+    }
+}
+
 impl Delivery {
+    /// When the next attempt is due (emulator clock), if one is.
+    pub fn next_attempt_at(&self) -> Option<doku_checkout::Timestamp> {
+        self.next_due.map(doku_checkout::Timestamp::from_unix)
+    }
+
     /// A notification for a URL the emulator will not send to (not loopback): recorded with
     /// the reason, given up at once.
     pub(crate) fn unsendable(
@@ -96,7 +108,6 @@ impl Delivery {
             headers: Vec::new(),
         });
         d.next_due = None;
-        d.next_attempt_at = None;
         d.given_up = true;
         d
     }
@@ -121,7 +132,6 @@ impl Delivery {
             attempts: Vec::new(),
             delivered: false,
             given_up: false,
-            next_attempt_at: Some(doku_checkout::Timestamp::from_unix(now).to_string()),
             first_due: now,
             next_due: Some(now),
             in_flight: false,
@@ -218,7 +228,6 @@ impl Deliveries {
             _ => None,
         };
         d.given_up = !ok && d.next_due.is_none();
-        d.next_attempt_at = d.next_due.map(|t| doku_checkout::Timestamp::from_unix(t).to_string());
     }
 }
 
@@ -301,7 +310,7 @@ mod tests {
         }
         assert_eq!(seen, RETRY_SCHEDULE);
         let d = &q.list()[0];
-        assert!(d.given_up && !d.delivered && d.next_attempt_at.is_none());
+        assert!(d.given_up && !d.delivered && d.next_attempt_at().is_none());
         assert!(q.take_due(i64::MAX).is_empty(), "nothing after the last retry");
     }
 
@@ -334,7 +343,7 @@ mod tests {
             0,
             "not loopback",
         );
-        assert!(d.given_up && d.next_attempt_at.is_none());
+        assert!(d.given_up && d.next_attempt_at().is_none());
         assert_eq!(d.attempts[0].error.as_deref(), Some("not sent: not loopback"));
     }
 }

@@ -23,6 +23,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// What one POST of a notification got.
 pub(crate) struct Sent {
     pub status: Option<u16>,
+    /// No answer within [`NOTIFY_TIMEOUT`].
+    pub timed_out: bool,
     pub error: Option<String>,
     pub headers: Vec<(String, String)>,
 }
@@ -79,7 +81,7 @@ pub(crate) async fn post(inner: &Inner, url: &str, path: &str, request_id: &str,
     let timestamp = at.to_string();
     let signature = match SigningInput::new(&inner.client_id, request_id, &timestamp, path, Some(body.as_bytes())) {
         Ok(input) => input.sign(&inner.secret),
-        Err(e) => return Sent { status: None, error: Some(e.to_string()), headers: Vec::new() },
+        Err(e) => return Sent { status: None, timed_out: false, error: Some(e.to_string()), headers: Vec::new() },
     };
     let headers = vec![
         ("Client-Id".to_owned(), inner.client_id.clone()),
@@ -90,7 +92,7 @@ pub(crate) async fn post(inner: &Inner, url: &str, path: &str, request_id: &str,
     ];
     let client = match notification_client() {
         Ok(c) => c,
-        Err(e) => return Sent { status: None, error: Some(e.to_string()), headers },
+        Err(e) => return Sent { status: None, timed_out: false, error: Some(e.to_string()), headers },
     };
     let mut request = client.post(url).body(body.to_owned());
     for (name, value) in &headers {
@@ -101,19 +103,21 @@ pub(crate) async fn post(inner: &Inner, url: &str, path: &str, request_id: &str,
             let status = response.status().as_u16();
             // Read (bounded by the timeout) so the connection ends cleanly; the body is not kept.
             let _ = response.bytes().await;
-            Sent { status: Some(status), error: None, headers }
+            Sent { status: Some(status), timed_out: false, error: None, headers }
         }
         Err(e) if e.is_timeout() => Sent {
             status: None,
+            timed_out: true,
             error: Some(format!("timeout: no answer within {} s", NOTIFY_TIMEOUT.as_secs())),
             headers,
         },
         Err(e) if e.is_connect() => Sent {
             status: None,
+            timed_out: false,
             error: Some(format!("not delivered: cannot connect (refused or unreachable): {e}")),
             headers,
         },
-        Err(e) => Sent { status: None, error: Some(format!("not delivered: {e}")), headers },
+        Err(e) => Sent { status: None, timed_out: false, error: Some(format!("not delivered: {e}")), headers },
     }
 }
 
@@ -152,7 +156,7 @@ pub(crate) async fn send(inner: &Inner, invoice_number: &str, url: &str) -> Resu
     let sent = post(inner, &url, &path, RequestId::generate().as_str(), &body_of(&order, now), now).await;
     match (sent.status, sent.error) {
         (Some(status), _) => Ok(status),
-        (None, Some(e)) if e.starts_with("timeout") => Err(Error::new(
+        (None, _) if sent.timed_out => Err(Error::new(
             ErrorCode::Timeout,
             format!("the notification endpoint did not answer within {} s", NOTIFY_TIMEOUT.as_secs()),
         )),

@@ -86,19 +86,13 @@ fn dispatch(operation: &str, input: &Value) -> Result<Value, Error> {
             Ok(json!({ "state": state.as_ref().map(|s| s.as_str()), "final": state.as_ref().map(|s| s.is_final()) }))
         }
         "lifecycle_transition" => {
-            use crate::lifecycle::OrderLifecycle;
-            let stored = input["stored"].as_str().map(OrderLifecycle::from_name);
-            let observed = OrderLifecycle::from_statuses(
-                input["observed"]["transaction_status"].as_str(),
-                input["observed"]["order_status"].as_str(),
-            )
-            .ok_or_else(|| bad("observed says no status"))?;
-            let t = crate::lifecycle::transition(stored.as_ref(), &observed);
-            let state = match &t {
-                crate::lifecycle::Transition::Apply(s) => Some(s.as_str().to_owned()),
-                _ => None,
-            };
-            Ok(json!({ "outcome": t.as_str(), "state": state }))
+            let observed = &input["observed"];
+            let (outcome, state) = crate::lifecycle::lifecycle_transition(
+                input["stored"].as_str(),
+                observed["transaction_status"].as_str(),
+                observed["order_status"].as_str(),
+            )?;
+            Ok(json!({ "outcome": outcome, "state": state }))
         }
         "read_checkout_request" => {
             let facts = crate::checkout_reading::read_checkout_request(&input["body"])?;

@@ -16,6 +16,8 @@ impl JsonWriter {
         Self { out: String::with_capacity(capacity), has_member: false }
     }
 
+    /// A comma before any member or list element but the first of its container (a value
+    /// right after `key` is not a member of its own: `key` clears the flag).
     fn comma(&mut self) {
         if self.has_member {
             self.out.push(',');
@@ -59,7 +61,7 @@ impl JsonWriter {
 
     /// `{`; the members follow as `key(..).value`.
     pub fn open(&mut self) -> &mut Self {
-        self.value_start();
+        self.comma();
         self.out.push('{');
         self.has_member = false;
         self
@@ -74,7 +76,7 @@ impl JsonWriter {
 
     /// `[`.
     pub fn open_list(&mut self) -> &mut Self {
-        self.value_start();
+        self.comma();
         self.out.push('[');
         self.has_member = false;
         self
@@ -87,14 +89,9 @@ impl JsonWriter {
         self
     }
 
-    /// A value directly after `key` has no comma; one in a list after another has.
-    fn value_start(&mut self) {
-        self.comma();
-    }
-
     /// A string value.
     pub fn text(&mut self, value: &str) -> &mut Self {
-        self.value_start();
+        self.comma();
         self.string(value);
         self
     }
@@ -104,7 +101,7 @@ impl JsonWriter {
         match value {
             Some(v) => self.text(v),
             None => {
-                self.value_start();
+                self.comma();
                 self.out.push_str("null");
                 self
             }
@@ -113,14 +110,14 @@ impl JsonWriter {
 
     /// A whole number.
     pub fn number(&mut self, value: u64) -> &mut Self {
-        self.value_start();
+        self.comma();
         let _ = write!(self.out, "{value}");
         self
     }
 
     /// `true` or `false`.
     pub fn boolean(&mut self, value: bool) -> &mut Self {
-        self.value_start();
+        self.comma();
         self.out.push_str(if value { "true" } else { "false" });
         self
     }

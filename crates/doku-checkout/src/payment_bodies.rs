@@ -310,11 +310,6 @@ pub fn status_json(f: &PaymentFacts<'_>, order_status: &str) -> String {
     render(f, Kind::Status, Some(order_status))
 }
 
-/// [`status_json`], parsed.
-pub fn status_body(f: &PaymentFacts<'_>, order_status: &str) -> Value {
-    serde_json::from_str(&status_json(f, order_status)).unwrap_or(Value::Null)
-}
-
 /// DOKU's `payment_method_types` codes seen in its answers (`doku-api.md` §2.3): what a checkout
 /// page offers when the request named none.
 pub const KNOWN_PAYMENT_METHODS: &[&str] = &[
@@ -466,7 +461,7 @@ mod tests {
         let names: Vec<&str> =
             payment["identifier"].as_array().expect("list").iter().filter_map(|i| i["name"].as_str()).collect();
         assert_eq!(names, ["REQUEST_ID", "REFERENCE", "CHANNEL_TYPE"]);
-        let s = status_body(&f, "ORDER_GENERATED");
+        let s: Value = serde_json::from_str(&status_json(&f, "ORDER_GENERATED")).expect("json");
         assert_eq!(
             s["virtual_account_info"]["virtual_account_number"],
             n["virtual_account_info"]["virtual_account_number"]
@@ -502,7 +497,7 @@ mod tests {
 
     #[test]
     fn no_channel_yet_is_null_ids_and_a_failed_card_says_why() {
-        let s = status_body(&facts(None, "PENDING"), "ORDER_GENERATED");
+        let s: Value = serde_json::from_str(&status_json(&facts(None, "PENDING"), "ORDER_GENERATED")).expect("json");
         assert_eq!(
             (&s["service"]["id"], &s["acquirer"]["id"], &s["channel"]["id"]),
             (&Value::Null, &Value::Null, &Value::Null)

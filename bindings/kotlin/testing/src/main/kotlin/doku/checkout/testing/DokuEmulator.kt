@@ -56,15 +56,15 @@ class DokuEmulator @JvmOverloads constructor(
 
     /** Configures orders and faults: the JSON body of `POST /_mock/setup`. */
     fun setup(specJson: String) {
-        control("POST", "/_mock/setup", specJson)
+        checked("POST", "/_mock/setup", specJson)
     }
 
     /** Every request the emulator received, as the JSON array of `GET /_mock/log`. */
-    fun requestsJson(): String = control("GET", "/_mock/log")
+    fun requestsJson(): String = checked("GET", "/_mock/log")
 
     /** One order as the JSON object of `GET /_mock/orders/{invoice}` (its `state` among others). */
     fun orderJson(invoiceNumber: String): String =
-        control("GET", "/_mock/orders/" + URLEncoder.encode(invoiceNumber, Charsets.UTF_8).replace("+", "%20"))
+        checked("GET", "/_mock/orders/" + encode(invoiceNumber), notFoundIsAnswer = true)
 
     /** The customer pays (on [channel], else the order's); the order is notified automatically. */
     @JvmOverloads
@@ -105,9 +105,11 @@ class DokuEmulator @JvmOverloads constructor(
     }
 
     /** A control that must succeed: the emulator's refusal (unknown order, wrong state...) is thrown. */
-    private fun checked(method: String, path: String, body: String? = null): String {
+    private fun checked(method: String, path: String, body: String? = null, notFoundIsAnswer: Boolean = false): String {
         val answer = call(method, path, body)
-        if (answer.status !in 200..299) throw IllegalStateException("the emulator refused $method $path (HTTP ${answer.status}): ${answer.body}")
+        if (answer.status !in 200..299 && !(notFoundIsAnswer && answer.status == 404)) {
+            throw IllegalStateException("the emulator refused $method $path (HTTP ${answer.status}): ${answer.body}")
+        }
         return answer.body
     }
 
@@ -132,14 +134,6 @@ class DokuEmulator @JvmOverloads constructor(
         val request = HttpRequest.newBuilder(URI.create(url + path)).method(method, publisher).build()
         val response = http.send(request, HttpResponse.BodyHandlers.ofString())
         return ControlAnswer(response.statusCode(), response.body())
-    }
-
-    private fun control(method: String, path: String, body: String? = null): String {
-        val answer = call(method, path, body)
-        check(answer.status in 200..299 || answer.status == 404) {
-            "emulator $method $path answered ${answer.status}: ${answer.body}"
-        }
-        return answer.body
     }
 
     override fun close() {
