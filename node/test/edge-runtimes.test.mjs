@@ -2,7 +2,7 @@
 // from npm into tools/edge by `make node-edge-tools`), each against its own emulator process.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
@@ -26,8 +26,20 @@ for (const [name, [cmd, ...args]] of Object.entries(runtimes)) {
     const server = await startEmulator({ clientId, secretKey })
     try {
       const env = { ...process.env, DOKU_EMULATOR_URL: server.url, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' }
-      // The emulator is its own process, so waiting here blocks nothing it needs.
-      const run = spawnSync(cmd, args, { env, encoding: 'utf8', timeout: 120_000 })
+      // Not spawnSync: after one, Node sometimes never reports the emulator's own exit (seen
+      // as "Promise resolution is still pending" once the emulator had exited on SIGINT).
+      const run = await new Promise((resolve) => {
+        const child = spawn(cmd, args, { env })
+        let stdout = ''
+        let stderr = ''
+        child.stdout.on('data', (d) => (stdout += d))
+        child.stderr.on('data', (d) => (stderr += d))
+        const timer = setTimeout(() => child.kill('SIGKILL'), 120_000)
+        child.on('close', (status) => {
+          clearTimeout(timer)
+          resolve({ status, stdout, stderr })
+        })
+      })
       for (const line of run.stdout.split('\n')) if (line.startsWith('#') || line.startsWith('not ok')) t.diagnostic(line.replace(/^# /, ''))
       assert.equal(run.status, 0, `${name} failed:\n${run.stdout}\n${run.stderr}`)
       const pass = Number(/^# pass (\d+)$/m.exec(run.stdout)?.[1])
