@@ -19,9 +19,11 @@ pub(crate) struct CancelArgs {
     /// The order's invoice number.
     #[arg(long, allow_hyphen_values = true)]
     invoice: String,
-    /// The Request-Id used when the checkout was created.
+    /// The Request-Id used when the checkout was created. Without it, DOKU's status API is
+    /// asked first: a paid, expired or cancelled order is refused without a cancel, an open
+    /// one is cancelled quoting the Request-Id DOKU reports.
     #[arg(long, allow_hyphen_values = true)]
-    original_request_id: String,
+    original_request_id: Option<String>,
     /// Why the order is cancelled (1-255 characters).
     #[arg(long, allow_hyphen_values = true)]
     note: String,
@@ -100,10 +102,10 @@ fn print<T: Serialize>(result: Result<T, Error>) -> u8 {
 }
 
 pub(crate) fn cancel(a: &CancelArgs) -> u8 {
-    print(
-        client(&a.api)
-            .and_then(|c| c.cancel_order(&a.invoice, &a.original_request_id, &a.note, a.request_id.as_deref())),
-    )
+    print(client(&a.api).and_then(|c| match &a.original_request_id {
+        Some(original) => c.cancel_order(&a.invoice, original, &a.note, a.request_id.as_deref()),
+        None => c.cancel_by_invoice(&a.invoice, &a.note, a.request_id.as_deref()),
+    }))
 }
 
 pub(crate) fn status(a: &StatusArgs) -> u8 {

@@ -11,7 +11,8 @@ use sha2::{Digest, Sha256};
 
 mod support;
 
-use support::{BIN, Emulator};
+use serde_json::{Value, json};
+use support::{BIN, Controls, Emulator};
 
 const SECRET: &str = "SK-CLI-TEST-0123";
 
@@ -232,6 +233,45 @@ fn create_cancel_status_against_the_emulator_process() {
     assert_eq!(again["error"]["retryable"], false);
     let (code, invalid) = api(&emu.url, &["cancel", "--invoice", "", "--original-request-id", rid, "--note", "x"]);
     assert_eq!((code, invalid["error"]["code"].as_str()), (Some(2), Some("invalid_input")), "{invalid}");
+}
+
+#[test]
+fn cancel_by_invoice_alone_reads_the_checkouts_request_id_and_never_cancels_a_paid_order() {
+    let emu = Emulator::start("MCH-CLI", SECRET);
+    let (code, created) = api(&emu.url, &["create", "--invoice", "INV-BY-1", "--amount", "25000", "--method", "QRIS"]);
+    assert_eq!(code, Some(0), "{created}");
+    let checkout_rid = created["request_id"].as_str().expect("request id").to_owned();
+    // The caller no longer has the checkout's Request-Id: the invoice number is enough.
+    let (code, cancelled) = api(&emu.url, &["cancel", "--invoice", "INV-BY-1", "--note", "changed"]);
+    assert_eq!((code, cancelled["order_status"].as_str()), (Some(0), Some("CANCELLED")), "{cancelled}");
+    let cancel_rid = cancelled["request_id"].as_str().expect("cancel id").to_owned();
+    let cancels = emu.cancels();
+    assert_eq!(cancels.len(), 1, "{cancels:?}");
+    assert_eq!((cancels[0].0.as_str(), cancels[0].1.as_str()), ("INV-BY-1", cancel_rid.as_str()));
+    let log = emu.control("GET", "/_mock/log", &Value::Null);
+    let body = log.as_array().expect("log").iter().rev().find(|e| e["path"] == "/checkout/v3/cancellations");
+    let body: Value = serde_json::from_str(body.expect("cancel")["body"].as_str().expect("body")).expect("json");
+    assert_eq!(body["payment"]["original_request_id"].as_str(), Some(checkout_rid.as_str()));
+
+    // A retry under the same Request-Id (its answer was lost) gets DOKU's replay, not a refusal.
+    let (code, again) =
+        api(&emu.url, &["cancel", "--invoice", "INV-BY-1", "--note", "changed", "--request-id", &cancel_rid]);
+    assert_eq!((code, again["replayed"].as_bool()), (Some(0), Some(true)), "{again}");
+    // A new call finds it cancelled and sends nothing.
+    let (code, refused) = api(&emu.url, &["cancel", "--invoice", "INV-BY-1", "--note", "changed"]);
+    assert_eq!((code, refused["error"]["reason"].as_str()), (Some(1), Some("order_cancelled")), "{refused}");
+
+    // A paid order: the typed refusal, and no cancel on the wire.
+    emu.add_orders(&["INV-BY-PAID".to_owned()], json!([]));
+    emu.control("POST", "/_mock/orders/INV-BY-PAID/pay", &Value::Null);
+    let (code, paid) = api(&emu.url, &["cancel", "--invoice", "INV-BY-PAID", "--note", "changed"]);
+    assert_eq!((code, paid["error"]["code"].as_str()), (Some(1), Some("order_not_cancellable")), "{paid}");
+    assert_eq!(paid["error"]["reason"].as_str(), Some("order_paid"), "{paid}");
+    assert_eq!(emu.cancels().len(), 2, "no cancel was sent for the paid order");
+    // An unknown invoice: the status API's own error, and nothing sent.
+    let (code, missing) = api(&emu.url, &["cancel", "--invoice", "INV-NOPE", "--note", "changed"]);
+    assert_eq!((code, missing["error"]["code"].as_str()), (Some(1), Some("order_not_found")), "{missing}");
+    assert_eq!(emu.cancels().len(), 2);
 }
 
 #[test]

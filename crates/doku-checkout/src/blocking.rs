@@ -45,6 +45,16 @@ impl Client {
         self.runtime.block_on(self.inner.cancel_order(invoice_number, original_request_id, note, request_id))
     }
 
+    /// See [`crate::Client::cancel_by_invoice`].
+    pub fn cancel_by_invoice(
+        &self,
+        invoice_number: &str,
+        note: &str,
+        request_id: Option<&str>,
+    ) -> Result<CancelOrderResult, Error> {
+        self.runtime.block_on(self.inner.cancel_by_invoice(invoice_number, note, request_id))
+    }
+
     /// See [`crate::Client::create_checkout`].
     pub fn create_checkout(
         &self,

@@ -1,7 +1,10 @@
 //! The emulator as a child process (`doku-checkout mock`), shared by the CLI's test files.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_doku-checkout");
 
@@ -32,5 +35,56 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The emulator's unsigned `/_mock/` controls, for this test.
+pub trait Controls {
+    fn control(&self, method: &str, path: &str, body: &Value) -> Value;
+    fn add_orders(&self, invoices: &[String], faults: Value);
+    fn cancels(&self) -> Vec<(String, String, bool)>;
+}
+
+impl Controls for Emulator {
+    /// One unsigned control call (`/_mock/...`); the JSON answer.
+    fn control(&self, method: &str, path: &str, body: &Value) -> Value {
+        let body = body.to_string();
+        let mut stream = TcpStream::connect(self.url.trim_start_matches("http://")).expect("connect");
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: emulator\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("write");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("read");
+        let (_, json) = answer.split_once("\r\n\r\n").expect("http answer");
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {answer}"))
+    }
+
+    fn add_orders(&self, invoices: &[String], faults: Value) {
+        let orders: Vec<Value> = invoices
+            .iter()
+            .map(|i| json!({ "invoice_number": i, "original_request_id": format!("create-{i}") }))
+            .collect();
+        self.control("POST", "/_mock/setup", &json!({ "orders": orders, "faults": faults }));
+    }
+
+    /// Cancel requests seen, as (invoice, Request-Id, changed an order).
+    fn cancels(&self) -> Vec<(String, String, bool)> {
+        let log = self.control("GET", "/_mock/log", &Value::Null);
+        log.as_array()
+            .expect("log")
+            .iter()
+            .filter(|e| e["path"] == "/checkout/v3/cancellations")
+            .map(|e| {
+                let body: Value = serde_json::from_str(e["body"].as_str().expect("body")).expect("json body");
+                (
+                    body["order"]["invoice_number"].as_str().expect("invoice").to_owned(),
+                    e["request_id"].as_str().expect("request id").to_owned(),
+                    e["state_changed"].as_bool().expect("flag"),
+                )
+            })
+            .collect()
     }
 }

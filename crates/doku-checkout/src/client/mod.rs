@@ -13,8 +13,8 @@ use crate::config::{ClientBuilder, ClientConfig, ClientSettings};
 use crate::credentials::SecretKey;
 use crate::error::Error;
 use crate::operations::{
-    CancelOrderRequest, CancelOrderResult, CreateCheckoutRequest, CreateCheckoutResult, OrderStatusRequest,
-    OrderStatusResult,
+    CancelByInvoice, CancelOrderRequest, CancelOrderResult, CreateCheckoutRequest, CreateCheckoutResult,
+    OrderStatusRequest, OrderStatusResult,
 };
 use crate::request_id::RequestId;
 
@@ -91,6 +91,27 @@ impl Client {
     ) -> Result<CancelOrderResult, Error> {
         let reply = self.send(request.prepare(), request_id.clone()).await?;
         CancelOrderResult::from_response(request_id.as_str(), reply.status, &reply.body)
+    }
+
+    /// Cancels an unpaid order by its invoice number alone: reads the order's status first,
+    /// refuses a paid, expired, refunded or cancelled order with `order_not_cancellable`
+    /// without sending a cancel, and otherwise cancels quoting the checkout's Request-Id from
+    /// the status answer (`transaction.original_request_id`). `request_id` is the cancel's, as
+    /// in [`Client::cancel_order`]; retrying with it after an unknown outcome is safe.
+    pub async fn cancel_by_invoice(
+        &self,
+        invoice_number: &str,
+        note: &str,
+        request_id: Option<&str>,
+    ) -> Result<CancelOrderResult, Error> {
+        self.cancel_planned(&CancelByInvoice::new(invoice_number, note, request_id)?).await
+    }
+
+    /// [`Client::cancel_by_invoice`] with a pre-built call.
+    pub async fn cancel_planned(&self, call: &CancelByInvoice) -> Result<CancelOrderResult, Error> {
+        let status = self.order_status(call.invoice_number()).await?;
+        let request = call.decide(&status)?;
+        self.cancel(&request, call.request_id().clone()).await
     }
 
     /// Creates a checkout page. **Store `result.request_id`**: cancelling needs it.

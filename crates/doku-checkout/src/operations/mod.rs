@@ -4,6 +4,7 @@
 //! bytes that are signed are the bytes that are sent), and parses DOKU's answer into a typed
 //! result that keeps the raw body.
 
+mod by_invoice;
 mod cancel;
 mod checkout;
 mod prepared;
@@ -11,6 +12,7 @@ mod status;
 mod status_body;
 mod validate;
 
+pub use by_invoice::CancelByInvoice;
 pub use cancel::{CancelOrderRequest, CancelOrderResult};
 pub use checkout::{CheckoutCustomer, CheckoutLineItem, CreateCheckoutRequest, CreateCheckoutResult, JsonObject};
 pub use prepared::{Method, PreparedRequest, SignedHeaders};
