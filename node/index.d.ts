@@ -137,6 +137,14 @@ export interface CancelOrderInput {
   requestId?: string
 }
 
+/** Cancel by invoice number alone: the checkout's Request-Id is read from DOKU's status answer. */
+export interface CancelByInvoiceInput {
+  invoiceNumber: string
+  note: string
+  /** The cancel's Request-Id; re-use it to retry a call whose outcome was unknown. */
+  requestId?: string
+}
+
 export interface CreateCheckoutInput {
   invoiceNumber: string
   amount: number
@@ -164,6 +172,8 @@ export class Client {
   readonly clientId: string
   readonly baseUrl: string
   cancelOrder(input: CancelOrderInput): Promise<CancelOrderResult>
+  /** Reads the status first; a paid, expired, refunded or cancelled order is refused without a cancel. */
+  cancelByInvoice(input: CancelByInvoiceInput): Promise<CancelOrderResult>
   createCheckout(input: CreateCheckoutInput): Promise<CreateCheckoutResult>
   orderStatus(invoiceNumber: string): Promise<OrderStatusResult>
   toJSON(): { clientId: string; baseUrl: string; secretKey: '***' }

@@ -198,6 +198,14 @@ class Client {
     )
   }
 
+  /**
+   * Cancels an unpaid order by its invoice number alone: DOKU's status is read first; a paid,
+   * expired, refunded or cancelled order is refused without a cancel being sent.
+   */
+  cancelByInvoice({ invoiceNumber, note, requestId } = {}) {
+    return this[CALLS].start((id) => this[SECRET].cancelByInvoice(id, str(invoiceNumber, 'invoiceNumber'), str(note, 'note'), optStr(requestId, 'requestId')))
+  }
+
   /** Creates a checkout page; store `result.requestId` to cancel later. */
   createCheckout({ requestId, ...request } = {}) {
     return this[CALLS].start((id) => this[SECRET].createCheckout(id, jsonOf(request, 'request', invalidInput), optStr(requestId, 'requestId')))

@@ -144,6 +144,18 @@ export class Client {
     return this.#run((core) => core.cancelOrder(str(invoiceNumber, 'invoiceNumber'), str(originalRequestId, 'originalRequestId'), str(note, 'note'), optStr(requestId, 'requestId')))
   }
 
+  /**
+   * Cancels an unpaid order by its invoice number alone: DOKU's status is read first; a paid,
+   * expired, refunded or cancelled order is refused without a cancel being sent.
+   */
+  cancelByInvoice({ invoiceNumber, note, requestId } = {}) {
+    let plan
+    return this.#run(
+      (core) => (plan = core.cancelByInvoice(str(invoiceNumber, 'invoiceNumber'), str(note, 'note'), optStr(requestId, 'requestId'))).statusCall(),
+      (status) => this.#run(() => plan.cancelCall(status)),
+    ).finally(() => plan?.free())
+  }
+
   /** Creates a checkout page; store `result.requestId` to cancel later. */
   createCheckout({ requestId, ...request } = {}) {
     return this.#run((core) => core.createCheckout(jsonOf(request, 'request', invalidInput), optStr(requestId, 'requestId')))
@@ -154,7 +166,8 @@ export class Client {
     return this.#run((core) => core.orderStatus(str(invoiceNumber, 'invoiceNumber')))
   }
 
-  async #run(start) {
+  /** Sends the call `start` gives; `then`, if given, continues from the finished call. */
+  async #run(start, then) {
     const { core, fetch: fetchImpl } = this[CORE]
     let exchange
     try {
@@ -163,7 +176,8 @@ export class Client {
       throw toDokuError(err)
     }
     try {
-      return await drive(exchange, fetchImpl ?? globalThis.fetch, fetchImpl !== undefined)
+      const result = await drive(exchange, fetchImpl ?? globalThis.fetch, fetchImpl !== undefined)
+      return then ? await then(exchange) : result
     } finally {
       exchange.free()
     }

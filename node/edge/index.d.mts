@@ -41,6 +41,7 @@ export type {
   DokuNotification,
   ClientOptions,
   CancelOrderInput,
+  CancelByInvoiceInput,
   CreateCheckoutInput,
   CancelOrderResult,
   CreateCheckoutResult,

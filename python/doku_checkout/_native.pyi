@@ -191,6 +191,9 @@ class Client:
     def cancel_order(
         self, *, invoice_number: str, original_request_id: str, note: str, request_id: Optional[str] = None
     ) -> CancelOrderResult: ...
+    def cancel_by_invoice(
+        self, *, invoice_number: str, note: str, request_id: Optional[str] = None
+    ) -> CancelOrderResult: ...
     def create_checkout(
         self, *, request_id: Optional[str] = None, **fields: Unpack[_CreateCheckoutRequest]
     ) -> CreateCheckoutResult: ...
@@ -201,6 +204,9 @@ class AsyncClient:
     def __new__(cls, client_id: str, secret_key: str, **options: Unpack[_ClientOptions]) -> "AsyncClient": ...
     def cancel_order(
         self, *, invoice_number: str, original_request_id: str, note: str, request_id: Optional[str] = None
+    ) -> Awaitable[CancelOrderResult]: ...
+    def cancel_by_invoice(
+        self, *, invoice_number: str, note: str, request_id: Optional[str] = None
     ) -> Awaitable[CancelOrderResult]: ...
     def create_checkout(
         self, *, request_id: Optional[str] = None, **fields: Unpack[_CreateCheckoutRequest]

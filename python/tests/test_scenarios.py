@@ -1,4 +1,6 @@
 """Every scenario of tests/scenarios/ against the real emulator over loopback."""
+import json
+
 import pytest
 
 import doku_checkout as dc
@@ -29,6 +31,9 @@ def resolve(args, results):
 def call(client, op, args):
     if op == "cancel_order":
         r = client.cancel_order(**args)
+        return {"request_id": r.request_id, "http_status": r.http_status, "messages": r.messages, "order_status": r.order_status, "replayed": r.replayed}
+    if op == "cancel_by_invoice":
+        r = client.cancel_by_invoice(**args)
         return {"request_id": r.request_id, "http_status": r.http_status, "messages": r.messages, "order_status": r.order_status, "replayed": r.replayed}
     if op == "order_status":
         r = client.order_status(args["invoice_number"])
@@ -116,5 +121,8 @@ def test_scenario(doc, scenario):
             assert all(e["signature_valid"] for e in log) == wire["all_signatures_valid"]
         if "paths" in wire:
             assert [e["path"] for e in log] == wire["paths"]
+        if "cancel_original_request_ids" in wire:
+            cancels = [json.loads(e["body"]) for e in log if e["path"] == "/checkout/v3/cancellations"]
+            assert [c["payment"]["original_request_id"] for c in cancels] == wire["cancel_original_request_ids"]
         for invoice, state in scenario["final_states"].items():
             assert doku.order(invoice)["state"] == state

@@ -236,9 +236,53 @@ lifecycle_cases = [
              orders=[order("INV-L7", method=None)], final={"INV-L7": "REFUNDED"}),
 ]
 
+def by_invoice(inv, note="Customer changed order", request_id=None):
+    args = {"invoice_number": inv, "note": note}
+    if request_id:
+        args["request_id"] = request_id
+    return {"op": "cancel_by_invoice", "args": args}
+
+
+def status_path(inv):
+    return f"/orders/v1/status/{inv}"
+
+
+CANCEL_PATH = "/checkout/v3/cancellations"
+by_invoice_cases = [
+    scenario("by-invoice-pending", "Cancel with the invoice number alone: the status answer gives the checkout's Request-Id, the cancel quotes it",
+             [{"call": by_invoice("INV-B1"), "expect": ok(http_status=200, replayed=False, order_status="CANCELLED")}],
+             orders=[order("INV-B1")], wire={"requests": 2, "state_changes": 1, "all_signatures_valid": True, "paths": [status_path("INV-B1"), CANCEL_PATH],
+                                             "cancel_original_request_ids": ["orig-INV-B1"]}, final={"INV-B1": "CANCELLED"}),
+] + [
+    scenario(f"by-invoice-{state.lower()}", f"A {state} order is refused from its status, without a cancel being sent",
+             [{"call": by_invoice(f"INV-B{state}"), "expect": err("order_not_cancellable", reason=reason, retryable=False, http_status=None)}],
+             orders=[order(f"INV-B{state}", state=state)], wire={"requests": 1, "state_changes": 0, "paths": [status_path(f"INV-B{state}")]}, final={f"INV-B{state}": state})
+    for state, reason in [("PAID", "order_paid"), ("EXPIRED", "order_expired"), ("CANCELLED", "order_cancelled"), ("REFUNDED", "order_refunded")]
+] + [
+    scenario("by-invoice-retry-replays", "A retry under the first call's Request-Id finds the order cancelled and sends the cancel again: DOKU replays its success",
+             [{"call": by_invoice("INV-B2", request_id="rid-by-invoice-2"), "expect": ok(replayed=False, request_id="rid-by-invoice-2")},
+              {"call": by_invoice("INV-B2", request_id="rid-by-invoice-2"), "expect": ok(replayed=True, http_status=409, request_id="rid-by-invoice-2")}],
+             orders=[order("INV-B2")], wire={"requests": 4, "state_changes": 1, "paths": [status_path("INV-B2"), CANCEL_PATH] * 2}, final={"INV-B2": "CANCELLED"}),
+    scenario("by-invoice-unknown", "An invoice DOKU does not know: the status API's order_not_found, nothing cancelled",
+             [{"call": by_invoice("INV-B-NONE"), "expect": err("order_not_found", http_status=404)}], wire={"requests": 1, "paths": [status_path("INV-B-NONE")]}),
+    scenario("by-invoice-status-retried", "A 503 on the status check is retried; the cancel follows",
+             [{"call": by_invoice("INV-B3"), "expect": ok(order_status="CANCELLED")}], orders=[order("INV-B3")], faults=[{"kind": "status", "status": 503, "count": 1}],
+             wire={"requests": 3, "state_changes": 1, "paths": [status_path("INV-B3")] * 2 + [CANCEL_PATH]}, final={"INV-B3": "CANCELLED"}),
+    scenario("by-invoice-card", "A card order is open, so the cancel is sent, and DOKU refuses the channel",
+             [{"call": by_invoice("INV-B4"), "expect": err("order_not_cancellable", messages=["PAYMENT CHANNEL NOT SUPPORTED FOR CANCELLATION"], http_status=400)}],
+             orders=[order("INV-B4", method="CREDIT_CARD")], wire={"requests": 2, "state_changes": 0}, final={"INV-B4": "PENDING"}),
+] + [
+    scenario(f"by-invoice-invalid-{name}", f"Invalid {field}: refused before the status check", [{"call": call, "expect": err("invalid_input", field=field, retryable=False)}],
+             orders=[order("INV-BV")], wire={"requests": 0})
+    for name, field, call in [("empty-invoice", "invoice_number", by_invoice("")), ("long-invoice", "invoice_number", by_invoice("I" * 65)),
+                              ("empty-note", "note", by_invoice("INV-BV", note="")), ("long-note", "note", by_invoice("INV-BV", note="n" * 256)),
+                              ("request-id-crlf", "request_id", by_invoice("INV-BV", request_id="rid\r\nX-Evil: 1"))]
+]
+
 total = (write("cancel.json", "Cancel Order outcomes: success, replay and every refusal.", cancel_cases)
          + write("resilience.json", "Retries, timeouts and resets: one Request-Id across attempts, asserted from the emulator's log.", resilience_cases)
          + write("validation.json", "Invalid input never reaches the network.", validation_cases)
          + write("flows.json", "Create, cancel and status together.", flow_cases)
-         + write("lifecycle.json", "Payments, failures, refunds, expiry and recovered carts on the emulator's clock, with DOKU's notifications and retry schedule.", lifecycle_cases))
+         + write("lifecycle.json", "Payments, failures, refunds, expiry and recovered carts on the emulator's clock, with DOKU's notifications and retry schedule.", lifecycle_cases)
+         + write("by_invoice.json", "Cancel by invoice number alone: the status check, the refusal of final orders without a cancel, and the replay of a retried call.", by_invoice_cases))
 print(f"wrote {total} scenarios")

@@ -7,6 +7,7 @@ mod doctor;
 mod exit;
 mod files;
 mod mock;
+mod reconcile;
 mod secret;
 mod sign;
 mod verify;
@@ -78,8 +79,10 @@ enum Command {
     WebhookCheck(webhook::WebhookArgs),
     /// Cancel an unpaid checkout order.
     Cancel(api::CancelArgs),
-    /// Cancel the orders of a CSV file, resumably (journal, report, progress).
+    /// Cancel the orders of a CSV file, resumably, from one or many workers (store, report, progress).
     CancelBatch(batch::BatchArgs),
+    /// Ask DOKU about each invoice of a file; move stored states forward; report.
+    Reconcile(reconcile::ReconcileArgs),
     /// Check an order's status.
     Status(api::StatusArgs),
     /// Create a checkout page.
@@ -99,6 +102,7 @@ fn main() -> ExitCode {
         Command::WebhookCheck(a) => webhook::run(&a),
         Command::Cancel(a) => api::cancel(&a),
         Command::CancelBatch(a) => batch::run(&a),
+        Command::Reconcile(a) => reconcile::run(&a),
         Command::Status(a) => api::status(&a),
         Command::Create(a) => api::create(&a),
         Command::Mock(a) => mock::run(&a),

@@ -1,7 +1,6 @@
 //! `doku-checkout cancel-batch` as a process against the emulator process, killed and resumed.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};

@@ -50,6 +50,16 @@ impl DokuClient {
         block_on(self.cancel_call(invoice_number, original_request_id, note, request_id))
     }
 
+    /// `cancelByInvoice`, blocking the calling thread (for Java).
+    pub fn cancel_by_invoice_blocking(
+        &self,
+        invoice_number: String,
+        note: String,
+        request_id: Option<String>,
+    ) -> Result<CancelOrderResult, DokuError> {
+        block_on(self.by_invoice_call(invoice_number, note, request_id))
+    }
+
     /// `createCheckout`, blocking the calling thread (for Java).
     pub fn create_checkout_blocking(
         &self,

@@ -42,6 +42,16 @@ impl DokuClient {
         })
     }
 
+    pub(crate) fn by_invoice_call(
+        &self,
+        invoice_number: String,
+        note: String,
+        request_id: Option<String>,
+    ) -> Call<CancelOrderResult> {
+        let client = self.inner.clone();
+        Box::pin(async move { client.cancel_by_invoice(&invoice_number, &note, request_id.as_deref()).await })
+    }
+
     pub(crate) fn checkout_call(
         &self,
         request: CreateCheckoutRequest,
@@ -99,6 +109,17 @@ impl DokuClient {
         request_id: Option<String>,
     ) -> Result<CancelOrderResult, DokuError> {
         detached(self.cancel_call(invoice_number, original_request_id, note, request_id)).await
+    }
+
+    /// Cancels an unpaid order by its invoice number alone: DOKU's status is read first; a
+    /// paid, expired, refunded or cancelled order is refused without a cancel being sent.
+    pub async fn cancel_by_invoice(
+        &self,
+        invoice_number: String,
+        note: String,
+        request_id: Option<String>,
+    ) -> Result<CancelOrderResult, DokuError> {
+        detached(self.by_invoice_call(invoice_number, note, request_id)).await
     }
 
     /// Creates a checkout page; store `requestId` to cancel later.

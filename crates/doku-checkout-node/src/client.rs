@@ -70,6 +70,21 @@ impl NativeClient {
     }
 
     #[napi]
+    pub fn cancel_by_invoice(
+        &self,
+        env: Env,
+        id: u32,
+        invoice_number: String,
+        note: String,
+        request_id: Option<String>,
+    ) -> Result<()> {
+        let client = self.inner.clone();
+        self.completions.start(&env, id, async move {
+            Outcome::Cancel(client.cancel_by_invoice(&invoice_number, &note, request_id.as_deref()).await)
+        })
+    }
+
+    #[napi]
     pub fn create_checkout(&self, env: Env, id: u32, input_json: String, request_id: Option<String>) -> Result<()> {
         let request = CreateCheckoutRequest::from_json(&input_json).napi(&env)?;
         let client = self.inner.clone();

@@ -129,6 +129,22 @@ impl Client {
         py.detach(|| rt.block_on(call)).py_err()
     }
 
+    /// Cancels an unpaid order by its invoice number alone: DOKU's status is read first; a
+    /// paid, expired, refunded or cancelled order is refused without a cancel being sent.
+    #[pyo3(signature = (*, invoice_number, note, request_id = None))]
+    fn cancel_by_invoice(
+        &self,
+        py: Python<'_>,
+        invoice_number: Text,
+        note: Text,
+        request_id: Option<Text>,
+    ) -> PyResult<CancelOrderResult> {
+        let client = self.core.client().py_err()?;
+        let rt = runtime().py_err()?;
+        let call = client.cancel_by_invoice(&invoice_number, &note, request_id.as_deref());
+        py.detach(|| rt.block_on(call)).py_err()
+    }
+
     /// Creates a checkout page; store `result.request_id` to cancel later.
     #[pyo3(signature = (*, request_id = None, **fields))]
     fn create_checkout(
@@ -193,6 +209,22 @@ impl AsyncClient {
         let fut = async move {
             client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref()).await
         };
+        asyncio::spawn(py, &self.completions, fut, into_py)
+    }
+
+    /// Awaitable `cancel_by_invoice`; its Request-Id is fixed before the status check.
+    #[pyo3(signature = (*, invoice_number, note, request_id = None))]
+    fn cancel_by_invoice<'py>(
+        &self,
+        py: Python<'py>,
+        invoice_number: Text,
+        note: Text,
+        request_id: Option<Text>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.core.client().py_err()?;
+        let call =
+            doku_checkout::operations::CancelByInvoice::new(&invoice_number, &note, request_id.as_deref()).py_err()?;
+        let fut = async move { client.cancel_planned(&call).await };
         asyncio::spawn(py, &self.completions, fut, into_py)
     }
 

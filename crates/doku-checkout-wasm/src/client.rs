@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use doku_checkout::exchange::{Exchange, Next, Reply, TransportFailure};
 use doku_checkout::operations::{
-    CancelOrderRequest, CancelOrderResult, CreateCheckoutRequest, CreateCheckoutResult, OrderStatusRequest,
-    OrderStatusResult,
+    CancelByInvoice, CancelOrderRequest, CancelOrderResult, CreateCheckoutRequest, CreateCheckoutResult,
+    OrderStatusRequest, OrderStatusResult,
 };
 use doku_checkout::{ClientConfig, ClientOptions, Error, RequestId, Timestamp, UserAgent};
 use wasm_bindgen::JsValue;
@@ -75,6 +75,19 @@ impl WasmClient {
         self.call(Operation::Cancel, prepared, request_id)
     }
 
+    /// Starts a cancel by invoice number alone: validated now, its Request-Id fixed now; the
+    /// status check and the cancel are the two calls it gives.
+    #[wasm_bindgen(js_name = "cancelByInvoice")]
+    pub fn cancel_by_invoice(
+        &self,
+        invoice_number: String,
+        note: String,
+        request_id: Option<String>,
+    ) -> Result<WasmCancelByInvoice, JsValue> {
+        let call = CancelByInvoice::new(&invoice_number, &note, request_id.as_deref()).js()?;
+        Ok(WasmCancelByInvoice { call, config: self.config.clone() })
+    }
+
     /// Starts a checkout creation from the core's request JSON (snake_case keys).
     #[wasm_bindgen(js_name = "createCheckout")]
     pub fn create_checkout(&self, input_json: &str, request_id: Option<String>) -> Result<WasmCall, JsValue> {
@@ -101,20 +114,58 @@ impl WasmClient {
         prepared: doku_checkout::operations::PreparedRequest,
         id: RequestId,
     ) -> Result<WasmCall, JsValue> {
-        if self.config.proxy().is_some() {
-            // The host's fetch picks its own route: a call would go around the proxy, so none
-            // is made. The setting itself is valid (and reported by `settings()`).
-            return Err(error(&Error::config_field(
-                "proxy",
-                "the proxy option cannot be honoured by the WebAssembly backend: the runtime's fetch decides the route; configure the proxy in the runtime, or use the native addon",
-            )));
-        }
-        Ok(WasmCall {
-            exchange: Exchange::new(self.config.clone(), prepared, id),
-            operation,
-            config: self.config.clone(),
-        })
+        start_call(&self.config, operation, prepared, id)
     }
+}
+
+/// A cancel by invoice number: first [`WasmCancelByInvoice::status_call`], then, with that
+/// finished call, [`WasmCancelByInvoice::cancel_call`] (which the core may refuse: a final order).
+#[wasm_bindgen]
+pub struct WasmCancelByInvoice {
+    call: CancelByInvoice,
+    config: Arc<ClientConfig>,
+}
+
+#[wasm_bindgen]
+impl WasmCancelByInvoice {
+    /// The status check.
+    #[wasm_bindgen(js_name = "statusCall")]
+    pub fn status_call(&self) -> Result<WasmCall, JsValue> {
+        let prepared = OrderStatusRequest::new(self.call.invoice_number()).js()?.prepare();
+        start_call(&self.config, Operation::ByInvoiceStatus, prepared, RequestId::generate())
+    }
+
+    /// The cancel, after the status check `status` answered; throws the core's refusal.
+    #[wasm_bindgen(js_name = "cancelCall")]
+    pub fn cancel_call(&self, status: &WasmCall) -> Result<WasmCall, JsValue> {
+        let Some(answer) = &status.status_answer else {
+            return Err(error(&Error::config("the status check of this cancel has not answered; nothing was sent")));
+        };
+        let request = self.call.decide(answer).js()?;
+        start_call(&self.config, Operation::Cancel, request.prepare(), self.call.request_id().clone())
+    }
+}
+
+fn start_call(
+    config: &Arc<ClientConfig>,
+    operation: Operation,
+    prepared: doku_checkout::operations::PreparedRequest,
+    id: RequestId,
+) -> Result<WasmCall, JsValue> {
+    if config.proxy().is_some() {
+        // The host's fetch picks its own route: a call would go around the proxy, so none
+        // is made. The setting itself is valid (and reported by `settings()`).
+        return Err(error(&Error::config_field(
+            "proxy",
+            "the proxy option cannot be honoured by the WebAssembly backend: the runtime's fetch decides the route; configure the proxy in the runtime, or use the native addon",
+        )));
+    }
+    Ok(WasmCall {
+        exchange: Exchange::new(config.clone(), prepared, id),
+        operation,
+        config: config.clone(),
+        status_answer: None,
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -122,6 +173,8 @@ enum Operation {
     Cancel,
     CreateCheckout,
     Status,
+    /// A status check whose answer a cancel by invoice reads next.
+    ByInvoiceStatus,
 }
 
 /// One logical call in flight.
@@ -130,6 +183,8 @@ pub struct WasmCall {
     exchange: Exchange,
     operation: Operation,
     config: Arc<ClientConfig>,
+    /// The status answer, kept for [`WasmCancelByInvoice::cancel_call`].
+    status_answer: Option<OrderStatusResult>,
 }
 
 #[wasm_bindgen]
@@ -246,7 +301,7 @@ impl WasmCall {
 }
 
 impl WasmCall {
-    fn next(&self, next: Next) -> Result<JsValue, JsValue> {
+    fn next(&mut self, next: Next) -> Result<JsValue, JsValue> {
         match next {
             Next::Wait(wait) => Ok(JsValue::from_f64(wait.as_millis() as f64)),
             Next::Done(Ok(reply)) => self.result(&reply).js(),
@@ -254,9 +309,15 @@ impl WasmCall {
         }
     }
 
-    fn result(&self, reply: &Reply) -> Result<JsValue, Error> {
+    fn result(&mut self, reply: &Reply) -> Result<JsValue, Error> {
         let id = self.exchange.request_id().as_str();
         Ok(match self.operation {
+            Operation::ByInvoiceStatus => {
+                let answer = OrderStatusResult::from_response(id, reply.status, &reply.body)?;
+                let seen = record(&answer);
+                self.status_answer = Some(answer);
+                seen
+            }
             Operation::Cancel => record(&CancelOrderResult::from_response(id, reply.status, &reply.body)?),
             Operation::CreateCheckout => record(&CreateCheckoutResult::from_response(id, reply.status, &reply.body)?),
             Operation::Status => record(&OrderStatusResult::from_response(id, reply.status, &reply.body)?),

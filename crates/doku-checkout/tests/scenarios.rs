@@ -53,6 +53,10 @@ async fn call(client: &Client, op: &str, a: &Value) -> Result<Value, Error> {
             .cancel_order(s("invoice_number"), s("original_request_id"), s("note"), a["request_id"].as_str())
             .await
             .map(|r| to_value(serde_json::to_value(r))),
+        "cancel_by_invoice" => client
+            .cancel_by_invoice(s("invoice_number"), s("note"), a["request_id"].as_str())
+            .await
+            .map(|r| to_value(serde_json::to_value(r))),
         "order_status" => client.order_status(s("invoice_number")).await.map(|r| to_value(serde_json::to_value(r))),
         "create_checkout" => {
             let request = CreateCheckoutRequest {
@@ -191,6 +195,16 @@ fn check_wire(id: &str, log: &[doku_checkout_mock::LogEntry], wire: &Value) {
         let got: Vec<&str> = log.iter().map(|e| e.path.as_str()).collect();
         let want: Vec<&str> = paths.iter().map(|p| p.as_str().expect("path")).collect();
         assert_eq!(got, want, "{id}: paths");
+    }
+    if let Some(quoted) = wire["cancel_original_request_ids"].as_array() {
+        let got: Vec<Value> = log
+            .iter()
+            .filter(|e| e.path == "/checkout/v3/cancellations")
+            .map(|e| {
+                serde_json::from_str::<Value>(&e.body).expect("cancel body")["payment"]["original_request_id"].clone()
+            })
+            .collect();
+        assert_eq!(&got, quoted, "{id}: the original_request_id each cancel quoted");
     }
 }
 

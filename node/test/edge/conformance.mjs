@@ -169,6 +169,7 @@ function resolve(args, results) {
 async function callOp(client, op, args) {
   const a = camelArgs(args)
   if (op === 'cancel_order') return client.cancelOrder(a)
+  if (op === 'cancel_by_invoice') return client.cancelByInvoice(a)
   if (op === 'order_status') return client.orderStatus(a.invoiceNumber)
   if (op === 'create_checkout') {
     const r = await client.createCheckout(a)
@@ -258,6 +259,10 @@ export function scenarioCases(dc, files, doku) {
       if ('state_changes' in wire) equal(log.filter((e) => e.state_changed).length, wire.state_changes, 'state changes')
       if ('all_signatures_valid' in wire) equal(log.every((e) => e.signature_valid), wire.all_signatures_valid, 'all signatures valid')
       if ('paths' in wire) equal(log.map((e) => e.path), wire.paths, 'paths')
+      if ('cancel_original_request_ids' in wire) {
+        const quoted = log.filter((e) => e.path === '/checkout/v3/cancellations').map((e) => JSON.parse(e.body).payment.original_request_id)
+        equal(quoted, wire.cancel_original_request_ids, 'original_request_id of each cancel')
+      }
       for (const [invoice, state] of Object.entries(sc.final_states)) equal((await doku.order(invoice)).state, state, `final state of ${invoice}`)
     },
   }))

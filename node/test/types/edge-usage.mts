@@ -20,5 +20,6 @@ export async function handle(request: Request, env: Env): Promise<Response> {
   }
   const doku = new Client({ clientId: env.DOKU_CLIENT_ID, secretKey: env.DOKU_SECRET_KEY, fetch: (u, init) => fetch(u, init) })
   const r: CancelOrderResult = await doku.cancelOrder({ invoiceNumber: 'INV-1', originalRequestId: 'req-1', note: 'Customer cancelled' })
-  return Response.json({ status: r.orderStatus, requestId: r.requestId })
+  const b: CancelOrderResult = await doku.cancelByInvoice({ invoiceNumber: 'INV-2', note: 'Customer cancelled' })
+  return Response.json({ status: r.orderStatus, requestId: r.requestId, byInvoice: b.requestId })
 }

@@ -21,6 +21,8 @@ async function main(): Promise<void> {
       void code
     }
   }
+  const byInvoice: CancelResult = await client.cancelByInvoice({ invoiceNumber: 'INV-1', note: 'x', requestId: 'rid-1' })
+  void byInvoice.requestId
   const status = await client.orderStatus('INV-1')
   const s: string | null | undefined = status.status
   void s

@@ -591,6 +591,11 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 public protocol DokuClientProtocol: AnyObject, Sendable {
     
     /**
+     * `cancelByInvoice`, blocking the calling thread (for Java).
+     */
+    func cancelByInvoiceBlocking(invoiceNumber: String, note: String, requestId: String?) throws  -> CancelOrderResult
+    
+    /**
      * `cancelOrder`, blocking the calling thread (for Java). Retrying with the same
      * `request_id` is always safe.
      */
@@ -610,6 +615,12 @@ public protocol DokuClientProtocol: AnyObject, Sendable {
      * The base URL requests go to.
      */
     func baseUrl()  -> String
+    
+    /**
+     * Cancels an unpaid order by its invoice number alone: DOKU's status is read first; a
+     * paid, expired, refunded or cancelled order is refused without a cancel being sent.
+     */
+    func cancelByInvoice(invoiceNumber: String, note: String, requestId: String?) async throws  -> CancelOrderResult
     
     /**
      * Cancels an unpaid order. Retrying with the same `request_id` is always safe.
@@ -715,6 +726,21 @@ public static func fromOptionsJson(clientId: String, secretKey: String, optionsJ
 
     
     /**
+     * `cancelByInvoice`, blocking the calling thread (for Java).
+     */
+open func cancelByInvoiceBlocking(invoiceNumber: String, note: String, requestId: String?)throws  -> CancelOrderResult  {
+    return try  FfiConverterTypeCancelOrderResult_lift(try rustCallWithError(FfiConverterTypeDokuError_lift) {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_method_dokuclient_cancel_by_invoice_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(invoiceNumber),
+        FfiConverterString.lower(note),
+        FfiConverterOptionString.lower(requestId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * `cancelOrder`, blocking the calling thread (for Java). Retrying with the same
      * `request_id` is always safe.
      */
@@ -768,6 +794,26 @@ open func baseUrl() -> String  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Cancels an unpaid order by its invoice number alone: DOKU's status is read first; a
+     * paid, expired, refunded or cancelled order is refused without a cancel being sent.
+     */
+open func cancelByInvoice(invoiceNumber: String, note: String, requestId: String?)async throws  -> CancelOrderResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_doku_checkout_ffi_fn_method_dokuclient_cancel_by_invoice(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(invoiceNumber),FfiConverterString.lower(note),FfiConverterOptionString.lower(requestId)
+                )
+            },
+            pollFunc: ffi_doku_checkout_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_doku_checkout_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_doku_checkout_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCancelOrderResult_lift,
+            errorHandler: FfiConverterTypeDokuError_lift
+        )
 }
     
     /**
@@ -2087,6 +2133,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_doku_checkout_ffi_checksum_func_verify_response() != 42280) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_cancel_by_invoice_blocking() != 47362) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_cancel_order_blocking() != 19092) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2097,6 +2146,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_base_url() != 32976) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_cancel_by_invoice() != 46200) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_cancel_order() != 37056) {

@@ -13,6 +13,9 @@ final class ScenarioTests: XCTestCase {
             let r = try await client.cancelOrder(invoiceNumber: s("invoice_number"), originalRequestId: s("original_request_id"), note: s("note"),
                                                  requestId: args["request_id"] as? String)
             return ["request_id": r.requestId, "http_status": r.httpStatus, "messages": r.messages, "order_status": r.orderStatus, "replayed": r.replayed]
+        case "cancel_by_invoice":
+            let r = try await client.cancelByInvoice(invoiceNumber: s("invoice_number"), note: s("note"), requestId: args["request_id"] as? String)
+            return ["request_id": r.requestId, "http_status": r.httpStatus, "messages": r.messages, "order_status": r.orderStatus, "replayed": r.replayed]
         case "order_status":
             let r = try await client.orderStatus(invoiceNumber: s("invoice_number"))
             return ["request_id": r.requestId, "http_status": r.httpStatus, "status": r.status, "transaction_status": r.transactionStatus,
@@ -144,6 +147,13 @@ final class ScenarioTests: XCTestCase {
         if let n = wire["state_changes"] { assertJSON(log.filter { jsonBool($0["state_changed"]) == true }.count, n, "\(id): state changes") }
         if let all = wire["all_signatures_valid"] { assertJSON(log.allSatisfy { jsonBool($0["signature_valid"]) == true }, all, "\(id): signatures") }
         if let paths = wire["paths"] { assertJSON(log.map { $0["path"] as? String }, paths, "\(id): paths") }
+        if let quoted = wire["cancel_original_request_ids"] {
+            let cancels = log.filter { $0["path"] as? String == "/checkout/v3/cancellations" }.map { entry -> String? in
+                let body = try? JSONSerialization.jsonObject(with: Data((entry["body"] as? String ?? "").utf8)) as? [String: Any]
+                return (body?["payment"] as? [String: Any])?["original_request_id"] as? String
+            }
+            assertJSON(cancels, quoted, "\(id): original_request_id of each cancel")
+        }
         for (invoice, state) in sc["final_states"] as? [String: Any] ?? [:] {
             assertJSON(try emulator.orderState(invoice), state, "\(id): \(invoice)")
         }

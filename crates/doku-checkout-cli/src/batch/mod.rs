@@ -11,6 +11,10 @@ mod journal_file;
 mod journal_lock;
 mod lock_holder;
 mod progress;
+mod send;
+mod stored;
+
+pub(crate) use stored::store_url;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -19,9 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use clap::Args;
-use doku_checkout::batch::{
-    Action, Entry, Journal, OrderRow, Outcome, REPORT_HEADER, Settle, plan, read_orders, report_line,
-};
+use doku_checkout::batch::{Action, Entry, Journal, OrderRow, REPORT_HEADER, plan, read_orders, report_line};
 use doku_checkout::{Client, Error, RequestId};
 use tokio::sync::Mutex;
 
@@ -42,9 +44,21 @@ pub(crate) struct BatchArgs {
     /// CSV with a header row: invoice_number,original_request_id,note.
     #[arg(long, value_name = "FILE")]
     input: PathBuf,
-    /// The journal (JSON lines): created if missing, resumed if present.
-    #[arg(long, value_name = "FILE")]
-    journal: PathBuf,
+    /// A JSON-lines journal instead of a store (the format before stores; an existing journal is
+    /// read and resumed as it is, one process at a time).
+    #[arg(long, value_name = "FILE", conflicts_with = "store")]
+    journal: Option<PathBuf>,
+    /// Where the batch's state lives: sqlite:PATH (the default: sqlite:INPUT.doku.sqlite) or
+    /// postgres://user:password@host:port/database, shared by workers on many machines.
+    #[arg(long, value_name = "URL", env = "DOKU_STORE", hide_env_values = true)]
+    store: Option<String>,
+    /// The batch's name in the store: every worker of one batch gives the same name and input.
+    #[arg(long, default_value = "default", value_name = "NAME")]
+    batch_id: String,
+    /// How long a worker holds a claimed row before another may take it over and resend it
+    /// under the same Request-Id (1-86400; more than twice the client's call deadline).
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    lease_seconds: u64,
     /// Write one row per input row: invoice_number,outcome,request_id,http_status,replayed,message.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
@@ -73,8 +87,14 @@ fn execute(args: &BatchArgs) -> Result<u8, Error> {
         return Err(Error::invalid_input("rate", "--rate must be between 0.01 and 10000 cancels per second"));
     }
     let rows = Arc::new(read_orders(&read_text(&args.input, "input", MAX_INPUT)?)?);
+    let Some(journal_path) = &args.journal else {
+        if args.dry_run {
+            return Ok(dry_run(&rows, &plan(&rows, &Journal::default())?));
+        }
+        return stored::run(args, &rows);
+    };
     // Locked before it is read, and held until the run ends: no second run plans from it meanwhile.
-    let locked = LockedJournal::open(&args.journal, !args.dry_run)?;
+    let locked = LockedJournal::open(journal_path, !args.dry_run)?;
     let journal_text = locked.as_ref().map_or("", |j| j.text.as_str());
     let journal = Journal::parse(journal_text)?;
     let actions = plan(&rows, &journal)?;
@@ -92,7 +112,7 @@ fn execute(args: &BatchArgs) -> Result<u8, Error> {
     let Some(locked) = locked.as_ref() else {
         return Err(Error::config("the journal was not opened; nothing was sent"));
     };
-    let journal_file = JournalFile::open(&args.journal, keep as u64, terminate, locked)?;
+    let journal_file = JournalFile::open(journal_path, keep as u64, terminate, locked)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -190,23 +210,16 @@ impl Run {
             };
             self.journal.lock().await.append(&entry, true)?;
         }
-        let result = self.client.cancel(&request, request_id.clone()).await;
-        let (outcome, message) = match Outcome::settle(&result) {
-            Settle::Final(outcome, message) => (outcome, message),
-            // The answer cannot settle the row (a lost refusal replayed as 409, an unreadable
-            // 4xx): DOKU's status API says where the order is, instead of a guess.
-            Settle::AskStatus(unsettled) => {
-                Outcome::from_status(&unsettled, &self.client.order_status(&row.invoice_number).await)
-            }
-        };
+        let sent = send::cancel_row(&self.client, &request, request_id.clone()).await;
         let entry = Entry::Outcome {
             invoice_number: row.invoice_number.clone(),
             request_id: request_id.as_str().to_owned(),
-            outcome,
-            http_status: result.as_ref().map_or_else(Error::http_status, |r| Some(r.http_status)),
-            replayed: result.as_ref().is_ok_and(|r| r.replayed),
-            message,
+            outcome: sent.outcome,
+            http_status: sent.http_status,
+            replayed: sent.replayed,
+            message: sent.message,
         };
+        let outcome = sent.outcome;
         self.journal.lock().await.append(&entry, false)?;
         self.progress.record(outcome);
         Ok(entry)

@@ -81,7 +81,7 @@ pub(crate) fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, Error> {
 }
 
 /// One CSV field, quoted when it must be.
-pub(crate) fn field(value: &str) -> String {
+pub fn field(value: &str) -> String {
     if value.contains([',', '"', '\n', '\r']) || value.starts_with(' ') || value.ends_with(' ') {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {

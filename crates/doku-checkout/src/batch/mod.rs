@@ -10,7 +10,7 @@ mod journal;
 
 use serde::{Deserialize, Serialize};
 
-pub use csv::MAX_ROWS;
+pub use csv::{MAX_ROWS, field as csv_field};
 pub use journal::{Entry, Journal, JournaledRow, MAX_JOURNAL_BYTES};
 
 use crate::classify::says_already_cancelled;
@@ -202,6 +202,35 @@ pub fn read_orders(text: &str) -> Result<Vec<OrderRow>, Error> {
         rows.push(OrderRow { line, invoice_number, request, original_request_id, note });
     }
     Ok(rows)
+}
+
+/// Reads a list of invoices (`reconcile`'s input): a header row naming `invoice_number` (other
+/// columns are ignored), then one invoice per row, as `(line, invoice_number)`. An invoice that
+/// cannot be asked for (empty, over 64 characters, a control character) refuses the file with
+/// its line; one listed twice is asked once.
+pub fn read_invoices(text: &str) -> Result<Vec<(usize, String)>, Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut records = csv::records(text)?.into_iter();
+    let Some((_, header)) = records.next() else {
+        return Err(Error::invalid_input(
+            "input",
+            "the invoices file is empty: expected a header row naming invoice_number",
+        ));
+    };
+    let Some(at) = header.iter().position(|h| h.trim() == "invoice_number") else {
+        return Err(Error::invalid_input("input", "the header row has no invoice_number column"));
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (line, fields) in records {
+        let invoice = fields.get(at).map(|f| f.trim().to_owned()).unwrap_or_default();
+        crate::operations::OrderStatusRequest::new(invoice.as_str())
+            .map_err(|e| Error::invalid_input("input", format!("line {line}: {}", e.message())))?;
+        if seen.insert(invoice.clone()) {
+            out.push((line, invoice));
+        }
+    }
+    Ok(out)
 }
 
 /// What to do with a row.

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.TestFactory
 /** Every scenario of tests/scenarios/ against the emulator process over loopback. */
 class ScenariosTest {
     private fun snake(value: Any?): JsonElement? = when (value) {
-        null -> null
+        null -> com.google.gson.JsonNull.INSTANCE
         is String -> JsonPrimitive(value)
         is Boolean -> JsonPrimitive(value)
         is UShort -> JsonPrimitive(value.toInt())
@@ -37,6 +37,9 @@ class ScenariosTest {
         fun s(k: String) = a[k].asString
         return when (op) {
             "cancel_order" -> client.cancelOrder(s("invoice_number"), s("original_request_id"), s("note"), a["request_id"]?.asString).let {
+                mapOf("request_id" to it.requestId, "http_status" to it.httpStatus, "messages" to it.messages, "order_status" to it.orderStatus, "replayed" to it.replayed)
+            }
+            "cancel_by_invoice" -> client.cancelByInvoice(s("invoice_number"), s("note"), a["request_id"]?.asString).let {
                 mapOf("request_id" to it.requestId, "http_status" to it.httpStatus, "messages" to it.messages, "order_status" to it.orderStatus, "replayed" to it.replayed)
             }
             "order_status" -> client.orderStatus(s("invoice_number")).let {
@@ -147,6 +150,11 @@ class ScenariosTest {
             wire["state_changes"]?.let { assertEquals(it.asInt, log.count { e -> e["state_changed"].asBoolean }) }
             wire["all_signatures_valid"]?.let { assertEquals(it.asBoolean, log.all { e -> e["signature_valid"].asBoolean }) }
             wire["paths"]?.let { p -> assertEquals(p.asJsonArray.map { it.asString }, log.map { it["path"].asString }) }
+            wire["cancel_original_request_ids"]?.let { q ->
+                val quoted = log.filter { it["path"].asString == "/checkout/v3/cancellations" }
+                    .map { JsonParser.parseString(it["body"].asString).asJsonObject["payment"].asJsonObject["original_request_id"].asString }
+                assertEquals(q.asJsonArray.map { it.asString }, quoted, "original_request_id of each cancel")
+            }
             for ((invoice, state) in sc["final_states"].asJsonObject.entrySet()) assertEquals(state.asString, emu.orderState(invoice), invoice)
         }
     }

@@ -1,0 +1,61 @@
+#!/bin/sh
+# tools/postgres/run.sh COMMAND...: runs COMMAND next to a throwaway PostgreSQL cluster, with
+# DOKU_TEST_POSTGRES_URL naming it, and stops and deletes the cluster afterwards, whatever
+# COMMAND did. The cluster lives in build/postgres, listens on 127.0.0.1 on a free port and
+# runs as an unprivileged user (doku-pg, created when missing, when run as root). Debian's
+# postgresql package is installed when missing (as root; without creating or starting its own
+# cluster), so a fresh machine needs nothing by hand.
+set -eu
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DIR=$ROOT/build/postgres
+
+server_bin() {
+  for d in /usr/lib/postgresql/*/bin; do
+    if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then echo "$d"; return 0; fi
+  done
+  return 1
+}
+
+BIN=$(server_bin || true)
+if [ -z "$BIN" ]; then
+  [ "$(id -u)" = 0 ] || { echo "postgres: Debian's postgresql is missing; install it (apt-get install postgresql)" >&2; exit 1; }
+  echo "postgres: installing Debian's postgresql (about 30 s)" >&2
+  mkdir -p /etc/postgresql-common
+  # The package would otherwise create and start a cluster of its own, left running.
+  [ -e /etc/postgresql-common/createcluster.conf ] || echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  BIN=$(server_bin)
+fi
+
+RUN=""
+if [ "$(id -u)" = 0 ]; then
+  id doku-pg >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin doku-pg
+  RUN="runuser -u doku-pg --"
+fi
+
+rm -rf "$DIR"
+mkdir -p "$DIR"
+[ -z "$RUN" ] || chown doku-pg "$DIR"
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+started=$(date +%s)
+$RUN "$BIN/initdb" --pgdata="$DIR/data" --username=doku --auth=trust --encoding=UTF8 --no-sync >"$DIR/initdb.log" 2>&1 \
+  || { cat "$DIR/initdb.log" >&2; exit 1; }
+
+stop() {
+  $RUN "$BIN/pg_ctl" --pgdata="$DIR/data" --mode=fast --wait stop >/dev/null 2>&1 || true
+  rm -rf "$DIR"
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+# fsync off: a test cluster, thrown away after the run; every test still commits as usual.
+$RUN "$BIN/pg_ctl" --pgdata="$DIR/data" --log="$DIR/server.log" --wait \
+  --options="-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR/data -c fsync=off -c max_connections=200" \
+  start >/dev/null || { cat "$DIR/server.log" >&2; exit 1; }
+echo "postgres: $("$BIN/postgres" --version) on 127.0.0.1:$PORT (ready in $(( $(date +%s) - started )) s)" >&2
+
+DOKU_TEST_POSTGRES_URL="postgres://doku@127.0.0.1:$PORT/postgres"
+export DOKU_TEST_POSTGRES_URL
+status=0
+"$@" || status=$?
+exit $status
