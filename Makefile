@@ -44,10 +44,11 @@ rust-clippy:
 
 # The Python and Node crates are tested by pytest and node --test; leaving them out here keeps
 # pyo3/napi (and libpython) out of the Rust test binaries. Test builds carry the one
-# `conformance` entry point; release builds never do.
+# `conformance` entry point; release builds never do. A throwaway PostgreSQL (Debian's, installed
+# when missing) runs beside them for the store tests, started and stopped by tools/postgres/run.sh.
 TEST_FEATURES := --features doku-checkout-ffi/conformance
 rust-test:
-	$(CARGO) test --workspace --exclude doku-checkout-python --exclude doku-checkout-node $(TEST_FEATURES)
+	tools/postgres/run.sh $(CARGO) test --workspace --exclude doku-checkout-python --exclude doku-checkout-node $(TEST_FEATURES)
 
 # The sans-IO core must keep building for WebAssembly (the edge-runtime path). The target is
 # added with rustup when missing; where that cannot be done the check says so and is skipped.

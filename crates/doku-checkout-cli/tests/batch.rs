@@ -1,7 +1,7 @@
 //! `doku-checkout cancel-batch` as a process against the emulator process, killed and resumed.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -12,35 +12,7 @@ const CLIENT_ID: &str = "MCH-BATCH";
 
 mod support;
 
-use support::{BIN, Controls, Emulator};
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("doku-batch-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("dir");
-        Self(dir)
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn orders_csv(invoices: &[String]) -> String {
-    let mut text = String::from("invoice_number,original_request_id,note\n");
-    for i in invoices {
-        text.push_str(&format!("{i},create-{i},\"Stale order, unpaid\"\n"));
-    }
-    text
-}
+use support::{BIN, Controls, Dir, Emulator, orders_csv};
 
 fn batch_command(emu: &Emulator, dir: &Dir, extra: &[&str]) -> Command {
     batch_command_on(emu, dir, &dir.path("run.jsonl"), extra)

@@ -1,7 +1,10 @@
 //! The emulator as a child process (`doku-checkout mock`), shared by the CLI's test files.
+// Each test file uses part of this module.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use serde_json::{Value, json};
@@ -87,4 +90,34 @@ impl Controls for Emulator {
             })
             .collect()
     }
+}
+
+/// A scratch directory, removed when dropped.
+pub struct Dir(pub PathBuf);
+
+impl Dir {
+    pub fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("doku-batch-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        Self(dir)
+    }
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// An orders file for these invoices (each created with `create-INVOICE`).
+pub fn orders_csv(invoices: &[String]) -> String {
+    let mut text = String::from("invoice_number,original_request_id,note\n");
+    for i in invoices {
+        text.push_str(&format!("{i},create-{i},\"Stale order, unpaid\"\n"));
+    }
+    text
 }
