@@ -25,7 +25,7 @@ PY_TOOLS := $(BUILD)/py-tools
 PY_TEST := $(BUILD)/py-test
 WHEELS := $(BUILD)/wheels
 
-.PHONY: dist dist-check rust-wasm-check fuzz mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-wasm node-edge-tools node-test browser-test ffi-build kotlin-test swift-check swift-test swift-generate bench-node bench-edge bench-kotlin bench bench-rust bench-python vectors build
+.PHONY: bench-stores dist dist-check rust-wasm-check fuzz mutants bench-emulator demo test rust-fmt rust-clippy rust-test python-wheel python-test node-deps node-build node-wasm node-edge-tools node-test browser-test ffi-build kotlin-test swift-check swift-test swift-generate bench-node bench-edge bench-kotlin bench bench-rust bench-python vectors build
 
 demo: build
 	@$(CLI) demo
@@ -174,7 +174,7 @@ dist:
 dist-check:
 	tools/dist/check.sh
 
-bench: bench-emulator bench-rust bench-python bench-node bench-edge bench-kotlin
+bench: bench-emulator bench-rust bench-python bench-node bench-edge bench-kotlin bench-stores
 
 # The emulator under load (about 2 minutes): a fresh release CLI as the server, wrk (Debian's
 # package, installed when missing) and our own signed-request load generator as the clients.
@@ -182,6 +182,12 @@ bench-emulator:
 	$(CARGO) build --release -p doku-checkout-cli --quiet
 	command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	DOKU_CLI=$(CARGO_TARGET_DIR)/release/doku-checkout $(CARGO) bench -p doku-checkout-mock --bench load
+
+# cancel-batch on each store (JSONL journal, SQLite, PostgreSQL; 1, 2 and 4 worker processes)
+# against a release emulator, beside a throwaway PostgreSQL (about 3 minutes).
+bench-stores:
+	$(CARGO) build --release -p doku-checkout-cli --quiet
+	DOKU_CLI=$(CARGO_TARGET_DIR)/release/doku-checkout tools/postgres/run.sh $(PYTHON) tools/bench/stores.py
 
 # Mutation testing of the protocol core with cargo-mutants (not in `make test`: ~20 minutes on
 # 2 cores for all the files below). Prints per-file figures; exits non-zero when a mutant

@@ -9,8 +9,12 @@ pub(crate) const FAILURE: u8 = 1;
 /// Invalid input or usage.
 pub(crate) const USAGE: u8 = 2;
 
-/// The exit code for an error: 2 for bad input or configuration, 1 otherwise.
+/// The exit code for an error: 2 for bad input or configuration, 1 otherwise (a store that
+/// failed while running is not a usage error: a rerun may succeed).
 pub(crate) fn code_for(e: &Error) -> u8 {
+    if e.reason() == Some(doku_checkout_store::STORE_FAILURE) {
+        return FAILURE;
+    }
     match e.code() {
         ErrorCode::InvalidInput | ErrorCode::ConfigError => USAGE,
         _ => FAILURE,

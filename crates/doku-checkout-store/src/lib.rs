@@ -44,11 +44,12 @@ pub trait Connection: Send + 'static {
         new_request_id: &str,
     ) -> impl Future<Output = Result<Claimed, Error>> + Send;
 
-    /// Records a send's end and frees the row's lease. A row another worker settled meanwhile
-    /// keeps that outcome.
+    /// Records a send's end and frees the row's lease if `worker` still holds it. A row
+    /// another worker settled meanwhile keeps that outcome.
     fn record(
         &mut self,
         batch: &str,
+        worker: &str,
         claim: &Claim,
         sent: &SendRecord,
     ) -> impl Future<Output = Result<(), Error>> + Send;
@@ -78,6 +79,10 @@ pub const MIN_LEASE: Duration = Duration::from_secs(1);
 /// The longest lease taken.
 pub const MAX_LEASE: Duration = Duration::from_secs(24 * 3600);
 
+/// The `reason` of every error the store itself fails with (an outage, a lock held too long, a
+/// full disk): a rerun may succeed, unlike a bad `--store`.
+pub const STORE_FAILURE: &str = "store_failure";
+
 fn store_error(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::config(format!("the store failed while {what}: {e}"))
+    Error::config(format!("the store failed while {what}: {e}")).with_reason(STORE_FAILURE)
 }

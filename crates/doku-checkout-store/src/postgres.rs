@@ -79,7 +79,7 @@ impl Store for PostgresStore {
     async fn connect(&self) -> Result<PostgresConn, Error> {
         let (client, connection) = tokio_postgres::connect(&self.url, NoTls).await.map_err(|e| {
             // The driver's message names the host and the cause, never the password.
-            Error::config(format!("cannot connect to the PostgreSQL store: {e}"))
+            Error::config(format!("cannot connect to the PostgreSQL store: {e}")).with_reason(crate::STORE_FAILURE)
         })?;
         tokio::spawn(async move {
             // Ends when the client is dropped or the server goes away; the next query reports it.
@@ -190,7 +190,7 @@ impl Connection for PostgresConn {
             .query_one(
                 &format!(
                     "SELECT MIN(lease_until_ms) - {NOW_MS} FROM doku_batch_rows
-                     WHERE batch_id = $1 AND NOT settled AND lease_until_ms >= {NOW_MS}
+                     WHERE batch_id = $1 AND NOT settled AND lease_until_ms IS NOT NULL
                        AND (failed_at_ms IS NULL OR failed_at_ms < $2)"
                 ),
                 &[&batch, &since_ms],
@@ -201,13 +201,14 @@ impl Connection for PostgresConn {
         Ok(left.map_or(Claimed::Done, |ms| Claimed::Wait(wait_for(ms))))
     }
 
-    async fn record(&mut self, batch: &str, claim: &Claim, sent: &SendRecord) -> Result<(), Error> {
+    async fn record(&mut self, batch: &str, worker: &str, claim: &Claim, sent: &SendRecord) -> Result<(), Error> {
         let http_status = sent.http_status.map(i32::from);
         self.client
             .execute(
                 &format!(
                     "UPDATE doku_batch_rows SET outcome = $4, settled = $5, http_status = $6, replayed = $7, message = $8,
-                        lease_owner = NULL, lease_until_ms = NULL,
+                        lease_until_ms = CASE WHEN lease_owner = $9 THEN NULL ELSE lease_until_ms END,
+                        lease_owner = CASE WHEN lease_owner = $9 THEN NULL ELSE lease_owner END,
                         failed_at_ms = CASE WHEN $5 THEN NULL ELSE {NOW_MS} END
                      WHERE batch_id = $1 AND invoice_number = $2 AND request_id = $3 AND NOT settled"
                 ),
@@ -220,6 +221,7 @@ impl Connection for PostgresConn {
                     &http_status,
                     &sent.replayed,
                     &sent.message,
+                    &worker,
                 ],
             )
             .await

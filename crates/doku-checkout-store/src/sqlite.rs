@@ -173,12 +173,13 @@ impl Connection for SqliteConn {
         })
     }
 
-    async fn record(&mut self, batch: &str, claim: &Claim, sent: &SendRecord) -> Result<(), Error> {
+    async fn record(&mut self, batch: &str, worker: &str, claim: &Claim, sent: &SendRecord) -> Result<(), Error> {
         blocking(|| {
             self.conn
                 .execute(
                     "UPDATE doku_batch_rows SET outcome = ?4, settled = ?5, http_status = ?6, replayed = ?7, message = ?8,
-                        lease_owner = NULL, lease_until_ms = NULL,
+                        lease_until_ms = CASE WHEN lease_owner = ?10 THEN NULL ELSE lease_until_ms END,
+                        lease_owner = CASE WHEN lease_owner = ?10 THEN NULL ELSE lease_owner END,
                         failed_at_ms = CASE WHEN ?5 THEN NULL ELSE ?9 END
                      WHERE batch_id = ?1 AND invoice_number = ?2 AND request_id = ?3 AND NOT settled",
                     params![
@@ -190,7 +191,8 @@ impl Connection for SqliteConn {
                         sent.http_status,
                         sent.replayed,
                         sent.message,
-                        now_ms()
+                        now_ms(),
+                        worker
                     ],
                 )
                 .map(drop)

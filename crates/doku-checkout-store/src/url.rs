@@ -33,6 +33,11 @@ impl StoreUrl {
             return Ok(Self::Sqlite(PathBuf::from(path)));
         }
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            // Read as the driver reads it, so a URL it would refuse is refused here, whole
+            // (its text may hold a password, so it is not echoed).
+            text.parse::<tokio_postgres::Config>().map_err(|_| {
+                Error::invalid_input("store", "--store is not a PostgreSQL URL the driver can read: postgres://user:password@host:port/database (percent-encode @, / and ? in a password)")
+            })?;
             return Ok(Self::Postgres(text.to_owned()));
         }
         Err(Error::invalid_input("store", "--store must be sqlite:PATH or postgres://user:password@host:port/database"))
@@ -54,19 +59,25 @@ impl std::fmt::Debug for StoreUrl {
     }
 }
 
-/// The URL with any password replaced by `***` (and any query dropped: it may hold one too).
+/// The URL rebuilt from what the driver read of it (user, hosts, ports, database), with `***`
+/// for a password: nothing of the text itself, which may hold the password anywhere.
 fn redacted(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
-    let rest = rest.split('?').next().unwrap_or_default();
-    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
-    let authority = match authority.rsplit_once('@') {
-        Some((user, host)) => {
-            let user = user.split(':').next().unwrap_or_default();
-            format!("{user}:***@{host}")
-        }
-        None => authority.to_owned(),
-    };
-    format!("{scheme}://{authority}/{path}")
+    let Ok(config) = url.parse::<tokio_postgres::Config>() else { return "postgres://***".to_owned() };
+    let user = config.get_user().unwrap_or_default();
+    let password = if config.get_password().is_some() { ":***" } else { "" };
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .zip(config.get_ports().iter().map(Some).chain(std::iter::repeat(None)))
+        .map(|(host, port)| {
+            let host = match host {
+                tokio_postgres::config::Host::Tcp(name) => name.clone(),
+                tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+            };
+            port.map_or(host.clone(), |p| format!("{host}:{p}"))
+        })
+        .collect();
+    format!("postgres://{user}{password}@{}/{}", hosts.join(","), config.get_dbname().unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -85,9 +96,27 @@ mod tests {
 
     #[test]
     fn never_shows_the_password() {
-        let url = StoreUrl::parse("postgres://shop:s3cret@db.internal:5433/doku?password=s3cret").expect("url");
-        let shown = format!("{url} {url:?}");
-        assert!(!shown.contains("s3cret"), "{shown}");
-        assert!(shown.contains("postgres://shop:***@db.internal:5433/doku"), "{shown}");
+        for (text, shown_as) in [
+            (
+                "postgres://shop:s3cret@db.internal:5433/doku?password=s3cret",
+                "postgres://shop:***@db.internal:5433/doku",
+            ),
+            ("postgres://shop:s3%2Fcr%3Fet@db:5432/doku", "postgres://shop:***@db:5432/doku"),
+            ("postgresql://shop@db/doku?password=s3cret", "postgres://shop:***@db"),
+        ] {
+            let url = StoreUrl::parse(text).expect(text);
+            let shown = format!("{url} {url:?}");
+            assert!(!shown.contains("s3") && !shown.contains("cret"), "{shown}");
+            assert!(shown.contains(shown_as), "{shown}");
+        }
+        // A password with a bare '/' or '?' the driver cannot read is refused, not echoed.
+        for text in ["postgres://u:pa/ss@h/db", "postgres://u:p?w@h/db"] {
+            if let Err(e) = StoreUrl::parse(text) {
+                assert!(!e.message().contains("pa/ss") && !e.message().contains("p?w"), "{}", e.message());
+            } else {
+                let shown = StoreUrl::parse(text).expect("read").to_string();
+                assert!(!shown.contains("ss@") && !shown.contains("?w"), "{shown}");
+            }
+        }
     }
 }

@@ -89,7 +89,7 @@ fn execute(args: &BatchArgs) -> Result<u8, Error> {
     let rows = Arc::new(read_orders(&read_text(&args.input, "input", MAX_INPUT)?)?);
     let Some(journal_path) = &args.journal else {
         if args.dry_run {
-            return Ok(dry_run(&rows, &plan(&rows, &Journal::default())?));
+            return Ok(stored::dry_run(&rows));
         }
         return stored::run(args, &rows);
     };

@@ -4,6 +4,7 @@
 //! lease resends that same Request-Id, so DOKU replays instead of acting twice.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -30,6 +31,31 @@ pub(crate) fn store_url(store: Option<&str>, input: &std::path::Path) -> Result<
             Ok(StoreUrl::Sqlite(path.into()))
         }
     }
+}
+
+/// `--dry-run` with a store: what would be sent, without touching the store (Request-Ids are
+/// chosen by the store when a worker claims a row).
+pub(crate) fn dry_run(rows: &[OrderRow]) -> u8 {
+    let mut lines = Vec::new();
+    let (mut send, mut invalid) = (0, 0);
+    for row in rows {
+        match &row.request {
+            Ok(_) => {
+                send += 1;
+                lines.push(format!(
+                    "line {}: would cancel {} unless the store has settled it",
+                    row.line, row.invoice_number
+                ));
+            }
+            Err(reason) => {
+                invalid += 1;
+                lines.push(format!("line {}: {} is invalid: {reason}", row.line, row.invoice_number));
+            }
+        }
+    }
+    lines.push(format!("dry run: {send} to send, {invalid} invalid; nothing was sent, the store was not opened"));
+    let _ = writeln!(std::io::stdout().lock(), "{}", lines.join("\n"));
+    if invalid > 0 { crate::exit::USAGE } else { crate::exit::OK }
 }
 
 pub(crate) fn run(args: &BatchArgs, rows: &[OrderRow]) -> Result<u8, Error> {
@@ -161,7 +187,11 @@ async fn work<S: Store>(
         match task.await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => failure = Some(e),
-            Err(e) => failure = Some(Error::config(format!("a worker task failed: {e}"))),
+            Err(e) => {
+                failure = Some(
+                    Error::config(format!("a worker task failed: {e}")).with_reason(doku_checkout_store::STORE_FAILURE),
+                );
+            }
         }
     }
     on_ctrl_c.abort();
@@ -187,16 +217,18 @@ impl<S: Store> Worker<S> {
     async fn claim_and_send(&self) -> Result<(), Error> {
         let mut conn = self.store.connect().await?;
         while !self.stop.load(Ordering::SeqCst) {
+            // Paced before the claim: a claimed row is never held while waiting for the rate
+            // (the lease covers the call, not the queue).
+            if let Some(pace) = &self.pace {
+                pace.lock().await.tick().await;
+            }
             let fresh = RequestId::generate();
             match conn.claim(&self.batch, &self.id, self.lease, self.since_ms, fresh.as_str()).await? {
                 Claimed::Done => break,
                 Claimed::Wait(wait) => tokio::time::sleep(wait).await,
                 Claimed::Row(claim) => {
-                    if let Some(pace) = &self.pace {
-                        pace.lock().await.tick().await;
-                    }
                     let sent = self.send(&claim).await?;
-                    conn.record(&self.batch, &claim, &sent).await?;
+                    conn.record(&self.batch, &self.id, &claim, &sent).await?;
                     self.progress.record(sent.outcome);
                 }
             }
