@@ -313,3 +313,59 @@ fn a_changed_file_a_short_lease_and_a_bad_store_are_refused_before_anything_is_s
     }
     assert_eq!(emu.cancels().len(), 1, "nothing sent");
 }
+
+#[test]
+fn rows_without_their_checkouts_request_id_are_cancelled_by_invoice() {
+    let emu = Emulator::start(CLIENT_ID, SECRET);
+    let dir = Dir::new("by-invoice-rows");
+    let [pending, paid, cancelled] = ["INV-BI-PENDING", "INV-BI-PAID", "INV-BI-CANCELLED"].map(str::to_owned);
+    emu.add_orders(&[pending.clone(), paid.clone(), cancelled.clone()], json!([]));
+    emu.control("POST", &format!("/_mock/orders/{paid}/pay"), &Value::Null);
+    emu.control("POST", &format!("/_mock/orders/{cancelled}/cancel"), &Value::Null);
+    let input = dir.path("orders.csv");
+    // The 183-invoices case: the checkouts' Request-Ids were thrown away.
+    std::fs::write(
+        &input,
+        format!("invoice_number,original_request_id,note\n{pending},,stale\n{paid},,stale\n{cancelled},,stale\nINV-BI-NONE,,stale\n"),
+    )
+    .expect("orders");
+    let (store, report_path) = (format!("sqlite:{}", dir.path("b.sqlite").display()), dir.path("report.csv"));
+    let args = [
+        "cancel-batch",
+        "--input",
+        input.to_str().expect("p"),
+        "--store",
+        &store,
+        "--report",
+        report_path.to_str().expect("p"),
+        "--timeout",
+        "2",
+        "--lease-seconds",
+        "60",
+    ];
+    let out = run(&emu, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = report(&report_path);
+    let outcome = |i: &str| rows.iter().find(|r| r["invoice_number"] == i).expect(i)["outcome"].clone();
+    assert_eq!(outcome(&pending), "cancelled");
+    assert_eq!(outcome(&paid), "not_cancellable");
+    assert_eq!(outcome(&cancelled), "already_cancelled");
+    assert_eq!(outcome("INV-BI-NONE"), "not_found");
+    let cancels = emu.cancels();
+    let sent: Vec<&str> = cancels.iter().map(|c| c.0.as_str()).collect();
+    // The paid order and the unknown one: refused from the status answer, nothing sent.
+    assert_eq!(sent, [pending.as_str(), cancelled.as_str()], "{cancels:?}");
+    let log = emu.control("GET", "/_mock/log", &Value::Null);
+    let quoted: Vec<String> = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter(|e| e["path"] == "/checkout/v3/cancellations")
+        .map(|e| serde_json::from_str::<Value>(e["body"].as_str().expect("body")).expect("json")["payment"]["original_request_id"].as_str().expect("quoted").to_owned())
+        .collect();
+    assert_eq!(quoted, [format!("create-{pending}"), format!("create-{cancelled}")]);
+    // A rerun finds everything settled.
+    let out = run(&emu, &args);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(emu.cancels().len(), 2);
+}

@@ -41,7 +41,8 @@ const MAX_INPUT: u64 = 256 * 1024 * 1024;
 pub(crate) struct BatchArgs {
     #[command(flatten)]
     api: ApiArgs,
-    /// CSV with a header row: invoice_number,original_request_id,note.
+    /// CSV with a header row: invoice_number,original_request_id,note (an empty
+    /// original_request_id: cancelled by invoice, the checkout's Request-Id read from DOKU).
     #[arg(long, value_name = "FILE")]
     input: PathBuf,
     /// A JSON-lines journal instead of a store (the format before stores; an existing journal is
@@ -210,7 +211,7 @@ impl Run {
             };
             self.journal.lock().await.append(&entry, true)?;
         }
-        let sent = send::cancel_row(&self.client, &request, request_id.clone()).await;
+        let sent = send::cancel_row(&self.client, &row.invoice_number, &request, request_id.clone()).await;
         let entry = Entry::Outcome {
             invoice_number: row.invoice_number.clone(),
             request_id: request_id.as_str().to_owned(),

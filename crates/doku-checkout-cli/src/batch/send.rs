@@ -1,8 +1,7 @@
 //! One row's cancel, as both kinds of batch send it: the answer, or (when the answer cannot
 //! settle the row) DOKU's status API, read by the core's batch rules.
 
-use doku_checkout::batch::{Outcome, Settle};
-use doku_checkout::operations::CancelOrderRequest;
+use doku_checkout::batch::{Outcome, RowCancel, Settle};
 use doku_checkout::{Client, Error, RequestId};
 
 /// How a row's send ended.
@@ -13,16 +12,25 @@ pub(crate) struct Sent {
     pub replayed: bool,
 }
 
-/// Cancels `request` under `request_id` and settles the row.
-pub(crate) async fn cancel_row(client: &Client, request: &CancelOrderRequest, request_id: RequestId) -> Sent {
-    let result = client.cancel(request, request_id).await;
+/// Cancels the row under `request_id` (quoting its original Request-Id, or by invoice) and
+/// settles it.
+pub(crate) async fn cancel_row(
+    client: &Client,
+    invoice_number: &str,
+    cancel: &RowCancel,
+    request_id: RequestId,
+) -> Sent {
+    let result = match (cancel, cancel.by_invoice_call(&request_id)) {
+        (RowCancel::Direct(request), _) => client.cancel(request, request_id).await,
+        (RowCancel::ByInvoice { .. }, Ok(Some(call))) => client.cancel_planned(&call).await,
+        (RowCancel::ByInvoice { .. }, Ok(None)) => Err(Error::config("a by-invoice row without its call")),
+        (RowCancel::ByInvoice { .. }, Err(e)) => Err(e),
+    };
     let (outcome, message) = match Outcome::settle(&result) {
         Settle::Final(outcome, message) => (outcome, message),
         // The answer cannot settle the row (a lost refusal replayed as 409, an unreadable
         // 4xx): DOKU's status API says where the order is, instead of a guess.
-        Settle::AskStatus(unsettled) => {
-            Outcome::from_status(&unsettled, &client.order_status(request.invoice_number()).await)
-        }
+        Settle::AskStatus(unsettled) => Outcome::from_status(&unsettled, &client.order_status(invoice_number).await),
     };
     Sent {
         outcome,

@@ -9,8 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use doku_checkout::batch::{Entry, OrderRow};
-use doku_checkout::operations::CancelOrderRequest;
+use doku_checkout::batch::{Entry, OrderRow, RowCancel};
 use doku_checkout::{Client, Error, RequestId};
 use doku_checkout_store::{
     BatchRow, Claim, Claimed, Connection, PostgresStore, SendRecord, SqliteStore, Store, StoreUrl, StoredRow,
@@ -239,13 +238,9 @@ impl<S: Store> Worker<S> {
     async fn send(&self, claim: &Claim) -> Result<SendRecord, Error> {
         let request_id = RequestId::new(claim.request_id.as_str())
             .map_err(|e| Error::invalid_input("store", format!("{}: {}", claim.invoice_number, e.message())))?;
-        let request = CancelOrderRequest::new(
-            claim.invoice_number.as_str(),
-            claim.original_request_id.as_str(),
-            claim.note.as_str(),
-        )
-        .map_err(|e| Error::invalid_input("store", format!("{}: {}", claim.invoice_number, e.message())))?;
-        let sent = cancel_row(&self.client, &request, request_id).await;
+        let cancel = RowCancel::for_row(&claim.invoice_number, &claim.original_request_id, &claim.note)
+            .map_err(|e| Error::invalid_input("store", format!("{}: {}", claim.invoice_number, e.message())))?;
+        let sent = cancel_row(&self.client, &claim.invoice_number, &cancel, request_id).await;
         Ok(SendRecord {
             outcome: sent.outcome,
             http_status: sent.http_status,

@@ -15,7 +15,7 @@ pub use journal::{Entry, Journal, JournaledRow, MAX_JOURNAL_BYTES};
 
 use crate::classify::says_already_cancelled;
 use crate::error::{Error, ErrorCode};
-use crate::operations::{CancelOrderRequest, CancelOrderResult, OrderStatusResult};
+use crate::operations::{CancelByInvoice, CancelOrderRequest, CancelOrderResult, OrderStatusResult};
 use crate::request_id::RequestId;
 
 /// Where a row ended up.
@@ -123,6 +123,9 @@ impl Outcome {
                     ErrorCode::OrderNotCancellable => Self::NotCancellable,
                     ErrorCode::OrderNotFound => Self::NotFound,
                     ErrorCode::InvalidInput | ErrorCode::InvalidRequest => Self::Invalid,
+                    // Cancel by invoice: DOKU's status answer names no checkout Request-Id to quote
+                    // (no transaction yet); a rerun would read the same.
+                    ErrorCode::InvalidResponse if e.reason() == Some("no_original_request_id") => Self::Invalid,
                     _ => Self::Error,
                 };
                 let said = if e.messages().is_empty() { e.message().to_owned() } else { e.messages().join("; ") };
@@ -157,16 +160,57 @@ pub struct OrderRow {
     pub line: usize,
     /// `invoice_number`.
     pub invoice_number: String,
-    /// The validated request, or why the row cannot be sent.
-    pub request: Result<CancelOrderRequest, String>,
+    /// How the row is cancelled, or why it cannot be sent.
+    pub request: Result<RowCancel, String>,
     /// `original_request_id` as written.
     pub original_request_id: String,
     /// `note` as written.
     pub note: String,
 }
 
+/// How a row is cancelled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowCancel {
+    /// Quoting the checkout's Request-Id the file gives.
+    Direct(CancelOrderRequest),
+    /// By invoice number alone (the file leaves `original_request_id` empty): DOKU's status
+    /// answer gives the checkout's Request-Id, and a final order is refused without a cancel
+    /// (see [`CancelByInvoice`]).
+    ByInvoice {
+        /// The invoice.
+        invoice_number: String,
+        /// The cancel's note.
+        note: String,
+    },
+}
+
+impl RowCancel {
+    /// A row's cancel: by invoice when `original_request_id` is empty, else direct; validated.
+    pub fn for_row(invoice_number: &str, original_request_id: &str, note: &str) -> Result<Self, Error> {
+        if original_request_id.is_empty() {
+            CancelByInvoice::new(invoice_number, note, None)?;
+            return Ok(Self::ByInvoice { invoice_number: invoice_number.to_owned(), note: note.to_owned() });
+        }
+        Ok(Self::Direct(CancelOrderRequest::new(invoice_number, original_request_id, note)?))
+    }
+
+    /// The call to make under the row's Request-Id. A by-invoice call always counts as a retry
+    /// ([`CancelByInvoice::new`] with the id): the row's Request-Id may have reached DOKU in an
+    /// earlier run, so an order found cancelled is cancelled again under it, and DOKU replays
+    /// its first answer (or refuses, as already cancelled, a cancel made elsewhere).
+    pub fn by_invoice_call(&self, request_id: &RequestId) -> Result<Option<CancelByInvoice>, Error> {
+        match self {
+            Self::Direct(_) => Ok(None),
+            Self::ByInvoice { invoice_number, note } => {
+                CancelByInvoice::new(invoice_number, note, Some(request_id.as_str())).map(Some)
+            }
+        }
+    }
+}
+
 /// Reads the orders file: a header row naming `invoice_number`, `original_request_id` and
-/// `note` (in any order; other columns are ignored), then one order per row. A row that
+/// `note` (in any order; other columns are ignored), then one order per row. A row whose
+/// `original_request_id` is empty is cancelled by invoice number alone. A row that
 /// cannot be sent (a missing or over-long field, a control character, an invoice already
 /// listed) is kept with the reason, to be reported as `invalid`; a file without those columns
 /// is refused whole.
@@ -197,7 +241,7 @@ pub fn read_orders(text: &str) -> Result<Vec<OrderRow>, Error> {
         let request = if !seen.insert(invoice_number.clone()) && !invoice_number.is_empty() {
             Err(format!("invoice {invoice_number} is listed more than once; it is cancelled for its first row"))
         } else {
-            CancelOrderRequest::new(&invoice_number, &original_request_id, &note).map_err(|e| e.message().to_owned())
+            RowCancel::for_row(&invoice_number, &original_request_id, &note).map_err(|e| e.message().to_owned())
         };
         rows.push(OrderRow { line, invoice_number, request, original_request_id, note });
     }

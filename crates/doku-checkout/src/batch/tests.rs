@@ -22,6 +22,37 @@ fn read_orders_keeps_invalid_rows_with_their_reason() {
 }
 
 #[test]
+fn a_row_without_original_request_id_is_cancelled_by_invoice() {
+    let rows =
+        read_orders("invoice_number,original_request_id,note\nINV-1,,stale\nINV-2,req-2,stale\n,,stale\nINV-4,,\n")
+            .expect("valid file");
+    let by_invoice = RowCancel::ByInvoice { invoice_number: "INV-1".into(), note: "stale".into() };
+    assert_eq!(rows[0].request.as_ref().ok(), Some(&by_invoice));
+    assert!(matches!(rows[1].request, Ok(RowCancel::Direct(_))));
+    assert!(rows[2].request.as_ref().expect_err("no invoice").contains("invoice_number"));
+    assert!(rows[3].request.as_ref().expect_err("no note").contains("note"));
+    // Under the row's Request-Id, as a retry: a cancelled order is cancelled again for the replay.
+    let id = RequestId::new("row-rid").expect("id");
+    let call = by_invoice.by_invoice_call(&id).expect("valid").expect("by invoice");
+    assert_eq!(call.request_id(), &id);
+    let status = OrderStatusResult {
+        request_id: "s".into(),
+        http_status: 200,
+        invoice_number: Some("INV-1".into()),
+        status: Some("CANCELLED".into()),
+        transaction_status: Some("CANCELLED".into()),
+        order_status: None,
+        original_request_id: Some("create-1".into()),
+        raw_body: String::new(),
+    };
+    call.decide(&status).expect("sent again under the same id");
+    let nothing_to_quote =
+        OrderStatusResult { transaction_status: Some("PENDING".into()), original_request_id: None, ..status };
+    let refused = call.decide(&nothing_to_quote).map(|_| unreachable!());
+    assert_eq!(Outcome::of(&refused).0, Outcome::Invalid);
+}
+
+#[test]
 fn a_file_without_the_columns_is_refused_whole() {
     let e = read_orders("invoice,original_request_id,note\nINV-1,r,n\n").expect_err("no invoice_number");
     assert!(e.message().contains("no invoice_number column"), "{}", e.message());
