@@ -6,6 +6,7 @@ release CLI as both the emulator and the workers. For each store (the JSONL jour
 PostgreSQL) and each worker count it loads ORDERS fresh orders into a fresh emulator, starts the
 workers at once, and times until the last one exits; every order must end cancelled. The
 journal allows one process, so it runs with one worker only. Three rounds; the median is shown.
+BENCH_STORES=journal,sqlite limits the stores; BENCH_ORDERS sets the orders per run.
 """
 import json
 import os
@@ -68,6 +69,9 @@ def main():
     work = pathlib.Path(tempfile.mkdtemp(prefix="doku-bench-stores-"))
     try:
         plan = [("journal", 1), ("sqlite", 1), ("sqlite", 2), ("sqlite", 4), ("postgres", 1), ("postgres", 2), ("postgres", 4)]
+        only = os.environ.get("BENCH_STORES")  # e.g. "journal,sqlite" for a subset
+        if only:
+            plan = [case for case in plan if case[0] in only.split(",")]
         rates = {case: [] for case in plan}
         for r in range(ROUNDS):
             for kind, workers in plan:  # alternating, so drift on the machine hits every case alike

@@ -1,9 +1,12 @@
-//! The embedded store: one SQLite file (WAL, fully synced commits), shared by the processes of
-//! one machine. A claim is an immediate transaction (SQLite's write lock), so two processes never
-//! claim one row; every commit that matters (a claim carries the Request-Id) is on disk before
-//! the cancel is sent.
+//! The embedded store: one SQLite file (WAL), shared by the processes of one machine. A claim is
+//! an immediate transaction (SQLite's write lock), so two processes never claim one row, and it
+//! is synced to disk (it carries the Request-Id) before the cancel is sent. An outcome is
+//! committed without waiting for the disk: losing it to a power cut only means a rerun resends
+//! the row's Request-Id and reads DOKU's replay. The tasks of one process share one connection
+//! (SQLite writes one at a time anyway; this spares them waiting on each other's file lock).
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use doku_checkout::Error;
@@ -19,11 +22,19 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     path: PathBuf,
+    shared: Arc<Mutex<rusqlite::Connection>>,
 }
 
-/// One task's SQLite connection.
+/// A task's handle on the process's SQLite connection.
 pub struct SqliteConn {
-    conn: rusqlite::Connection,
+    shared: Arc<Mutex<rusqlite::Connection>>,
+}
+
+impl SqliteConn {
+    fn lock(&self) -> MutexGuard<'_, rusqlite::Connection> {
+        // A task that panicked mid-call left no transaction open (rusqlite rolls back on drop).
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 fn failed(what: &'static str) -> impl Fn(rusqlite::Error) -> Error {
@@ -37,9 +48,8 @@ fn now_ms() -> i64 {
 impl SqliteStore {
     /// Opens (creating if missing) the file and brings its schema to this build's version.
     pub fn open(path: &Path) -> Result<Self, Error> {
-        let store = Self { path: path.to_owned() };
-        let mut conn = store.open_conn()?;
-        let tx = conn.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed("migrating"))?;
+        let mut conn = open_conn(path)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed("migrating"))?;
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(failed("migrating"))?;
         if version > schema::VERSION {
             return Err(schema::too_new(version));
@@ -49,26 +59,29 @@ impl SqliteStore {
         }
         tx.execute_batch(&format!("PRAGMA user_version = {}", schema::VERSION)).map_err(failed("migrating"))?;
         tx.commit().map_err(failed("migrating"))?;
-        Ok(store)
+        Ok(Self { path: path.to_owned(), shared: Arc::new(Mutex::new(conn)) })
     }
 
-    fn open_conn(&self) -> Result<SqliteConn, Error> {
-        let conn = rusqlite::Connection::open(&self.path).map_err(|e| {
-            Error::invalid_input("store", format!("cannot open the SQLite store {}: {e}", self.path.display()))
-        })?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(failed("opening"))?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;").map_err(
-            |e| Error::invalid_input("store", format!("{} is not an SQLite store: {e}", self.path.display())),
-        )?;
-        Ok(SqliteConn { conn })
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
+}
+
+fn open_conn(path: &Path) -> Result<rusqlite::Connection, Error> {
+    let conn = rusqlite::Connection::open(path)
+        .map_err(|e| Error::invalid_input("store", format!("cannot open the SQLite store {}: {e}", path.display())))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(failed("opening"))?;
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+        .map_err(|e| Error::invalid_input("store", format!("{} is not an SQLite store: {e}", path.display())))?;
+    Ok(conn)
 }
 
 impl Store for SqliteStore {
     type Conn = SqliteConn;
 
     async fn connect(&self) -> Result<SqliteConn, Error> {
-        self.open_conn()
+        Ok(SqliteConn { shared: Arc::clone(&self.shared) })
     }
 }
 
@@ -95,7 +108,8 @@ pub(crate) fn stored_record_of(
 impl Connection for SqliteConn {
     async fn load_batch(&mut self, batch: &str, rows: &[BatchRow]) -> Result<(), Error> {
         blocking(|| {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed("loading"))?;
+            let mut conn = self.lock();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed("loading"))?;
             {
                 let mut insert = tx
                     .prepare_cached(
@@ -134,7 +148,8 @@ impl Connection for SqliteConn {
     ) -> Result<Claimed, Error> {
         let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
         blocking(|| {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed("claiming"))?;
+            let mut conn = self.lock();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed("claiming"))?;
             let now = now_ms();
             let next: Option<(String, String, String, Option<String>)> = tx
                 .query_row(
@@ -175,7 +190,10 @@ impl Connection for SqliteConn {
 
     async fn record(&mut self, batch: &str, worker: &str, claim: &Claim, sent: &SendRecord) -> Result<(), Error> {
         blocking(|| {
-            self.conn
+            let conn = self.lock();
+            // The outcome need not wait for the disk (see the module docs); the claim does.
+            conn.pragma_update(None, "synchronous", "NORMAL").map_err(failed("recording an outcome"))?;
+            let written = conn
                 .execute(
                     "UPDATE doku_batch_rows SET outcome = ?4, settled = ?5, http_status = ?6, replayed = ?7, message = ?8,
                         lease_until_ms = CASE WHEN lease_owner = ?10 THEN NULL ELSE lease_until_ms END,
@@ -196,14 +214,16 @@ impl Connection for SqliteConn {
                     ],
                 )
                 .map(drop)
-                .map_err(failed("recording an outcome"))
+                .map_err(failed("recording an outcome"));
+            conn.pragma_update(None, "synchronous", "FULL").map_err(failed("recording an outcome"))?;
+            written
         })
     }
 
     async fn batch_rows(&mut self, batch: &str) -> Result<Vec<StoredRow>, Error> {
         blocking(|| {
-            let mut read = self
-                .conn
+            let conn = self.lock();
+            let mut read = conn
                 .prepare(
                     "SELECT line, invoice_number, request_id, outcome, http_status, replayed, message
                      FROM doku_batch_rows WHERE batch_id = ?1 ORDER BY line",
@@ -228,13 +248,13 @@ impl Connection for SqliteConn {
     }
 
     async fn known(&mut self, invoice_number: &str) -> Result<Option<KnownOrder>, Error> {
-        blocking(|| read_order(&self.conn, invoice_number))
+        blocking(|| read_order(&self.lock(), invoice_number))
     }
 
     async fn observe(&mut self, invoice_number: &str, observation: &Observation) -> Result<Observed, Error> {
         blocking(|| {
-            let tx =
-                self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed("observing"))?;
+            let mut conn = self.lock();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed("observing"))?;
             let stored = read_order(&tx, invoice_number)?;
             let observed = decide::decide(stored.as_ref(), observation, now_ms());
             let o = &observed.order;
