@@ -189,14 +189,15 @@ bench-stores:
 	$(CARGO) build --release -p doku-checkout-cli --quiet
 	DOKU_CLI=$(CARGO_TARGET_DIR)/release/doku-checkout tools/postgres/run.sh $(PYTHON) tools/bench/stores.py
 
-# Mutation testing of the protocol core with cargo-mutants (not in `make test`: ~20 minutes on
+# Mutation testing of the protocol core with cargo-mutants (not in `make test`: ~30 minutes on
 # 2 cores for all the files below). Prints per-file figures; exits non-zero when a mutant
 # survives. The per-mutant outcomes land in build/mutants/. MUTANT_FILES="timestamp" for one.
 # cargo-mutants builds in its own copy of the tree with its own target dir: sharing ours would
 # let a build of the real sources and a mutant's build overwrite each other's artifacts.
 MUTANTS := $(BUILD)/tools/bin/cargo-mutants
 MUTANT_FILES ?= signing notification retry classify hygiene digest timestamp request_id headers credentials operations/* \
-	error strict_json conformance config/options client/send client/transport/*
+	error strict_json conformance config/options client/send client/transport/* \
+	checkout_reading payment_bodies json_writer lifecycle
 $(MUTANTS):
 	$(CARGO) install --locked --quiet --root $(BUILD)/tools cargo-mutants@27.1.0
 

@@ -72,9 +72,25 @@ fn open_conn(path: &Path) -> Result<rusqlite::Connection, Error> {
     let conn = rusqlite::Connection::open(path)
         .map_err(|e| Error::invalid_input("store", format!("cannot open the SQLite store {}: {e}", path.display())))?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(failed("opening"))?;
-    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-        .map_err(|e| Error::invalid_input("store", format!("{} is not an SQLite store: {e}", path.display())))?;
-    Ok(conn)
+    // Switching a new file to WAL needs it to itself, and SQLite answers "busy" at once rather
+    // than waiting when another process opens it at the same moment: wait here instead.
+    let started = std::time::Instant::now();
+    loop {
+        match conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;") {
+            Ok(()) => return Ok(conn),
+            Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+                return Err(Error::invalid_input("store", format!("{} is not an SQLite store: {e}", path.display())));
+            }
+            Err(e) => return Err(store_error("opening", e)),
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
 }
 
 impl Store for SqliteStore {

@@ -123,6 +123,18 @@ async fn sqlite_keeps_the_promises() {
     let dir = std::env::temp_dir().join(unique("doku-store-sqlite"));
     std::fs::create_dir_all(&dir).expect("dir");
     let path = dir.join("store.sqlite");
+    // A worker opening the file while another holds it (here: mid-transaction on the new file,
+    // before it is WAL) waits for it, instead of failing at once with "database is locked".
+    let holder = rusqlite::Connection::open(&path).expect("raw");
+    holder.execute_batch("BEGIN EXCLUSIVE; CREATE TABLE held (x INTEGER);").expect("hold");
+    let opener = std::thread::spawn({
+        let path = path.clone();
+        move || SqliteStore::open(&path).map(drop)
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    holder.execute_batch("COMMIT").expect("release");
+    opener.join().expect("thread").expect("opened once the other let go");
+    drop(holder);
     promises(SqliteStore::open(&path).expect("open")).await;
     SqliteStore::open(&path).expect("opening again migrates nothing");
     // A schema a newer build wrote is refused.
