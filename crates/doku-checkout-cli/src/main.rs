@@ -7,6 +7,7 @@ mod doctor;
 mod exit;
 mod files;
 mod mock;
+mod pace;
 mod reconcile;
 mod secret;
 mod sign;

@@ -8,7 +8,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use clap::Args;
 use doku_checkout::batch::{csv_field, read_invoices};
@@ -108,11 +107,7 @@ pub(crate) fn run(args: &ReconcileArgs) -> u8 {
 }
 
 fn execute(args: &ReconcileArgs) -> Result<u8, Error> {
-    if let Some(rate) = args.rate
-        && !(rate.is_finite() && (0.01..=10_000.0).contains(&rate))
-    {
-        return Err(Error::invalid_input("rate", "--rate must be between 0.01 and 10000 checks per second"));
-    }
+    crate::pace::check_rate(args.rate, "checks")?;
     let invoices = read_invoices(&read_text(&args.input, "input", MAX_INPUT)?)?;
     let url = store_url(args.store.as_deref(), &args.input)?;
     let client = crate::api::async_client(&args.api)?;
@@ -171,11 +166,7 @@ async fn reconcile<S: Store>(
         min_interval_ms: i64::try_from(args.min_interval.saturating_mul(1000)).unwrap_or(i64::MAX),
         recheck_final: args.recheck_final,
         queue: Mutex::new(invoices.iter().cloned().enumerate().collect::<Vec<_>>().into_iter()),
-        pace: args.rate.map(|rate| {
-            let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
-            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            Mutex::new(interval)
-        }),
+        pace: crate::pace::pacer(args.rate),
         stop: AtomicBool::new(false),
     });
     let tasks: Vec<_> = (0..args.concurrency)
@@ -223,9 +214,7 @@ impl<S: Store> Run<S> {
                 return Ok(Line::of(order));
             }
         }
-        if let Some(pace) = &self.pace {
-            pace.lock().await.tick().await;
-        }
+        crate::pace::tick(self.pace.as_ref()).await;
         match self.client.order_status(invoice).await {
             Ok(status) => {
                 let observation = Observation {

@@ -132,14 +132,19 @@ impl WasmCancelByInvoice {
     #[wasm_bindgen(js_name = "statusCall")]
     pub fn status_call(&self) -> Result<WasmCall, JsValue> {
         let prepared = OrderStatusRequest::new(self.call.invoice_number()).js()?.prepare();
-        start_call(&self.config, Operation::ByInvoiceStatus, prepared, RequestId::generate())
+        let mut status = start_call(&self.config, Operation::ByInvoiceStatus, prepared, RequestId::generate())?;
+        status.asked_for = Some(self.call.invoice_number().to_owned());
+        Ok(status)
     }
 
     /// The cancel, after the status check `status` answered; throws the core's refusal.
     #[wasm_bindgen(js_name = "cancelCall")]
     pub fn cancel_call(&self, status: &WasmCall) -> Result<WasmCall, JsValue> {
-        let Some(answer) = &status.status_answer else {
-            return Err(error(&Error::config("the status check of this cancel has not answered; nothing was sent")));
+        let answer = match &status.status_answer {
+            Some(answer) if status.asked_for.as_deref() == Some(self.call.invoice_number()) => answer,
+            _ => {
+                return Err(error(&Error::config("this cancel's own status check has not answered; nothing was sent")));
+            }
         };
         let request = self.call.decide(answer).js()?;
         start_call(&self.config, Operation::Cancel, request.prepare(), self.call.request_id().clone())
@@ -165,6 +170,7 @@ fn start_call(
         operation,
         config: config.clone(),
         status_answer: None,
+        asked_for: None,
     })
 }
 
@@ -185,6 +191,8 @@ pub struct WasmCall {
     config: Arc<ClientConfig>,
     /// The status answer, kept for [`WasmCancelByInvoice::cancel_call`].
     status_answer: Option<OrderStatusResult>,
+    /// The invoice a by-invoice status check asked about (its answer serves only that cancel).
+    asked_for: Option<String>,
 }
 
 #[wasm_bindgen]

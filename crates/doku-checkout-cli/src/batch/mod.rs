@@ -20,7 +20,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use clap::Args;
 use doku_checkout::batch::{Action, Entry, Journal, OrderRow, REPORT_HEADER, plan, read_orders, report_line};
@@ -82,11 +81,7 @@ pub(crate) fn run(args: &BatchArgs) -> u8 {
 }
 
 fn execute(args: &BatchArgs) -> Result<u8, Error> {
-    if let Some(rate) = args.rate
-        && !(rate.is_finite() && (0.01..=10_000.0).contains(&rate))
-    {
-        return Err(Error::invalid_input("rate", "--rate must be between 0.01 and 10000 cancels per second"));
-    }
+    crate::pace::check_rate(args.rate, "cancels")?;
     let rows = Arc::new(read_orders(&read_text(&args.input, "input", MAX_INPUT)?)?);
     let Some(journal_path) = &args.journal else {
         if args.dry_run {
@@ -183,9 +178,7 @@ impl Run {
         let mut done = Vec::new();
         while !self.stop.load(Ordering::SeqCst) {
             let Some((index, request_id, resend)) = self.queue.lock().await.next() else { break };
-            if let Some(pace) = &self.pace {
-                pace.lock().await.tick().await;
-            }
+            crate::pace::tick(self.pace.as_ref()).await;
             match self.send(index, request_id, resend).await {
                 Ok(entry) => done.push((index, entry)),
                 Err(e) => {
@@ -244,11 +237,7 @@ async fn send_all(
         }
     }
     let progress = Arc::new(Progress::new(queue.len(), rows.len() - queue.len()));
-    let pace = args.rate.map(|rate| {
-        let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        Mutex::new(interval)
-    });
+    let pace = crate::pace::pacer(args.rate);
     let run = Arc::new(Run {
         client,
         rows,
@@ -267,13 +256,8 @@ async fn send_all(
     let ticker = progress.clone().spawn_ticker();
     let interrupted = Arc::new(AtomicBool::new(false));
     let on_ctrl_c = {
-        let (run, interrupted) = (Arc::clone(&run), Arc::clone(&interrupted));
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                interrupted.store(true, Ordering::SeqCst);
-                run.stop.store(true, Ordering::SeqCst);
-            }
-        })
+        let run = Arc::clone(&run);
+        crate::pace::on_ctrl_c(Arc::clone(&interrupted), move || run.stop.store(true, Ordering::SeqCst))
     };
     let mut failure = None;
     for worker in workers {

@@ -156,11 +156,7 @@ async fn work<S: Store>(
         id: format!("{}:{}", hostname(), std::process::id()),
         lease,
         since_ms: conn.now_ms().await?,
-        pace: args.rate.map(|rate| {
-            let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
-            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            Mutex::new(interval)
-        }),
+        pace: crate::pace::pacer(args.rate),
         progress: Arc::new(Progress::new(open, before.len() - open + rows.len() - valid.len())),
         stop: AtomicBool::new(false),
     });
@@ -173,13 +169,8 @@ async fn work<S: Store>(
     let ticker = worker.progress.clone().spawn_ticker();
     let interrupted = Arc::new(AtomicBool::new(false));
     let on_ctrl_c = {
-        let (worker, interrupted) = (Arc::clone(&worker), Arc::clone(&interrupted));
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                interrupted.store(true, Ordering::SeqCst);
-                worker.stop.store(true, Ordering::SeqCst);
-            }
-        })
+        let worker = Arc::clone(&worker);
+        crate::pace::on_ctrl_c(Arc::clone(&interrupted), move || worker.stop.store(true, Ordering::SeqCst))
     };
     let mut failure = None;
     for task in tasks {
@@ -218,9 +209,7 @@ impl<S: Store> Worker<S> {
         while !self.stop.load(Ordering::SeqCst) {
             // Paced before the claim: a claimed row is never held while waiting for the rate
             // (the lease covers the call, not the queue).
-            if let Some(pace) = &self.pace {
-                pace.lock().await.tick().await;
-            }
+            crate::pace::tick(self.pace.as_ref()).await;
             let fresh = RequestId::generate();
             match conn.claim(&self.batch, &self.id, self.lease, self.since_ms, fresh.as_str()).await? {
                 Claimed::Done => break,
