@@ -374,3 +374,63 @@ fn rows_without_their_checkouts_request_id_are_cancelled_by_invoice() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(emu.cancels().len(), 2);
 }
+
+#[test]
+fn a_postgres_server_that_does_not_verify_is_refused_and_nothing_is_sent() {
+    // Without PGSSLROOTCERT the test cluster's throwaway CA is unknown: TLS (required, or
+    // offered by the server) must fail verification, never fall back to trusting it.
+    let url = postgres_url();
+    let emu = Emulator::start(CLIENT_ID, SECRET);
+    let dir = Dir::new("tls-refused");
+    emu.add_orders(&["INV-TLS-1".to_owned()], json!([]));
+    let input = dir.path("orders.csv");
+    std::fs::write(&input, orders_csv(&["INV-TLS-1".to_owned()])).expect("orders");
+    for store in [format!("{url}?sslmode=require"), url.clone()] {
+        let out = command(
+            &emu,
+            &[
+                "cancel-batch",
+                "--input",
+                input.to_str().expect("p"),
+                "--store",
+                &store,
+                "--timeout",
+                "1",
+                "--lease-seconds",
+                "30",
+            ],
+        )
+        .env_remove("PGSSLROOTCERT")
+        .output()
+        .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{store}: {stderr}");
+        assert!(
+            stderr.contains("certificate") || stderr.contains("Certificate") || stderr.contains("UnknownIssuer"),
+            "{stderr}"
+        );
+    }
+    assert!(emu.cancels().is_empty(), "nothing sent");
+    // sslmode=disable is the operator's explicit choice: plain, and it works.
+    let plain = format!("{url}?sslmode=disable");
+    let out = command(
+        &emu,
+        &[
+            "cancel-batch",
+            "--input",
+            input.to_str().expect("p"),
+            "--store",
+            &plain,
+            "--batch-id",
+            &unique("tls-plain"),
+            "--timeout",
+            "1",
+            "--lease-seconds",
+            "30",
+        ],
+    )
+    .env_remove("PGSSLROOTCERT")
+    .output()
+    .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -5,6 +5,7 @@ mod model;
 mod postgres;
 mod schema;
 mod sqlite;
+mod tls;
 mod url;
 
 use std::future::Future;
@@ -83,6 +84,22 @@ pub const MAX_LEASE: Duration = Duration::from_secs(24 * 3600);
 /// full disk): a rerun may succeed, unlike a bad `--store`.
 pub const STORE_FAILURE: &str = "store_failure";
 
-fn store_error(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::config(format!("the store failed while {what}: {e}")).with_reason(STORE_FAILURE)
+fn store_error(what: &str, e: impl std::error::Error) -> Error {
+    Error::config(format!("the store failed while {what}: {}", described(&e))).with_reason(STORE_FAILURE)
+}
+
+/// An error with its causes (`error performing TLS handshake: invalid peer certificate:
+/// UnknownIssuer`): the drivers' own text says what happened only at the top.
+fn described(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let next = c.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        cause = c.source();
+    }
+    text
 }

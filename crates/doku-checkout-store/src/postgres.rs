@@ -1,12 +1,13 @@
 //! The shared store: PostgreSQL, for worker processes on many machines. A claim is one
 //! statement (`… FOR UPDATE SKIP LOCKED`): workers never wait on each other's rows and never
 //! claim the same one. Times come from PostgreSQL's clock, so leases mean the same to every
-//! machine. Every statement commits before the call it allows is sent.
+//! machine. Every statement commits before the call it allows is sent. The connection is TLS,
+//! verified, whenever the URL's `sslmode` asks for it or the server offers it (see `tls.rs`).
 
 use std::time::Duration;
 
 use doku_checkout::Error;
-use tokio_postgres::{Client, NoTls, Row};
+use tokio_postgres::{Client, Row};
 
 use crate::model::{BatchRow, Claim, Claimed, KnownOrder, Observation, Observed, SendRecord, StoredRow};
 use crate::sqlite::{changed_row, wait_for};
@@ -23,6 +24,7 @@ const LOAD_CHUNK: usize = 2000;
 #[derive(Clone)]
 pub struct PostgresStore {
     url: String,
+    tls: crate::tls::MakeRustls,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -44,7 +46,7 @@ fn failed(what: &'static str) -> impl Fn(tokio_postgres::Error) -> Error {
 impl PostgresStore {
     /// Connects once, and creates or upgrades the schema (serialised between workers).
     pub async fn open(url: &str) -> Result<Self, Error> {
-        let store = Self { url: url.to_owned() };
+        let store = Self { url: url.to_owned(), tls: crate::tls::MakeRustls::new()? };
         let mut conn = store.connect().await?;
         let tx = conn.client.transaction().await.map_err(failed("migrating"))?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await.map_err(failed("migrating"))?;
@@ -77,9 +79,18 @@ impl Store for PostgresStore {
     type Conn = PostgresConn;
 
     async fn connect(&self) -> Result<PostgresConn, Error> {
-        let (client, connection) = tokio_postgres::connect(&self.url, NoTls).await.map_err(|e| {
+        let mut config: tokio_postgres::Config = self
+            .url
+            .parse()
+            .map_err(|_| Error::invalid_input("store", "--store is not a PostgreSQL URL the driver can read"))?;
+        // What an operator sees in pg_stat_activity, unless the URL names it.
+        if config.get_application_name().is_none() {
+            config.application_name("doku-checkout");
+        }
+        let (client, connection) = config.connect(self.tls.clone()).await.map_err(|e| {
             // The driver's message names the host and the cause, never the password.
-            Error::config(format!("cannot connect to the PostgreSQL store: {e}")).with_reason(crate::STORE_FAILURE)
+            Error::config(format!("cannot connect to the PostgreSQL store: {}", crate::described(&e)))
+                .with_reason(crate::STORE_FAILURE)
         })?;
         tokio::spawn(async move {
             // Ends when the client is dropped or the server goes away; the next query reports it.

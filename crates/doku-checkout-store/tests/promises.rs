@@ -167,3 +167,37 @@ async fn postgres_keeps_the_promises() {
     assert!(e.message().contains("newer than this doku-checkout knows"), "{}", e.message());
     admin.batch_execute(&format!("DROP DATABASE {db} WITH (FORCE)")).await.expect("drop");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_connections_are_tls_verified_against_the_ca() {
+    // The test cluster offers TLS with a throwaway CA that PGSSLROOTCERT names: the store's
+    // connections (sslmode prefer, the default, and require) use it and verify the server.
+    let url = postgres_url();
+    assert!(std::env::var_os("PGSSLROOTCERT").is_some(), "tools/postgres/run.sh sets PGSSLROOTCERT");
+    let named = format!("{url}?sslmode=require&application_name=doku-tls-{}", std::process::id());
+    let store = PostgresStore::open(&named).await.expect("a verified TLS connection");
+    let mut conn = store.connect().await.expect("connect");
+    conn.now_ms().await.expect("the connection works");
+    let (admin, connection) =
+        tokio_postgres::connect(&format!("{url}?sslmode=disable"), tokio_postgres::NoTls).await.expect("admin");
+    tokio::spawn(connection);
+    let ssl: Vec<bool> = admin
+        .query(
+            "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name = $1",
+            &[&format!("doku-tls-{}", std::process::id())],
+        )
+        .await
+        .expect("pg_stat_ssl")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(!ssl.is_empty() && ssl.iter().all(|s| *s), "the store's connections: {ssl:?}");
+    let plain: Vec<bool> = admin
+        .query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
+        .await
+        .expect("own")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(plain, [false], "the check itself can tell a plain connection");
+}
