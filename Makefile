@@ -71,12 +71,14 @@ python-wheel: $(PY_TOOLS)/bin/maturin
 	cd python && $(PY_TOOLS)/bin/maturin build --profile dev --features conformance --out $(WHEELS)
 	ls $(WHEELS)/doku_checkout-*-cp39-abi3-*.whl
 
-# A fresh venv with only the built wheel and the test dependencies, then pytest.
+# A fresh venv with only the built wheel and the test dependencies, then pytest, beside a
+# throwaway PostgreSQL and Redis (the Django + Celery shop tests; both started and stopped by
+# tools/postgres/run.sh and tools/redis/run.sh).
 python-test: python-wheel
 	rm -rf $(PY_TEST)
 	$(PYTHON) -m venv $(PY_TEST)
 	$(PY_TEST)/bin/pip install --quiet --disable-pip-version-check $(WHEELS)/*.whl -r python/requirements-test.txt
-	cd python && $(PY_TEST)/bin/pytest tests -q -p no:cacheprovider
+	tools/postgres/run.sh tools/redis/run.sh sh -c 'cd python && $(PY_TEST)/bin/pytest tests -q -p no:cacheprovider'
 
 node-deps:
 	cd node && npm ci --no-audit --no-fund --loglevel=error
@@ -194,6 +196,8 @@ bench-stores:
 # survives. The per-mutant outcomes land in build/mutants/. MUTANT_FILES="timestamp" for one.
 # cargo-mutants builds in its own copy of the tree with its own target dir: sharing ours would
 # let a build of the real sources and a mutant's build overwrite each other's artifacts.
+# MUTANT_TEST_ARGS="--lib --test vectors" runs only those tests per mutant (much faster; a
+# mutant only other tests would catch then counts as missed).
 MUTANTS := $(BUILD)/tools/bin/cargo-mutants
 MUTANT_FILES ?= signing notification retry classify hygiene digest timestamp request_id headers credentials operations/* \
 	error strict_json conformance config/options client/send client/transport/* \
@@ -202,8 +206,8 @@ $(MUTANTS):
 	$(CARGO) install --locked --quiet --root $(BUILD)/tools cargo-mutants@27.1.0
 
 mutants: $(MUTANTS)
-	status=0; env -u CARGO_TARGET_DIR $(MUTANTS) mutants --no-config -p doku-checkout --features conformance -j 2 -o $(BUILD)/mutants \
-		$(foreach f,$(MUTANT_FILES),-f 'crates/doku-checkout/src/$(f).rs') || status=$$?; \
+	status=0; env -u CARGO_TARGET_DIR $(MUTANTS) mutants --no-config --gitignore true -p doku-checkout --features conformance -j 2 -o $(BUILD)/mutants \
+		$(foreach f,$(MUTANT_FILES),-f 'crates/doku-checkout/src/$(f).rs') $(if $(MUTANT_TEST_ARGS),-- $(MUTANT_TEST_ARGS)) || status=$$?; \
 	$(PYTHON) tests/mutants-summary.py $(BUILD)/mutants/mutants.out/outcomes.json || status=2; \
 	if [ $$status -eq 3 ]; then status=0; fi; exit $$status  # 3 alone: timeouts, which count as caught
 

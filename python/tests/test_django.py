@@ -166,3 +166,15 @@ def test_the_emulator_delivers_a_notification_to_a_live_server():
 def test_the_doku_mock_fixture_signs_with_its_own_secret(doku_mock):
     headers = sign_notification(secret_key=doku_mock.secret_key, client_id=doku_mock.client_id, body=b"{}", notification_path="/n")
     assert dc.verify_notification(secret_key=doku_mock.secret_key, headers=headers, body=b"{}", notification_path="/n") == {}
+
+
+def test_durable_needs_a_sync_view():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from doku_checkout.contrib.django import doku_notification
+
+    async def view(request):
+        return None
+
+    with pytest.raises(ImproperlyConfigured, match="durable=True needs a sync view"):
+        doku_notification(durable=True)(view)

@@ -52,3 +52,19 @@ def test_pytest_fixture_example(doku_mock):
     ns = {}
     exec(compile(python_blocks()[3], "README-python-3", "exec"), ns)
     ns["test_cancel_unpaid_order"](doku_mock)
+
+
+def test_django_celery_section_shows_what_the_shop_tests_run():
+    """The section's view is the test shop's view, verbatim (test_django_shop.py runs it), and its
+    settings name what the code reads."""
+    text = README.read_text()
+    section = text.split("## Django + Celery", 1)[1].split("\n## ", 1)[0]
+    settings_block, view_block = re.findall(r"```python\n(.*?)```", section, re.S)
+    shop = pathlib.Path(__file__).parent / "djangoshop"
+    assert view_block in (shop / "urls.py").read_text()
+    assert '"doku_checkout.contrib.django"' in settings_block and '"CLIENT_ID"' in settings_block and '"SECRET_KEY"' in settings_block
+    assert 'CELERY_IMPORTS = ["doku_checkout.contrib.celery"]' in settings_block
+    assert 'CELERY_IMPORTS = ["doku_checkout.contrib.celery"]' in (shop / "settings.py").read_text()
+    from doku_checkout.contrib.django import conf
+
+    assert '"CLIENT_ID"' in pathlib.Path(conf.__file__).read_text() and '"SECRET_KEY"' in pathlib.Path(conf.__file__).read_text()

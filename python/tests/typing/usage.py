@@ -26,7 +26,8 @@ from doku_checkout import (
     verify_notification,
     verify_response,
 )
-from doku_checkout.contrib.django import doku_notification, verify_request
+from doku_checkout.contrib.django import doku_notification, orders, verify_request
+from doku_checkout.contrib.django.orders import CancelInProgress
 from doku_checkout.testing import MockServer, sign_notification
 
 
@@ -38,6 +39,20 @@ def cancel(client: Client, invoice: str, original: str) -> Optional[str]:
         code: str = e.code
         return f"{code} {retry} {e.http_status} {e.messages} {e.raw_body}"
     return result.order_status
+
+
+def cancel_by_invoice(client: Client) -> str:
+    result: CancelOrderResult = client.cancel_by_invoice(invoice_number="INV-1", note="n", request_id="rid-1")
+    return result.request_id
+
+
+def shop_cancel() -> bool:
+    try:
+        orders.cancel_order("INV-1", "Customer changed order")
+    except CancelInProgress as e:
+        return e.retryable
+    _, outcome = orders.apply_status("INV-1", transaction_status="SUCCESS")
+    return outcome == "apply"
 
 
 def create(client: Client) -> str:

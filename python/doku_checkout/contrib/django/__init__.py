@@ -10,7 +10,14 @@
 
 The decorator makes the view CSRF-exempt (DOKU cannot send a token), answers 405 to anything
 but POST, and 401 with a short JSON reason to a notification that does not verify, before
-the view runs. It works on sync and async views. ``secret_key`` may be a string or a callable
+the view runs. It works on sync and async views.
+
+With ``durable=True`` (sync views; the app in ``INSTALLED_APPS``, migrated) each notification's
+effects happen once across every process: its Request-Id is inserted into
+``DokuNotificationReceipt`` (a unique index) in the same database transaction as the view, the
+order's ``DokuOrder`` state is moved forward by the core's lifecycle rule in it too, and a
+notification already received answers 200 without running the view again. A view that answers
+an error (or raises) rolls all of it back, so DOKU's retry runs it again. ``secret_key`` may be a string or a callable
 taking the notification's Client-Id and returning that merchant's secret (or ``None`` for an
 unknown Client-Id: 401). Class-based views and DRF call ``verify_request`` instead. Add
 ``"doku_checkout.contrib.django"`` to ``INSTALLED_APPS`` for a system check of the settings.
@@ -37,12 +44,15 @@ class _Unknown(Exception):
 
 
 def _configured_secret() -> str:
-    from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
 
-    secret = getattr(settings, "DOKU_SECRET_KEY", None)
-    if not isinstance(secret, str) or not secret.strip():
-        raise ImproperlyConfigured("settings.DOKU_SECRET_KEY is missing or empty: set it to your DOKU Secret Key, or pass secret_key=")
+    from . import conf
+
+    secret = conf.secret_key()
+    if secret is None:
+        raise ImproperlyConfigured(
+            "settings.DOKU_CHECKOUT['SECRET_KEY'] (or settings.DOKU_SECRET_KEY) is missing or empty: set it to your DOKU Secret Key, or pass secret_key="
+        )
     return secret
 
 
@@ -107,7 +117,59 @@ def _refusal(request: Any, secret_key: Optional[SecretKey], notification_path: O
     return None
 
 
-def _decorate(view: View, secret_key: Optional[SecretKey], notification_path: Optional[str], tolerance: Optional[float]) -> View:
+#: The longest notification Request-Id stored (DOKU's Request-Ids are at most 128 characters).
+_MAX_REQUEST_ID = 128
+
+
+def _once(request: Any, view: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+    """Runs the view once per notification Request-Id, in one transaction with its receipt."""
+    from django.db import IntegrityError, transaction
+    from django.http import HttpResponse
+
+    from .models import DokuNotificationReceipt
+    from .orders import apply_status
+
+    notification = request.doku_notification
+    request_id = request.headers.get("Request-Id", "")
+    if not request_id or len(request_id) > _MAX_REQUEST_ID:
+        body = json.dumps({"error": {"code": "invalid_request", "reason": "request_id_length"}})
+        return HttpResponse(body, status=400, content_type="application/json")
+    order = notification.get("order") if isinstance(notification, dict) else None
+    order = order if isinstance(order, dict) else {}
+    transaction_part = notification.get("transaction") if isinstance(notification, dict) else None
+    transaction_part = transaction_part if isinstance(transaction_part, dict) else {}
+    invoice = order.get("invoice_number") if isinstance(order.get("invoice_number"), str) else ""
+    status = transaction_part.get("status") if isinstance(transaction_part.get("status"), str) else None
+    order_status = order.get("status") if isinstance(order.get("status"), str) else None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                DokuNotificationReceipt.objects.create(
+                    request_id=request_id,
+                    client_id=request.headers.get("Client-Id", "")[:128],
+                    invoice_number=invoice[:64],
+                    transaction_status=(status or "")[:64],
+                )
+        except IntegrityError:
+            # Received before (or by another process, now committed): its effects happened.
+            return HttpResponse(status=200)
+        if invoice and 0 < len(invoice) <= 64:
+            apply_status(invoice, transaction_status=status, order_status=order_status)
+        response = view(request, *args, **kwargs)
+        if getattr(response, "status_code", 500) >= 300:
+            transaction.set_rollback(True)  # not handled: DOKU's retry runs it again
+        return response
+
+
+def _decorate(
+    view: View, secret_key: Optional[SecretKey], notification_path: Optional[str], tolerance: Optional[float], durable: bool = False
+) -> View:
+    if durable and inspect.iscoroutinefunction(view):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "doku_notification(durable=True) needs a sync view: the receipt and the view's effects share one database transaction"
+        )
     if inspect.iscoroutinefunction(view):
 
         @functools.wraps(view)
@@ -121,7 +183,9 @@ def _decorate(view: View, secret_key: Optional[SecretKey], notification_path: Op
         @functools.wraps(view)
         def sync_wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
             refused = _refusal(request, secret_key, notification_path, tolerance)
-            return refused if refused is not None else view(request, *args, **kwargs)
+            if refused is not None:
+                return refused
+            return _once(request, view, args, kwargs) if durable else view(request, *args, **kwargs)
 
         wrapper = sync_wrapper
     wrapper.csrf_exempt = True  # what django.views.decorators.csrf.csrf_exempt sets
@@ -132,7 +196,11 @@ def _decorate(view: View, secret_key: Optional[SecretKey], notification_path: Op
 def doku_notification(view: View) -> View: ...
 @overload
 def doku_notification(
-    *, secret_key: Optional[SecretKey] = None, notification_path: Optional[str] = None, tolerance: Optional[float] = None
+    *,
+    secret_key: Optional[SecretKey] = None,
+    notification_path: Optional[str] = None,
+    tolerance: Optional[float] = None,
+    durable: bool = False,
 ) -> Callable[[View], View]: ...
 def doku_notification(
     view: Optional[View] = None,
@@ -140,9 +208,11 @@ def doku_notification(
     secret_key: Optional[SecretKey] = None,
     notification_path: Optional[str] = None,
     tolerance: Optional[float] = None,
+    durable: bool = False,
 ) -> Any:
     """View decorator, bare (``@doku_notification``) or called with options: verify, set
-    ``request.doku_notification``, or answer 401/405 before the view runs."""
+    ``request.doku_notification``, or answer 401/405 before the view runs; ``durable=True``
+    runs the view once per notification across every process (see the module docs)."""
     if view is not None:
         return _decorate(view, None, None, None)
-    return lambda v: _decorate(v, secret_key, notification_path, tolerance)
+    return lambda v: _decorate(v, secret_key, notification_path, tolerance, durable)

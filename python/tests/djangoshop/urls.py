@@ -1,0 +1,20 @@
+"""The shop's DOKU notification endpoint: durable, so the shipment is made once."""
+import time
+
+from django.http import HttpResponse
+from django.urls import path
+
+from doku_checkout.contrib.django import doku_notification
+
+from .models import Shipment
+
+
+@doku_notification(durable=True)
+def payment_notification(request):
+    if request.doku_notification["transaction"]["status"] == "SUCCESS":
+        Shipment.objects.create(invoice_number=request.doku_notification["order"]["invoice_number"])
+        time.sleep(0.02)  # a real handler takes a while: concurrent copies overlap
+    return HttpResponse(status=200)
+
+
+urlpatterns = [path("payments/notifications", payment_notification)]
