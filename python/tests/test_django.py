@@ -176,5 +176,5 @@ def test_durable_needs_a_sync_view():
     async def view(request):
         return None
 
-    with pytest.raises(ImproperlyConfigured, match="durable=True needs a sync view"):
+    with pytest.raises(ImproperlyConfigured, match="needs a sync view"):
         doku_notification(durable=True)(view)
