@@ -151,4 +151,18 @@ mod tests {
             serde_json::json!({ "a": "x\"y\\z\n\u{1}é", "b": 7, "c": null, "d": [{ "n": true }, {}], "e": {} })
         );
     }
+
+    #[test]
+    fn escapes_as_serde_json_does_byte_for_byte() {
+        // The bodies are signed as written: the short escapes, not \u000a, as DOKU's own
+        // serialisers and serde_json write them.
+        for text in ["a\nb\rc\td", "\"q\" \\ \u{1f} \u{7f} é", ""] {
+            let mut w = JsonWriter::with_capacity(16);
+            w.open();
+            w.key("k").text(text);
+            w.close();
+            let expected = serde_json::to_string(&serde_json::json!({ "k": text })).expect("json");
+            assert_eq!(w.finish(), expected, "{text:?}");
+        }
+    }
 }
