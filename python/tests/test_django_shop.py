@@ -243,3 +243,15 @@ def test_one_notification_sent_100_times_to_two_instances_ships_once(shop, doku)
         receipts = conn.execute("SELECT count(*) FROM doku_checkout_notification WHERE invoice_number = %s", (invoice,)).fetchone()[0]
     assert (shipments, receipts) == (1, 1), "the view's effect happened once"
     assert step(shop, "order", invoice)["order"]["state"] == "PAID"
+
+
+def test_a_cancel_inside_a_transaction_is_refused_before_anything_is_sent(shop, doku):
+    before = len(cancels(doku))
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n"
+         "from django.db import transaction\nfrom doku_checkout.contrib.django import orders\n"
+         "with transaction.atomic():\n    orders.cancel_order('INV-SHOP-ATOMIC', 'stale')\n"],
+        env=shop, capture_output=True, text=True, cwd=HERE,
+    )
+    assert out.returncode != 0 and "runs outside a transaction" in out.stderr, out.stderr
+    assert len(cancels(doku)) == before

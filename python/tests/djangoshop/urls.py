@@ -11,8 +11,9 @@ from .models import Shipment
 
 @doku_notification(durable=True)
 def payment_notification(request):
-    if request.doku_notification["transaction"]["status"] == "SUCCESS":
-        Shipment.objects.create(invoice_number=request.doku_notification["order"]["invoice_number"])
+    notification = request.doku_notification
+    if notification.get("transaction", {}).get("status") == "SUCCESS":
+        Shipment.objects.create(invoice_number=notification.get("order", {}).get("invoice_number", ""))
         time.sleep(0.02)  # a real handler takes a while: concurrent copies overlap
     return HttpResponse(status=200)
 

@@ -4,7 +4,7 @@
 
     @doku_notification                          # settings.DOKU_SECRET_KEY, request.path
     def doku_webhook(request):
-        if request.doku_notification["transaction"]["status"] == "SUCCESS":
+        if request.doku_notification.get("transaction", {}).get("status") == "SUCCESS":
             ...
         return HttpResponse(status=200)
 
@@ -126,6 +126,12 @@ def _once(request: Any, view: Callable[..., Any], args: Any, kwargs: Any) -> Any
     from django.db import IntegrityError, transaction
     from django.http import HttpResponse
 
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not apps.is_installed("doku_checkout.contrib.django"):
+        raise ImproperlyConfigured('doku_notification(durable=True) needs "doku_checkout.contrib.django" in INSTALLED_APPS (and migrate)')
+    from ...errors import InvalidInputError
     from .models import DokuNotificationReceipt
     from .orders import apply_status
 
@@ -153,8 +159,11 @@ def _once(request: Any, view: Callable[..., Any], args: Any, kwargs: Any) -> Any
         except IntegrityError:
             # Received before (or by another process, now committed): its effects happened.
             return HttpResponse(status=200)
-        if invoice and 0 < len(invoice) <= 64:
-            apply_status(invoice, transaction_status=status, order_status=order_status)
+        if invoice and len(invoice) <= 64 and (status or order_status):
+            try:
+                apply_status(invoice, transaction_status=status, order_status=order_status)
+            except InvalidInputError:
+                pass  # a status no state can be read from (over-long, control characters): the view decides
         response = view(request, *args, **kwargs)
         if getattr(response, "status_code", 500) >= 300:
             transaction.set_rollback(True)  # not handled: DOKU's retry runs it again

@@ -36,7 +36,7 @@ class DokuOrder(models.Model):
 
 
 class DokuNotificationReceipt(models.Model):
-    request_id = models.CharField(max_length=128, unique=True)
+    request_id = models.CharField(max_length=128)
     client_id = models.CharField(max_length=128, blank=True, default="")
     invoice_number = models.CharField(max_length=64, blank=True, default="", db_index=True)
     transaction_status = models.CharField(max_length=64, blank=True, default="")
@@ -46,6 +46,8 @@ class DokuNotificationReceipt(models.Model):
         app_label = "doku_checkout"
         db_table = "doku_checkout_notification"
         verbose_name = "DOKU notification"
+        # Per merchant: one shop may take notifications for several Client-Ids.
+        constraints = [models.UniqueConstraint(fields=["client_id", "request_id"], name="doku_checkout_notification_once")]
 
     def __str__(self) -> str:
         return f"{self.request_id} ({self.invoice_number} {self.transaction_status})"

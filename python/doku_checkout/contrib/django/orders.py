@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Optional, Tuple
 
 from ... import CancelOrderResult, Client, CreateCheckoutResult, lifecycle_transition, new_request_id, order_lifecycle
-from ...errors import DokuError, OrderNotCancellableError, OrderNotFoundError
+from ...errors import DokuError, DuplicateRequestError, OrderNotCancellableError, OrderNotFoundError
 from . import conf
 
 __all__ = ["CancelInProgress", "apply_status", "cancel_order", "create_checkout", "refresh_status"]
@@ -73,14 +73,22 @@ def _claim(invoice_number: str, note: str) -> Tuple[str, str, str, str]:
 
     from .models import DokuOrder
 
+    if transaction.get_connection().in_atomic_block:
+        # Inside a transaction the Request-Id would only reach the database at its commit, after
+        # the cancel was sent: a rollback would lose it, and a retry would send a second one.
+        raise RuntimeError(
+            "cancel_order runs outside a transaction (its Request-Id is committed before the cancel is sent): "
+            "call it from transaction.on_commit(), a Celery task, or a view without ATOMIC_REQUESTS"
+        )
+
     # An order the shop never recorded here (created before this library) gets its row now.
     DokuOrder.objects.get_or_create(invoice_number=invoice_number)
     with transaction.atomic():
         order = DokuOrder.objects.select_for_update(skip_locked=True).filter(invoice_number=invoice_number).first()
         if order is None:
             raise CancelInProgress(invoice_number)
-        if order.state == "CANCELLED" and not order.cancel_request_id:
-            return order.state, order.checkout_request_id, "", ""  # cancelled before: nothing to send
+        if (order.state == "CANCELLED" and not order.cancel_request_id) or order.state in _NOT_CANCELLABLE:
+            return order.state, order.checkout_request_id, "", ""  # settled before: nothing to send
         if not order.cancel_request_id:
             order.cancel_request_id = new_request_id()
             order.cancel_note = note
@@ -95,20 +103,20 @@ def cancel_order(invoice_number: str, note: str, *, client: Optional[Client] = N
     Returns the updated ``DokuOrder``. Raises ``CancelInProgress`` (retryable) when another
     worker holds the order, DOKU's typed errors otherwise: retryable ones (network, 5xx, rate
     limit) leave the Request-Id stored for the retry; a refusal (paid, expired) is applied to the
-    order from DOKU's status answer before it is raised.
+    order from DOKU's status answer before it is raised. Runs outside a transaction (the
+    Request-Id is committed before the cancel is sent): ``RuntimeError`` inside one.
     """
     from .models import DokuOrder
 
     doku = client or conf.client()
     state, checkout_request_id, cancel_request_id, cancel_note = _claim(invoice_number, note)
-    if not cancel_request_id:
-        return DokuOrder.objects.get(invoice_number=invoice_number)
     if state in _NOT_CANCELLABLE:
         raise OrderNotCancellableError(
             f"{invoice_number} is {state} here; it cannot be cancelled, and no cancel was sent",
             reason=_NOT_CANCELLABLE[state],
-            request_id=cancel_request_id,
         )
+    if not cancel_request_id:
+        return DokuOrder.objects.get(invoice_number=invoice_number)
     try:
         if checkout_request_id:
             result: CancelOrderResult = doku.cancel_order(
@@ -116,6 +124,12 @@ def cancel_order(invoice_number: str, note: str, *, client: Optional[Client] = N
             )
         else:
             result = doku.cancel_by_invoice(invoice_number=invoice_number, note=cancel_note, request_id=cancel_request_id)
+    except DuplicateRequestError:
+        # The same Request-Id is in flight elsewhere (a redelivered task): DOKU is busy with it.
+        order, _ = refresh_status(invoice_number, client=doku)
+        if order.state == "CANCELLED":
+            return order
+        raise CancelInProgress(invoice_number) from None
     except (OrderNotCancellableError, OrderNotFoundError):
         # Learn where the order really is (paid, expired, cancelled elsewhere) before saying no.
         try:
@@ -123,7 +137,9 @@ def cancel_order(invoice_number: str, note: str, *, client: Optional[Client] = N
         except DokuError:
             pass
         raise
-    apply_status(invoice_number, transaction_status=result.order_status or "CANCELLED")
+    # A cancel DOKU accepted (or replayed) leaves the order CANCELLED, whatever the body said.
+    del result
+    apply_status(invoice_number, transaction_status="CANCELLED")
     return DokuOrder.objects.get(invoice_number=invoice_number)
 
 
