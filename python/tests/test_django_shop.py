@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 
@@ -255,3 +256,31 @@ def test_a_cancel_inside_a_transaction_is_refused_before_anything_is_sent(shop, 
     )
     assert out.returncode != 0 and "runs outside a transaction" in out.stderr, out.stderr
     assert len(cancels(doku)) == before
+
+
+def test_a_handler_that_fails_rolls_back_and_dokus_retry_runs_it_again(shop, doku, tmp_path):
+    invoice = "INV-FLAKY-1"
+    env = {**shop, "DOKU_SHOP_FLAKY_FLAG": str(tmp_path / "failed-once")}
+    body = notification_body(invoice_number=invoice, amount=20000, original_request_id=f"create-{invoice}")
+    headers = sign_notification(secret_key=SECRET, client_id=CLIENT_ID, body=body, notification_path="/payments/flaky")
+    process, url = server(env)
+    try:
+        def post():
+            request = urllib.request.Request(url + "/payments/flaky", data=body.encode(), headers={**headers, "Content-Type": "application/json"}, method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=30) as answer:
+                    return answer.status
+            except urllib.error.HTTPError as e:
+                return e.code
+
+        statuses = [post(), post(), post()]  # the first fails, DOKU retries, then a late copy
+    finally:
+        kill(process)
+    assert statuses == [503, 200, 200]
+    import psycopg
+
+    dsn = os.environ["DOKU_TEST_POSTGRES_URL"].rsplit("/", 1)[0] + "/" + shop["DOKU_SHOP_DB"]
+    with psycopg.connect(dsn) as conn:
+        shipments = conn.execute("SELECT count(*) FROM djangoshop_shipment WHERE invoice_number = %s", (invoice,)).fetchone()[0]
+        receipts = conn.execute("SELECT count(*) FROM doku_checkout_notification WHERE invoice_number = %s", (invoice,)).fetchone()[0]
+    assert (shipments, receipts) == (1, 1), "the failed try left nothing; the retry shipped once"

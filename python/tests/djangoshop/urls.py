@@ -1,4 +1,5 @@
 """The shop's DOKU notification endpoint: durable, so the shipment is made once."""
+import os
 import time
 
 from django.http import HttpResponse
@@ -18,4 +19,15 @@ def payment_notification(request):
     return HttpResponse(status=200)
 
 
-urlpatterns = [path("payments/notifications", payment_notification)]
+@doku_notification(durable=True)
+def flaky_notification(request):
+    """Ships, then fails the first time (a crash mid-handler): its effects must roll back."""
+    Shipment.objects.create(invoice_number=request.doku_notification.get("order", {}).get("invoice_number", ""))
+    flag = os.environ["DOKU_SHOP_FLAKY_FLAG"]
+    if not os.path.exists(flag):
+        open(flag, "w").close()
+        return HttpResponse(status=503)
+    return HttpResponse(status=200)
+
+
+urlpatterns = [path("payments/notifications", payment_notification), path("payments/flaky", flaky_notification)]
