@@ -197,6 +197,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn status_names_up_to_the_bound_are_taken_and_longer_ones_refused() {
+        let at_bound = "P".repeat(MAX_STATUS_LEN);
+        assert_eq!(order_lifecycle(Some(&at_bound), None).expect("at the bound"), Some(at_bound.clone()));
+        let over = format!("{at_bound}P");
+        assert_eq!(order_lifecycle(Some(&over), None).expect_err("over").field(), Some("transaction_status"));
+        assert!(lifecycle_transition(Some(&over), Some("PENDING"), None).is_err());
+    }
+
+    #[test]
     fn reads_every_documented_status() {
         let read = |t: Option<&str>, o: Option<&str>| OrderLifecycle::from_statuses(t, o);
         assert_eq!(read(Some("SUCCESS"), Some("ORDER_GENERATED")), Some(Paid));

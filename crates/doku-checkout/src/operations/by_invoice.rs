@@ -135,6 +135,7 @@ mod tests {
     #[test]
     fn an_open_order_is_cancelled_quoting_the_checkouts_request_id() {
         let call = CancelByInvoice::new("INV-1", "changed", None).expect("valid");
+        assert_eq!(call.invoice_number(), "INV-1", "the invoice the status check asks about");
         for (t, o) in [
             (Some("PENDING"), None),
             (None, Some("ORDER_GENERATED")),
