@@ -9,6 +9,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=$ROOT/build/postgres
+. "$ROOT/tools/services.sh"
 
 server_bin() {
   for d in /usr/lib/postgresql/*/bin; do
@@ -19,28 +20,20 @@ server_bin() {
 
 BIN=$(server_bin || true)
 if [ -z "$BIN" ]; then
-  [ "$(id -u)" = 0 ] || { echo "postgres: Debian's postgresql is missing; install it (apt-get install postgresql)" >&2; exit 1; }
-  echo "postgres: installing Debian's postgresql (about 30 s)" >&2
-  mkdir -p /etc/postgresql-common
   # The package would otherwise create and start a cluster of its own, left running.
-  [ -e /etc/postgresql-common/createcluster.conf ] || echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  if [ "$(id -u)" = 0 ] && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+  fi
+  apt_install postgres postgresql
   BIN=$(server_bin)
 fi
 
-RUN=""
-if [ "$(id -u)" = 0 ]; then
-  id doku-pg >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin doku-pg
-  RUN="runuser -u doku-pg --"
-fi
-
-rm -rf "$DIR"
-mkdir -p "$DIR"
-[ -z "$RUN" ] || chown doku-pg "$DIR"
+service_user "$DIR"
 # TLS as production would have it: a throwaway CA and a server certificate for 127.0.0.1 and
 # localhost. PGSSLROOTCERT (libpq's variable, which the store reads too) makes every client
 # verify the server against that CA.
-command -v openssl >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq openssl >/dev/null; }
+command -v openssl >/dev/null || apt_install postgres openssl
 TLS=$DIR/tls
 mkdir -p "$TLS"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=doku-checkout test CA" \
@@ -52,7 +45,7 @@ openssl x509 -req -in "$TLS/server.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" -
   -extfile "$TLS/server.ext" -out "$TLS/server.pem" 2>/dev/null
 chmod 600 "$TLS/server.key"
 [ -z "$RUN" ] || chown doku-pg "$TLS/server.key" "$TLS/server.pem"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 started=$(date +%s)
 $RUN "$BIN/initdb" --pgdata="$DIR/data" --username=doku --auth=trust --encoding=UTF8 --no-sync >"$DIR/initdb.log" 2>&1 \
   || { cat "$DIR/initdb.log" >&2; exit 1; }

@@ -8,26 +8,18 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=$ROOT/build/redis
+. "$ROOT/tools/services.sh"
 
 if ! command -v redis-server >/dev/null; then
-  [ "$(id -u)" = 0 ] || { echo "redis: Debian's redis-server is missing; install it (apt-get install redis-server)" >&2; exit 1; }
-  echo "redis: installing Debian's redis-server (about 10 s)" >&2
   # policy-rc.d 101: the package must not start (or leave running) a server of its own.
   had_policy=0; [ -e /usr/sbin/policy-rc.d ] && had_policy=1
-  [ $had_policy = 1 ] || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; }
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+  if [ $had_policy = 0 ] && [ "$(id -u)" = 0 ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; fi
+  apt_install redis redis-server
   [ $had_policy = 1 ] || rm -f /usr/sbin/policy-rc.d
 fi
 
-RUN=""
-if [ "$(id -u)" = 0 ]; then
-  id doku-pg >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin doku-pg
-  RUN="runuser -u doku-pg --"
-fi
-rm -rf "$DIR"
-mkdir -p "$DIR"
-[ -z "$RUN" ] || chown doku-pg "$DIR"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+service_user "$DIR"
+PORT=$(free_port)
 $RUN redis-server --bind 127.0.0.1 --port "$PORT" --save "" --appendonly no --dir "$DIR" \
   --daemonize yes --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log" --protected-mode yes
 
