@@ -15,6 +15,7 @@ use crate::notification::verify_response;
 use crate::operations::{Method, PreparedRequest, SignedHeaders};
 use crate::request_id::RequestId;
 use crate::retry::{AttemptOutcome, RetryDecision, parse_retry_after};
+use crate::shown::Millis;
 use crate::timestamp::Timestamp;
 
 /// DOKU's final HTTP answer to a call, before it is read as an operation's result.
@@ -165,7 +166,8 @@ impl Exchange {
         self.tagged(Error::new(
             ErrorCode::Timeout,
             format!(
-                "the call did not finish within its deadline of {deadline:?} (retries included); the outcome is unknown: call again with request id {}, which is safe because DOKU de-duplicates by request id",
+                "the call did not finish within its deadline of {} (retries included); the outcome is unknown: call again with request id {}, which is safe because DOKU de-duplicates by request id",
+                Millis(deadline),
                 self.request_id.as_str()
             ),
         ))
@@ -207,8 +209,8 @@ impl Exchange {
             TransportFailure::TimedOut => (
                 ErrorCode::Timeout,
                 format!(
-                    "no answer from DOKU within {:?} per attempt ({tries}); the outcome is unknown: call again with request id {rid}, which is safe because DOKU de-duplicates by request id ({detail})",
-                    self.config.timeout
+                    "no answer from DOKU within {} per attempt ({tries}); the outcome is unknown: call again with request id {rid}, which is safe because DOKU de-duplicates by request id ({detail})",
+                    Millis(self.config.timeout)
                 ),
             ),
             TransportFailure::ConnectFailed => (

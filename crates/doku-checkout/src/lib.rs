@@ -20,6 +20,7 @@ pub mod operations;
 pub mod payment_bodies;
 mod request_id;
 pub mod retry;
+mod shown;
 mod signing;
 mod strict_json;
 mod test_notification;

@@ -14,6 +14,7 @@ use crate::credentials::SecretKey;
 use crate::digest::compute_digest;
 use crate::error::{Error, ErrorCode};
 use crate::headers::ReceivedHeaders;
+use crate::shown::Quoted;
 use crate::signing::SigningInput;
 use crate::timestamp::{Clock, SystemClock, Timestamp};
 
@@ -49,7 +50,7 @@ pub struct VerifiedNotification {
 /// A signed header's one value; received under several names (or twice) it is refused.
 fn one<'h>(headers: &'h ReceivedHeaders, name: &'static str) -> Result<Option<&'h str>, Error> {
     headers.get_one(name).map_err(|names| {
-        let shown: Vec<String> = names.iter().take(4).map(|n| format!("{:?}", n.chars().take(40).collect::<String>())).collect();
+        let shown: Vec<String> = names.iter().take(4).map(|n| Quoted(&n.chars().take(40).collect::<String>()).to_string()).collect();
         Error::invalid_signature(
             "duplicate_header",
             format!(
@@ -74,7 +75,7 @@ fn parse_header_timestamp(name: &'static str, value: &str) -> Result<Timestamp, 
     Timestamp::parse(value).map_err(|_| {
         Error::invalid_signature(
             "invalid_timestamp",
-            format!("the {name} header {value:?} is not UTC in the form YYYY-MM-DDTHH:MM:SSZ"),
+            format!("the {name} header {} is not UTC in the form YYYY-MM-DDTHH:MM:SSZ", Quoted(value)),
         )
     })
 }

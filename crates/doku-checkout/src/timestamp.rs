@@ -8,6 +8,7 @@ use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::Error;
+use crate::shown::Quoted;
 
 /// Offset of Western Indonesia Time (WIB) from UTC, in seconds.
 pub const WIB_OFFSET_SECONDS: i64 = 7 * 3600;
@@ -72,7 +73,10 @@ impl Timestamp {
         let bad = || {
             Error::invalid_input(
                 "timestamp",
-                format!("timestamp {text:?} is not UTC in the form YYYY-MM-DDTHH:MM:SSZ (e.g. 2020-08-11T08:45:42Z)"),
+                format!(
+                    "timestamp {} is not UTC in the form YYYY-MM-DDTHH:MM:SSZ (e.g. 2020-08-11T08:45:42Z)",
+                    Quoted(text)
+                ),
             )
         };
         let b = text.as_bytes();

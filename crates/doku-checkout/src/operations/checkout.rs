@@ -6,6 +6,7 @@ use super::prepared::{Method, PreparedRequest};
 use super::validate::text;
 use crate::classify::{Classified, classify_parsed, doku_messages};
 use crate::error::Error;
+use crate::shown::Quoted;
 use crate::timestamp::Timestamp;
 
 /// The create-checkout path (and Request-Target).
@@ -325,7 +326,7 @@ impl CreateCheckoutResult {
         let expires_at = match (payment["expired_datetime"].as_str(), payment["expired_date"].as_str()) {
             (Some(utc), _) => Some(
                 Timestamp::parse(utc)
-                    .map_err(|_| Error::invalid_response(format!("expired_datetime {utc:?} is not UTC")))?,
+                    .map_err(|_| Error::invalid_response(format!("expired_datetime {} is not UTC", Quoted(utc))))?,
             ),
             (None, Some(wib)) => Some(Timestamp::parse_wib_compact(wib)?),
             (None, None) => None,
