@@ -111,9 +111,10 @@ node-wasm: $(WASM_BINDGEN)
 node-edge-tools:
 	cd tools/edge && npm ci --no-audit --no-fund --loglevel=error
 
-# The edge tests run the emulator as a process (the CLI, built by ffi-build).
+# The edge tests run the emulator as a process (the CLI, built by ffi-build). The store tests
+# (doku-checkout/pg, /bullmq) run on a throwaway PostgreSQL and Redis, started and stopped here.
 node-test: node-build node-wasm node-edge-tools ffi-build
-	cd node && node --test test/
+	tools/postgres/run.sh tools/redis/run.sh sh -c 'cd node && node --test test/'
 
 # The emulator's checkout page and dashboard in a real browser: Debian's chromium (installed
 # here when missing: about 20 s and 300 MB from apt, as root) driven by playwright-core from

@@ -9,6 +9,12 @@ export interface DokuNotificationOptions {
   notificationPath?: string
   /** The replay window in seconds, either direction; default 86400. */
   tolerance?: number
+  /**
+   * Durable de-duplication: a PgStore (doku-checkout/pg), or anything with its
+   * beginNotification(). Each notification's handler then runs once across instances, inside
+   * the receipt's transaction (`req.dokuTransaction`), committed when it answers 2xx.
+   */
+  store?: { beginNotification(input: { requestId: string; clientId?: string; notification: unknown }): Promise<{ db: unknown; commit(): Promise<void>; rollback(): Promise<void> } | null> }
 }
 
 /**
@@ -18,6 +24,11 @@ export interface DokuNotificationOptions {
  */
 export interface DokuNotificationRequest {
   dokuNotification: DokuNotification & { readonly requestId: string }
+  /**
+   * With `store`: the database client in the receipt's open transaction; run the handler's
+   * effects on it so they commit (or roll back) with the receipt.
+   */
+  dokuTransaction?: import('./pg').PgClientLike
 }
 
 export function dokuNotification(

@@ -10,6 +10,13 @@
 // `notificationPath` says otherwise. The raw body is read from the stream, or taken from
 // express.raw() / a `verify` hook that kept it as req.rawBody; when a body parser consumed the
 // stream without keeping the bytes, the answer is an immediate 500 that says what to change.
+//
+// With `store` (a PgStore from doku-checkout/pg, or anything with its beginNotification), each
+// notification runs once however many copies arrive, on however many instances: the receipt
+// row is inserted in a database transaction that stays open for the handler as
+// `req.dokuTransaction`, and is committed just before the answer goes out when the handler
+// answers 2xx, rolled back otherwise (DOKU's retry then runs it again). A copy that was
+// handled before gets 200 and the handler never runs.
 
 const { verifyNotification } = require('./index.js')
 const { DokuError, configError } = require('./errors.js')
@@ -58,10 +65,10 @@ function rawBody(req, done) {
   req.on('error', done)
 }
 
-/** The value of the one header named Request-Id in any case or with `_` (verified to be one). */
-function verifiedRequestId(headers) {
+/** The value of the one header `wanted` (lower case) in any case or with `_` (verified to be one). */
+function verifiedHeader(headers, wanted) {
   for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase().replaceAll('_', '-') === 'request-id') return String(value).trim()
+    if (name.toLowerCase().replaceAll('_', '-') === wanted) return String(value).trim()
   }
   return ''
 }
@@ -74,9 +81,12 @@ function verifiedRequestId(headers) {
  * throws or rejects goes to `next(error)`, so the app's error handler answers 500).
  * `req.dokuNotification.requestId` (not enumerable) is the Request-Id that was verified.
  */
-function dokuNotification({ secretKey, notificationPath, tolerance } = {}) {
+function dokuNotification({ secretKey, notificationPath, tolerance, store } = {}) {
   if (typeof secretKey !== 'function' && (typeof secretKey !== 'string' || secretKey.trim() === '')) {
     throw configError('secretKey', 'dokuNotification needs secretKey: your DOKU Secret Key, or a function of the Client-Id')
+  }
+  if (store !== undefined && (store === null || typeof store.beginNotification !== 'function')) {
+    throw configError('store', 'dokuNotification({ store }) needs a PgStore (doku-checkout/pg) or an object with its beginNotification()')
   }
   return function dokuNotificationMiddleware(req, res, next) {
     if (req.method !== 'POST') return send(res, 405, undefined, { Allow: 'POST' })
@@ -123,13 +133,65 @@ function dokuNotification({ secretKey, notificationPath, tolerance } = {}) {
       }
       // The Request-Id that was verified (the core refuses a header received under two names),
       // for de-duplication: not enumerable, so the body reads as DOKU sent it.
+      const requestId = verifiedHeader(req.headers, 'request-id')
       if (body !== null && typeof body === 'object' && !Object.hasOwn(body, 'requestId')) {
-        Object.defineProperty(body, 'requestId', { value: verifiedRequestId(req.headers), enumerable: false })
+        Object.defineProperty(body, 'requestId', { value: requestId, enumerable: false })
       }
-      req.dokuNotification = body
-      next()
+      if (store === undefined) {
+        req.dokuNotification = body
+        return next()
+      }
+      const clientId = verifiedHeader(req.headers, 'client-id')
+      Promise.resolve()
+        .then(() => store.beginNotification({ requestId, clientId, notification: body }))
+        .then(
+          (receipt) => {
+            // Handled before (here or on another instance, and committed): answer, run nothing.
+            if (receipt === null) return send(res, 200, undefined)
+            req.dokuNotification = body
+            req.dokuTransaction = receipt.db
+            holdAnswerForCommit(res, receipt)
+            next()
+          },
+          (e) => {
+            if (e instanceof DokuError && e.code === 'invalid_input') return send(res, 400, { error: { code: 'invalid_request', reason: 'request_id_length' } })
+            next(asError(e))
+          },
+        )
     }
   }
+}
+
+/**
+ * Ends the receipt's transaction as the handler answers: committed before a 2xx goes out (a
+ * commit that fails turns the answer into a 500, so DOKU retries), rolled back for any other
+ * answer or a connection closed before one.
+ */
+function holdAnswerForCommit(res, receipt) {
+  const end = res.end
+  let settled = false
+  res.end = function endAfterCommit(...args) {
+    if (settled) return end.apply(this, args)
+    settled = true
+    res.end = end
+    const ok = res.statusCode >= 200 && res.statusCode < 300
+    const finish = ok ? receipt.commit() : receipt.rollback()
+    finish.then(
+      () => end.apply(res, args),
+      () => {
+        if (res.headersSent) return res.destroy() // a streamed 2xx: only a cut connection says no
+        res.statusCode = 500
+        res.setHeader('Content-Type', 'application/json')
+        end.call(res, JSON.stringify({ error: { code: 'store_failure', message: 'the notification could not be recorded; DOKU will retry it' } }))
+      },
+    )
+    return res
+  }
+  res.once('close', () => {
+    if (settled) return
+    settled = true
+    receipt.rollback().catch(() => {})
+  })
 }
 
 module.exports = { dokuNotification }

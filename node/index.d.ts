@@ -205,7 +205,7 @@ export type ErrorCode =
 
 /** Base class of every doku-checkout error. */
 export class DokuError extends Error implements ErrorDetails {
-  readonly code: ErrorCode
+  readonly code: ErrorCode | StoreErrorCode
   readonly httpStatus: number | null
   readonly requestId: string | null
   readonly retryable: boolean
@@ -230,4 +230,6 @@ export class RequestTimeoutError extends DokuError {}
 export class InvalidResponseError extends DokuError {}
 export class SignatureVerificationError extends DokuError {}
 export class ConfigurationError extends DokuError {}
+/** The codes of doku-checkout/pg's own errors (`CancelInProgressError`). */
+export type StoreErrorCode = 'cancel_in_progress'
 export const ERROR_CLASSES: Readonly<Record<ErrorCode, typeof DokuError>>

@@ -3,6 +3,10 @@ import { Client, OrderNotCancellableError, DokuError, verifyNotification, signRe
 import { MockServer, signNotification } from 'doku-checkout/testing'
 import { dokuNotification, type DokuNotificationRequest } from 'doku-checkout/express'
 import type { DokuNotification, CreateCheckoutResult, ErrorDetails } from 'doku-checkout'
+import { PgStore, CancelInProgressError, type DokuOrder } from 'doku-checkout/pg'
+import { enqueueCancel, cancelProcessor, type CancelJobResult } from 'doku-checkout/bullmq'
+import { Pool } from 'pg'
+import { Queue, Worker, type Job } from 'bullmq'
 
 async function main(): Promise<void> {
   const doku = await MockServer.start({ clientId: 'MCH-1', secretKey: 'SK-1' })
@@ -45,4 +49,28 @@ export function express(): void {
   const expiry = (r: CreateCheckoutResult): string | null => r.expiresAt
   const details = (d: ErrorDetails): number | null => d.httpStatus
   void [middleware, handler, n, expiry, details]
+}
+
+// doku-checkout/pg and /bullmq against the real pg Pool and BullMQ Queue/Worker types.
+export async function stores(client: Client): Promise<void> {
+  const store = new PgStore(new Pool({ connectionString: 'postgres://localhost/shop' }), { client })
+  const applied: string[] = await store.migrate()
+  const { order, result } = await store.createCheckout({ invoiceNumber: 'INV-1', amount: 10000 })
+  const url: string = result.paymentUrl
+  const cancelled: DokuOrder = await store.cancelOrder('INV-1', 'customer asked')
+  const { outcome } = await store.applyStatus('INV-1', { transactionStatus: 'SUCCESS' })
+  const queue = new Queue('doku-cancels', { connection: { host: 'localhost' } })
+  const job: Job = await enqueueCancel(queue, 'INV-1', 'customer asked')
+  const worker = new Worker('doku-cancels', cancelProcessor({ store }), { connection: { host: 'localhost' } })
+  worker.on('completed', (_job: Job, r: CancelJobResult) => r.error ?? r.state)
+  const middleware = dokuNotification({ secretKey: 'SK-1', store })
+  const handler = async (req: DokuNotificationRequest): Promise<void> => {
+    await req.dokuTransaction?.query('INSERT INTO shipments (invoice_number) VALUES ($1)', ['INV-1'])
+  }
+  try {
+    await store.cancelOrder('INV-2', 'x')
+  } catch (e) {
+    if (e instanceof CancelInProgressError && e.code === 'cancel_in_progress' && e.retryable) return
+  }
+  void [applied, order, url, cancelled, outcome === 'anomaly', middleware, handler]
 }
