@@ -27,9 +27,12 @@ export interface CancelJobResult {
   reason?: string | null
 }
 
-/** Adds the invoice's cancel job (job id from the invoice: a second enqueue adds nothing). */
+/**
+ * Adds the invoice's cancel job (job id from the invoice: a second enqueue adds nothing and
+ * resolves to the existing job; a failed one is retried).
+ */
 export function enqueueCancel<J = unknown>(
-  queue: { add(name: string, data: CancelJobData, options: Record<string, unknown>): Promise<J> },
+  queue: { add(name: string, data: CancelJobData, options: Record<string, unknown>): Promise<J>; getJob?(id: string): Promise<J | undefined> },
   invoiceNumber: string,
   note: string,
   options?: Record<string, unknown>,

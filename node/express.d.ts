@@ -28,7 +28,7 @@ export interface DokuNotificationRequest {
    * With `store`: the database client in the receipt's open transaction; run the handler's
    * effects on it so they commit (or roll back) with the receipt.
    */
-  dokuTransaction?: import('./pg').PgClientLike
+  dokuTransaction?: import('./pg').PgQueryable
 }
 
 export function dokuNotification(

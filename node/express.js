@@ -142,55 +142,70 @@ function dokuNotification({ secretKey, notificationPath, tolerance, store } = {}
         return next()
       }
       const clientId = verifiedHeader(req.headers, 'client-id')
-      Promise.resolve()
-        .then(() => store.beginNotification({ requestId, clientId, notification: body }))
-        .then(
-          (receipt) => {
-            // Handled before (here or on another instance, and committed): answer, run nothing.
-            if (receipt === null) return send(res, 200, undefined)
-            req.dokuNotification = body
-            req.dokuTransaction = receipt.db
-            holdAnswerForCommit(res, receipt)
-            next()
-          },
-          (e) => {
-            if (e instanceof DokuError && e.code === 'invalid_input') return send(res, 400, { error: { code: 'invalid_request', reason: 'request_id_length' } })
-            next(asError(e))
-          },
-        )
+      receive(store, { requestId, clientId, notification: body }, req, res, next).catch((e) => next(asError(e)))
     }
   }
+}
+
+/** Opens the notification's receipt and runs the route inside it (or answers a copy 200). */
+async function receive(store, input, req, res, next) {
+  let receipt
+  try {
+    receipt = await store.beginNotification(input)
+  } catch (e) {
+    if (e instanceof DokuError && e.code === 'invalid_input') return send(res, 400, { error: { code: 'invalid_request', reason: 'request_id_length' } })
+    if (e instanceof DokuError && e.reason === 'receipt_busy') return send(res, 503, { error: { code: e.code, reason: e.reason } }, { 'Retry-After': '10' })
+    throw e
+  }
+  // Handled before (here or on another instance, and committed): answer, run nothing.
+  if (receipt === null) return send(res, 200, undefined)
+  // DOKU gave up while the receipt was being opened: nobody will read an answer.
+  if (res.destroyed || res.writableEnded) return receipt.rollback()
+  req.dokuNotification = input.notification
+  req.dokuTransaction = receipt.db
+  holdAnswerForCommit(res, receipt)
+  next()
 }
 
 /**
  * Ends the receipt's transaction as the handler answers: committed before a 2xx goes out (a
  * commit that fails turns the answer into a 500, so DOKU retries), rolled back for any other
- * answer or a connection closed before one.
+ * answer or a connection closed before one. The status is the one the handler gave: what runs
+ * after it (a late next(error)) cannot change an answer whose effects were committed.
  */
 function holdAnswerForCommit(res, receipt) {
   const end = res.end
   let settled = false
   res.end = function endAfterCommit(...args) {
-    if (settled) return end.apply(this, args)
+    if (settled) return res // the first answer is being sent; later ones are dropped
     settled = true
-    res.end = end
-    const ok = res.statusCode >= 200 && res.statusCode < 300
+    const status = res.statusCode
+    const ok = status >= 200 && status < 300
     const finish = ok ? receipt.commit() : receipt.rollback()
-    finish.then(
-      () => end.apply(res, args),
-      () => {
-        if (res.headersSent) return res.destroy() // a streamed 2xx: only a cut connection says no
-        res.statusCode = 500
-        res.setHeader('Content-Type', 'application/json')
-        end.call(res, JSON.stringify({ error: { code: 'store_failure', message: 'the notification could not be recorded; DOKU will retry it' } }))
-      },
-    )
+    finish
+      .then(
+        () => {
+          res.end = end
+          res.statusCode = status
+          end.apply(res, args)
+        },
+        () => {
+          res.end = end
+          if (res.headersSent) return res.destroy() // a streamed 2xx: only a cut connection says no
+          const failure = JSON.stringify({ error: { code: 'store_failure', message: 'the notification could not be recorded; DOKU will retry it' } })
+          res.statusCode = 500
+          for (const name of ['Content-Length', 'ETag', 'Content-Encoding']) res.removeHeader(name) // the handler's body's
+          res.setHeader('Content-Type', 'application/json')
+          end.call(res, failure)
+        },
+      )
+      .catch(() => res.destroy()) // end() itself threw (a bad argument): no answer can be sent
     return res
   }
   res.once('close', () => {
     if (settled) return
     settled = true
-    receipt.rollback().catch(() => {})
+    receipt.rollback()
   })
 }
 

@@ -9,6 +9,11 @@ export interface PgClientLike {
   release(error?: unknown): void
 }
 
+/** A transaction's query function (a notification handler's `req.dokuTransaction`). */
+export interface PgQueryable {
+  query(text: string, values?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>
+}
+
 /** What PgStore needs of a `pg` Pool. */
 export interface PgPoolLike {
   query(text: string, values?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>
@@ -37,22 +42,35 @@ export interface DokuOrder {
 
 export type LifecycleOutcome = 'apply' | 'unchanged' | 'anomaly' | 'unrecognised'
 
-/** A notification's open receipt: run the handler's effects on `db`, then commit or roll back. */
+/**
+ * A notification's open receipt: run the handler's effects through `db` (refused once settled),
+ * then commit (throws when the transaction had failed: nothing was recorded) or roll back.
+ */
 export interface NotificationReceipt {
-  db: PgClientLike
+  db: PgQueryable
   commit(): Promise<void>
   rollback(): Promise<void>
 }
 
-/** Another worker holds this order's row (it is cancelling it now): retryable. */
+/** Another delivery of the notification holds its receipt past the lock timeout: answer 503 (`reason` 'receipt_busy'). */
+export class ReceiptBusyError extends DokuError {
+  readonly code: 'server_error'
+  constructor()
+}
+
+/** Another worker holds this order's row (claiming it, or applying DOKU's news): retryable. */
 export class CancelInProgressError extends DokuError {
   readonly code: 'cancel_in_progress'
   constructor(invoiceNumber: string)
 }
 
 export class PgStore {
-  /** `client` creates checkouts and cancels; migrate() and notifications do not need it. */
-  constructor(pool: PgPoolLike, options?: { client?: Client })
+  /**
+   * `client` creates checkouts and cancels (migrate() and notifications do not need it);
+   * `receiptWaitMs`: how long a copy of a notification waits for another delivery's handler
+   * before it is answered 503 (default 10000, 1 to 25000).
+   */
+  constructor(pool: PgPoolLike, options?: { client?: Client; receiptWaitMs?: number })
   /** Applies the shipped migrations not applied yet (an advisory lock serialises processes); resolves to their names. */
   migrate(): Promise<string[]>
   order(invoiceNumber: string): Promise<DokuOrder | null>

@@ -9,9 +9,11 @@
 //
 // - createCheckout stores the checkout's Request-Id on the order before calling DOKU, so a retry
 //   after an unknown outcome reuses it (DOKU replays), and a cancel never lacks it.
-// - cancelOrder claims the order row (FOR UPDATE SKIP LOCKED: another worker on the same order
-//   gets CancelInProgressError, retryable), stores the cancel's Request-Id and commits before
-//   sending; every retry, in any process, sends that same Request-Id and DOKU acts once.
+// - cancelOrder claims the order row in one statement (FOR UPDATE SKIP LOCKED: a worker that
+//   finds it locked gets CancelInProgressError, retryable), stores the cancel's Request-Id and
+//   commits before sending; every retry, in any process, sends that same Request-Id and DOKU
+//   acts once (two workers on one order send the same one: the later gets DOKU's replay, or
+//   duplicate_request while the first is in flight, which is settled from DOKU's status).
 // - DOKU's news moves an order only forward, by the core's lifecycle rule (lifecycleTransition):
 //   a late PENDING after PAID changes nothing; final states that disagree are kept and recorded
 //   in `anomaly`.
@@ -35,12 +37,33 @@ const MAX_REQUEST_ID = 128
 const MAX_NOTE = 255
 const MAX_STATUS = 64
 const MAX_ANOMALY = 160
+// How long a copy of a notification waits for another delivery's receipt to settle, by default
+// and at most (DOKU waits about 30 s for an answer).
+const RECEIPT_WAIT_MS = 10000
+const MAX_RECEIPT_WAIT_MS = 25000
+// PostgreSQL's lock_not_available (a lock wait ran past lock_timeout).
+const LOCK_NOT_AVAILABLE = '55P03'
 
 // A cancel is pointless once an order reached one of these; CANCELLED is settled by DOKU's
 // replay when this store sent the cancel, and settled outright when it did not.
 const NOT_CANCELLABLE = { PAID: 'order_paid', EXPIRED: 'order_expired', REFUNDED: 'order_refunded' }
 
-/** Another worker holds this order's row (it is cancelling it now): retry in a few seconds. */
+/**
+ * Another delivery of the same notification has held its receipt for longer than the lock
+ * timeout (its handler is slow): answer 503; DOKU's retry finds it done.
+ */
+class ReceiptBusyError extends DokuError {
+  static code = 'server_error'
+  constructor() {
+    super('another delivery of this notification is still being handled; answer 503 and DOKU retries it later', {
+      code: 'server_error',
+      retryable: true,
+      reason: 'receipt_busy',
+    })
+  }
+}
+
+/** Another worker holds this order's row (claiming it, or applying DOKU's news): retry in a few seconds. */
 class CancelInProgressError extends DokuError {
   static code = 'cancel_in_progress'
   constructor(invoiceNumber) {
@@ -84,23 +107,17 @@ function orderOf(row) {
 
 /** Runs `work(db)` in a transaction on a client of its own; rolls back when it throws. */
 async function inTransaction(pool, work) {
-  const db = await pool.connect()
-  let broken
+  const held = await holdClient(pool)
+  let result
   try {
-    await db.query('BEGIN')
-    const result = await work(db)
-    await db.query('COMMIT')
-    return result
+    await held.db.query('BEGIN')
+    result = await work(held.db)
   } catch (e) {
-    try {
-      await db.query('ROLLBACK')
-    } catch (rollbackError) {
-      broken = rollbackError // the connection is unusable: the pool must not hand it out again
-    }
+    await held.end('ROLLBACK').catch(() => {})
     throw e
-  } finally {
-    db.release(broken)
   }
+  await held.end('COMMIT')
+  return result
 }
 
 const ENSURE_ORDER = `INSERT INTO doku_checkout_order
@@ -123,18 +140,24 @@ const CLAIM = `WITH picked AS (
 class PgStore {
   #pool
   #client
+  #receiptWaitMs
 
   /**
    * `pool` is a `pg` Pool (anything with `query()` and `connect()`); `client` is the
    * doku-checkout Client that creates checkouts and cancels (not needed for migrate() and
-   * notifications).
+   * notifications); `receiptWaitMs` is how long a copy of a notification waits for another
+   * delivery's handler before it is answered 503 (default 10000, 1 to 25000).
    */
-  constructor(pool, { client } = {}) {
+  constructor(pool, { client, receiptWaitMs = RECEIPT_WAIT_MS } = {}) {
     if (!pool || typeof pool.query !== 'function' || typeof pool.connect !== 'function') {
       throw configError('pool', 'PgStore needs a pg Pool (new Pool({ connectionString })) as its first argument')
     }
+    if (!Number.isSafeInteger(receiptWaitMs) || receiptWaitMs < 1 || receiptWaitMs > MAX_RECEIPT_WAIT_MS) {
+      throw configError('receiptWaitMs', `receiptWaitMs must be a whole number of milliseconds from 1 to ${MAX_RECEIPT_WAIT_MS}`)
+    }
     this.#pool = pool
     this.#client = client ?? null
+    this.#receiptWaitMs = receiptWaitMs
   }
 
   /** Applies the shipped migrations not applied yet; safe to call from every process at start. */
@@ -258,8 +281,11 @@ class PgStore {
    * Opens the durable receipt of one verified notification: null when this (Client-Id,
    * Request-Id) was received before (its effects happened: answer 2xx, run nothing), else
    * `{ db, commit(), rollback() }` with the receipt inserted and the order's state applied in
-   * `db`'s open transaction. Run the handler's effects on `db`, then commit (or roll back, and
-   * DOKU's retry runs them again). A copy arriving meanwhile waits on the receipt's unique index.
+   * an open transaction. Run the handler's effects through `db.query` (refused once the
+   * receipt is settled), then commit (or roll back, and DOKU's retry runs them again). A copy
+   * arriving meanwhile waits on the receipt's unique index, for at most `receiptWaitMs` (then
+   * ReceiptBusyError, retryable). The order's row stays locked until the receipt settles:
+   * change it through `db`, not through another store call.
    */
   async beginNotification({ requestId, clientId = '', notification } = {}) {
     text('requestId', requestId, MAX_REQUEST_ID)
@@ -269,53 +295,35 @@ class PgStore {
     const invoice = typeof order.invoice_number === 'string' ? order.invoice_number : ''
     const status = typeof transaction.status === 'string' ? transaction.status : null
     const orderStatus = typeof order.status === 'string' ? order.status : null
-    const db = await this.#pool.connect()
-    let released = false
-    const release = (error) => {
-      if (!released) {
-        released = true
-        db.release(error)
-      }
-    }
+    const held = await holdClient(this.#pool)
     try {
-      await db.query('BEGIN')
-      const inserted = await db.query(
+      await held.db.query('BEGIN')
+      await held.db.query(`SET LOCAL lock_timeout = ${this.#receiptWaitMs}`) // a checked integer
+      const inserted = await held.db.query(
         `INSERT INTO doku_checkout_notification (request_id, client_id, invoice_number, transaction_status, received_at)
          VALUES ($1, $2, $3, $4, now()) ON CONFLICT (client_id, request_id) DO NOTHING RETURNING id`,
         [requestId, clientId, invoice.slice(0, MAX_INVOICE), (status ?? '').slice(0, MAX_STATUS)],
       )
       if (inserted.rowCount === 0) {
-        await db.query('ROLLBACK')
-        release()
+        await held.end('ROLLBACK')
         return null
       }
       if (invoice !== '' && invoice.length <= MAX_INVOICE && (status || orderStatus)) {
-        await applyIn(db, invoice, fitting(status), fitting(orderStatus))
+        await applyIn(held.db, invoice, fitting(status), fitting(orderStatus))
       }
     } catch (e) {
-      await db.query('ROLLBACK').then(() => release(), (broken) => release(broken))
+      await held.end('ROLLBACK').catch(() => {})
+      if (e?.code === LOCK_NOT_AVAILABLE) throw new ReceiptBusyError()
       throw e
     }
     return {
-      db,
-      commit: async () => {
-        try {
-          await db.query('COMMIT')
-          release()
-        } catch (e) {
-          release(e)
-          throw e
-        }
+      // The handler's view of the transaction: refused once the receipt is settled, so a late
+      // query never runs outside it (autocommitted) or inside another request's transaction.
+      db: {
+        query: (...args) => (held.settled ? Promise.reject(settledError()) : held.db.query(...args)),
       },
-      rollback: async () => {
-        if (released) return
-        try {
-          await db.query('ROLLBACK')
-          release()
-        } catch (e) {
-          release(e)
-        }
-      },
+      commit: () => held.end('COMMIT'),
+      rollback: () => (held.settled ? Promise.resolve() : held.end('ROLLBACK').catch(() => {})),
     }
   }
 
@@ -323,6 +331,49 @@ class PgStore {
     if (this.#client === null) throw configError('client', 'this PgStore was made without a client: new PgStore(pool, { client: new Client({...}) })')
     return this.#client
   }
+}
+
+/**
+ * A pool client held across awaits, with an error listener for its whole hold (pg-pool removes
+ * its own while a client is checked out: a connection dropped then would be an unhandled
+ * 'error' event) and one end: `end('COMMIT' | 'ROLLBACK')` finishes the transaction and
+ * releases the client, once; a COMMIT that PostgreSQL turned into a rollback (the transaction
+ * had failed) throws.
+ */
+async function holdClient(pool) {
+  const db = await pool.connect()
+  let lost = null
+  const onError = (e) => {
+    lost = e
+  }
+  db.on('error', onError)
+  const held = {
+    db,
+    settled: false,
+    async end(verb) {
+      if (held.settled) throw settledError()
+      held.settled = true
+      let failure = lost
+      try {
+        const result = await db.query(verb)
+        if (verb === 'COMMIT' && result.command !== 'COMMIT') {
+          failure = new Error('the notification\'s transaction had failed (a query in it raised an error), so PostgreSQL rolled it back: nothing was recorded')
+          throw failure
+        }
+      } catch (e) {
+        failure ??= e
+        throw e
+      } finally {
+        db.removeListener('error', onError)
+        db.release(failure ?? undefined)
+      }
+    },
+  }
+  return held
+}
+
+function settledError() {
+  return new Error("this notification's receipt is already committed or rolled back: run the handler's queries before it answers")
 }
 
 /** A status a state can be read from, or null (over-long: the handler decides). */
@@ -363,4 +414,4 @@ async function applyIn(db, invoiceNumber, transactionStatus, orderStatus) {
   return { order: orderOf(updated.rows[0]), outcome }
 }
 
-module.exports = { PgStore, CancelInProgressError }
+module.exports = { PgStore, CancelInProgressError, ReceiptBusyError }

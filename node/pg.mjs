@@ -1,4 +1,4 @@
 import cjs from './pg.js'
 
-export const { PgStore, CancelInProgressError } = cjs
+export const { PgStore, CancelInProgressError, ReceiptBusyError } = cjs
 export default cjs

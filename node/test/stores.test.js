@@ -8,7 +8,7 @@ const { spawn } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
 const { Pool } = require('pg')
-const { Queue } = require('bullmq')
+const { Queue, Worker } = require('bullmq')
 const { Client, InvalidInputError, OrderNotCancellableError, ServerError } = require('../index.js')
 const { MockServer, notificationBody, signNotification } = require('../testing.js')
 const { PgStore, CancelInProgressError } = require('../pg.js')
@@ -212,6 +212,8 @@ test('the cancel processor: refusals complete with their code, retryable errors 
   mock.markPaid('N-JOB-2')
   const refused = await run({ data: { invoiceNumber: 'N-JOB-2', note: 'x' } })
   assert.deepEqual([refused.error, refused.state], ['order_not_cancellable', 'PAID'])
+  const notFound = await run({ data: { invoiceNumber: 'N-JOB-NOWHERE', note: 'x' } })
+  assert.deepEqual([notFound.error, notFound.state], ['order_not_found', 'PENDING'])
   const bad = await run({ data: { invoiceNumber: '', note: 'x' } })
   assert.deepEqual([bad.error, bad.state], ['invalid_input', null])
   assert.throws(() => cancelProcessor({}), /needs \{ store \}/)
@@ -385,5 +387,153 @@ test("the README's Express + BullMQ example runs as printed: checkout, a cancel 
     for (const f of Object.values(files)) fs.rmSync(f, { force: true })
     await queue.obliterate({ force: true })
     await queue.close()
+  }
+})
+
+test('dokuNotification({ store }): effects commit before the answer, and roll back on an error, a thrown handler, a dropped connection or a failed transaction', { timeout: 60000 }, async () => {
+  const express = require('express')
+  const { dokuNotification } = require('../express.js')
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+  // The real store, its commits slowed: an answer sent before its commit would be seen here.
+  const slowCommits = {
+    beginNotification: async (input) => {
+      const receipt = await store.beginNotification(input)
+      return receipt && { ...receipt, commit: async () => (await sleep(300), receipt.commit()) }
+    },
+  }
+  const lateErrors = []
+  const ship = (req) => req.dokuTransaction.query('INSERT INTO shop_shipments (invoice_number, request_id, shop) VALUES ($1, $2, $3)', [req.dokuNotification.order.invoice_number, req.dokuNotification.requestId, req.params.mode])
+  const app = express()
+  app.post('/n/:mode', dokuNotification({ secretKey: SECRET, store: slowCommits }), async (req, res, next) => {
+    const mode = req.params.mode
+    try {
+      await ship(req)
+      if (mode === 'throw') throw new Error('the warehouse is down')
+      if (mode === 'swallow') await req.dokuTransaction.query('SELECT 1 / 0').catch(() => {}) // the transaction is now failed
+      if (mode === 'late-next') {
+        res.sendStatus(200)
+        return next(new Error('after the answer'))
+      }
+      if (mode === 'dropped') {
+        await sleep(400) // DOKU hangs up meanwhile
+        await ship(req).catch((e) => lateErrors.push(e.message))
+      }
+      res.sendStatus(200)
+    } catch (e) {
+      next(e)
+    }
+  })
+  app.use((err, _req, res, _next) => res.status(500).json({ error: err.message }))
+  const server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  const base = `http://127.0.0.1:${server.address().port}`
+  const shipments = async (requestId) => (await pool.query('SELECT shop FROM shop_shipments WHERE request_id = $1', [requestId])).rows.map((r) => r.shop)
+  const receipts = async (requestId) => (await pool.query('SELECT count(*)::int AS n FROM doku_checkout_notification WHERE request_id = $1', [requestId])).rows[0].n
+  const deliver = (mode, requestId, init = {}) => {
+    const body = notificationBody({ invoiceNumber: `N-MW-${requestId}`, amount: 1000, originalRequestId: 'co-1', status: 'SUCCESS' })
+    const headers = signNotification({ secretKey: SECRET, clientId: CLIENT_ID, body, notificationPath: `/n/${mode}`, requestId })
+    return fetch(`${base}/n/${mode}`, { method: 'POST', headers, body, ...init })
+  }
+  try {
+    // Committed before the answer: the shipment is there the moment the 200 arrives.
+    assert.equal((await deliver('ok', 'mw-1')).status, 200)
+    assert.deepEqual(await shipments('mw-1'), ['ok'])
+
+    // A handler that throws: 500, nothing kept; DOKU's retry (same Request-Id) runs it again, once.
+    assert.equal((await deliver('throw', 'mw-2')).status, 500)
+    assert.deepEqual([await shipments('mw-2'), await receipts('mw-2')], [[], 0])
+    assert.equal((await deliver('ok', 'mw-2')).status, 200)
+    assert.equal((await deliver('ok', 'mw-2')).status, 200)
+    assert.deepEqual(await shipments('mw-2'), ['ok'])
+
+    // A query failed inside the handler, which answered 200 anyway: PostgreSQL rolled the
+    // transaction back at COMMIT, so the answer is 500 and DOKU retries.
+    const swallowed = await deliver('swallow', 'mw-3')
+    assert.equal(swallowed.status, 500)
+    assert.equal((await swallowed.json()).error.code, 'store_failure')
+    assert.deepEqual([await shipments('mw-3'), await receipts('mw-3')], [[], 0])
+
+    // next(error) after the 200: the answer stays 200, the effects committed.
+    assert.equal((await deliver('late-next', 'mw-4')).status, 200)
+    assert.deepEqual(await shipments('mw-4'), ['late-next'])
+
+    // DOKU hangs up mid-handler: rolled back, and the handler's later query is refused.
+    await assert.rejects(deliver('dropped', 'mw-5', { signal: AbortSignal.timeout(150) }))
+    await waitFor('the late query', () => lateErrors.length === 1, 5000)
+    assert.match(lateErrors[0], /already committed or rolled back/)
+    assert.deepEqual([await shipments('mw-5'), await receipts('mw-5')], [[], 0])
+    assert.equal((await deliver('ok', 'mw-5')).status, 200)
+    assert.deepEqual(await shipments('mw-5'), ['ok'])
+  } finally {
+    await new Promise((r) => server.close(r))
+  }
+})
+
+test('a job that fails on an error no retry fixes fails at once; enqueueing the invoice again retries it under the same Request-Id', { timeout: 60000 }, async () => {
+  await store.createCheckout({ invoiceNumber: 'N-FAIL-1', amount: 1000 })
+  const queue = new Queue(`doku-fail-${db.name}`, { connection: redisConnection() })
+  const wrongKey = new PgStore(pool, { client: new Client({ clientId: CLIENT_ID, secretKey: 'SK-WRONG-0123456789', baseUrl: mock.url, maxRetries: 0 }) })
+  const workers = []
+  const finished = (worker) => new Promise((resolve) => {
+    worker.once('failed', (job, e) => resolve({ failed: e }))
+    worker.once('completed', (job, result) => resolve({ result }))
+  })
+  try {
+    workers.push(new Worker(queue.name, cancelProcessor({ store: wrongKey }), { connection: redisConnection() }))
+    const first = finished(workers[0])
+    const job = await enqueueCancel(queue, 'N-FAIL-1', 'customer asked')
+    const { failed } = await first
+    assert.deepEqual([failed.name, failed.code], ['UnrecoverableError', 'authentication_failed'])
+    assert.equal(await job.getState(), 'failed')
+    assert.equal((await queue.getJob(job.id)).attemptsMade, 1, 'no further tries of an error no retry fixes')
+    const requestId = (await store.order('N-FAIL-1')).cancelRequestId
+    await workers[0].close()
+
+    // The key fixed (a new deploy): enqueueing again retries the failed job.
+    workers.push(new Worker(queue.name, cancelProcessor({ store }), { connection: redisConnection() }))
+    const second = finished(workers[1])
+    const again = await enqueueCancel(queue, 'N-FAIL-1', 'a second note')
+    assert.equal(again.id, job.id)
+    const { result } = await second
+    assert.deepEqual(result, { invoiceNumber: 'N-FAIL-1', state: 'CANCELLED', requestId })
+    assert.deepEqual(cancelIds().get('N-FAIL-1'), new Set([requestId]))
+  } finally {
+    for (const w of workers) await w.close()
+    await queue.obliterate({ force: true })
+    await queue.close()
+  }
+})
+
+test('a copy of a notification whose first delivery is still being handled waits receiptWaitMs, then gets 503; the next retry runs the handler', { timeout: 30000 }, async () => {
+  const express = require('express')
+  const { dokuNotification } = require('../express.js')
+  assert.throws(() => new PgStore(pool, { receiptWaitMs: 0 }), /receiptWaitMs/)
+  assert.throws(() => new PgStore(pool, { receiptWaitMs: 60000 }), /receiptWaitMs/)
+  const impatient = new PgStore(pool, { receiptWaitMs: 200 })
+  const ran = []
+  const app = express()
+  app.post('/busy', dokuNotification({ secretKey: SECRET, store: impatient }), (req, res) => {
+    ran.push(req.dokuNotification.requestId)
+    res.sendStatus(200)
+  })
+  const server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  const body = notificationBody({ invoiceNumber: 'N-BUSY-1', amount: 1000, originalRequestId: 'co-busy', status: 'SUCCESS' })
+  const headers = signNotification({ secretKey: SECRET, clientId: CLIENT_ID, body, notificationPath: '/busy', requestId: 'busy-1' })
+  const deliver = () => fetch(`http://127.0.0.1:${server.address().port}/busy`, { method: 'POST', headers, body })
+  try {
+    // Another instance holds this notification's receipt (its handler is slow).
+    const held = await store.beginNotification({ requestId: 'busy-1', clientId: CLIENT_ID, notification: JSON.parse(body) })
+    const busy = await deliver()
+    assert.deepEqual([busy.status, busy.headers.get('retry-after'), (await busy.json()).error.reason], [503, '10', 'receipt_busy'])
+    assert.deepEqual(ran, [])
+    await held.rollback() // that handler failed
+    assert.equal((await deliver()).status, 200)
+    assert.equal((await deliver()).status, 200)
+    assert.deepEqual(ran, ['busy-1'])
+  } finally {
+    await new Promise((r) => server.close(r))
   }
 })
