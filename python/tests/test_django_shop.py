@@ -134,6 +134,12 @@ def test_create_cancel_and_apply_keep_the_order_right(shop, doku):
     result = step(shop, "task", "INV-SHOP-PAID", "stale")
     assert (result["error"], result["reason"], result["state"]) == ("order_not_cancellable", "order_paid", "PAID")
 
+    # An error no retry fixes (a wrong Secret Key after a deploy): the task fails, it is not "done".
+    step(shop, "create", "INV-SHOP-KEY", "1000")
+    failed = step({**shop, "DOKU_SHOP_SECRET_KEY": "SK-WRONG-0123456789"}, "task", "INV-SHOP-KEY", "stale")
+    assert failed == {"failed": "AuthenticationError", "code": "authentication_failed"}, failed
+    assert step(shop, "task", "INV-SHOP-KEY", "stale")["state"] == "CANCELLED"
+
 
 def worker(env, name):
     """A Celery worker (prefork, 4 processes) in its own process group, so SIGKILL takes all of it."""

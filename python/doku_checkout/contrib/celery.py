@@ -5,8 +5,9 @@ claimed and the cancel's Request-Id stored before anything is sent, so every try
 including one redelivered after its worker was killed (``acks_late`` with
 ``reject_on_worker_lost``), sends the same Request-Id and DOKU acts once. Only retryable errors
 are retried (network, timeouts, 5xx, rate limits, another worker holding the order), with
-backoff; a refusal (paid, expired) ends the task with its error code. Give the broker a
-visibility timeout longer than the longest task (Redis: ``broker_transport_options``).
+backoff; a refusal (paid, expired, unknown invoice) ends the task with its error code; an
+error no retry fixes (a wrong Secret Key) fails the task at once. Give the broker a visibility
+timeout longer than the longest task (Redis: ``broker_transport_options``).
 """
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ __all__ = ["cancel_order"]
 
 #: Retries of one cancel before it is given up as failed (about 20 minutes of backoff).
 MAX_RETRIES = 24
+
+#: Refusals that end the task with their code in its result: DOKU's answer about the order, or
+#: arguments no try can send. Any other error no retry fixes fails the task.
+_REFUSALS = frozenset({"order_not_cancellable", "order_not_found", "invalid_input"})
 
 
 def _backoff(retries: int) -> float:
@@ -39,6 +44,8 @@ def cancel_order(self: Any, invoice_number: str, note: str) -> Dict[str, Any]:
     except DokuError as e:
         if e.retryable:
             raise self.retry(exc=e, countdown=_backoff(self.request.retries))
+        if e.code not in _REFUSALS:
+            raise  # a wrong key, a misconfigured client: the task fails, visibly, without retries
         order = DokuOrder.objects.filter(invoice_number=invoice_number).first()
         return {
             "invoice_number": invoice_number,

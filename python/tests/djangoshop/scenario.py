@@ -58,7 +58,10 @@ def step(name, args):
         except Exception as e:  # noqa: BLE001 - reported to the test
             return {"ok": False, "error": str(e)}
     if name == "task":  # run the Celery task's function in this process (eager), for its result
-        return cancel_task.apply(args=[args[0], args[1]]).get(propagate=False)
+        value = cancel_task.apply(args=[args[0], args[1]]).get(propagate=False)
+        if isinstance(value, BaseException):
+            return {"failed": type(value).__name__, "code": getattr(value, "code", None)}
+        return value
     raise SystemExit(f"unknown step {name}")
 
 
