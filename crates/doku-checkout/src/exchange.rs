@@ -38,6 +38,17 @@ pub enum TransportFailure {
     TimedOut,
 }
 
+impl TransportFailure {
+    /// `connect_failed`, `connection_lost` or `timed_out`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ConnectFailed => "connect_failed",
+            Self::ConnectionLost => "connection_lost",
+            Self::TimedOut => "timed_out",
+        }
+    }
+}
+
 /// What the driver does next.
 #[derive(Debug)]
 pub enum Next {
@@ -76,6 +87,11 @@ impl Exchange {
     /// The signed path (percent-encoded, no query): what goes after the base URL.
     pub fn path(&self) -> &str {
         &self.prepared.path
+    }
+
+    /// The path with its variable part named (for traces).
+    pub fn url_template(&self) -> &'static str {
+        self.prepared.url_template
     }
 
     /// The full URL: base URL and the signed path.

@@ -16,6 +16,7 @@ mod json_writer;
 pub mod lifecycle;
 mod notification;
 mod notification_fields;
+pub mod observe;
 pub mod operations;
 pub mod payment_bodies;
 mod request_id;

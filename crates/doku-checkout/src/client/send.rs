@@ -7,6 +7,7 @@ use super::Client;
 use super::transport::{Attempt, Stopped};
 use crate::error::Error;
 use crate::exchange::{Exchange, Next, Reply};
+use crate::observe::{self, AttemptEnd, AttemptInfo};
 use crate::operations::PreparedRequest;
 use crate::request_id::RequestId;
 
@@ -25,11 +26,33 @@ impl Client {
     async fn drive(&self, exchange: &mut Exchange) -> Result<Reply, Error> {
         let config = &self.inner.config;
         let body = exchange.body().map(Bytes::copy_from_slice);
+        let observer = observe::current();
+        let (server_address, server_port) = observe::server_of(config.base_url());
         loop {
             let signed = exchange.start_attempt(config.clock().now())?;
+            if let Some(o) = &observer {
+                o.attempt_started(&AttemptInfo {
+                    attempt: exchange.attempts(),
+                    request_id: exchange.request_id().as_str(),
+                    method: exchange.method().as_str(),
+                    url_template: exchange.url_template(),
+                    server_address,
+                    server_port,
+                });
+            }
             let attempt =
                 Attempt { method: exchange.method(), path: exchange.path(), signed: &signed, body: body.as_ref() };
-            let next = match self.inner.transport.send(config, attempt).await {
+            let sent = self.inner.transport.send(config, attempt).await;
+            let end = match &sent {
+                Ok(a) => AttemptEnd::Status(a.status),
+                Err(Stopped::Transport(f)) => AttemptEnd::Failed(f.kind.as_str(), None),
+                Err(Stopped::TooLarge { status, .. }) => AttemptEnd::Failed("response_too_large", Some(*status)),
+                Err(Stopped::Tls(_)) => AttemptEnd::Failed("tls_failure", None),
+            };
+            if let Some(o) = &observer {
+                o.attempt_ended(exchange.attempts(), end);
+            }
+            let next = match sent {
                 Ok(a) => {
                     exchange.on_answer(a.status, a.retry_after.as_deref(), a.headers.as_ref(), a.body, fastrand::f64())
                 }
@@ -38,7 +61,12 @@ impl Client {
                 Err(Stopped::Tls(detail)) => return Err(exchange.tls_error(&detail)),
             };
             match next {
-                Next::Wait(wait) => tokio::time::sleep(wait).await,
+                Next::Wait(wait) => {
+                    if let Some(o) = &observer {
+                        o.retrying(exchange.attempts(), exchange.request_id().as_str(), wait, end);
+                    }
+                    tokio::time::sleep(wait).await
+                }
                 Next::Done(result) => return result,
             }
         }

@@ -64,7 +64,12 @@ impl CancelOrderRequest {
         };
         // Serialising plain strings into a Vec cannot fail.
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
-        PreparedRequest { method: Method::Post, path: CANCEL_PATH.to_owned(), body: Some(bytes) }
+        PreparedRequest {
+            method: Method::Post,
+            path: CANCEL_PATH.to_owned(),
+            url_template: CANCEL_PATH,
+            body: Some(bytes),
+        }
     }
 }
 

@@ -280,7 +280,12 @@ impl CreateCheckoutRequest {
         }
         let bytes = serde_json::to_vec(&body)
             .map_err(|e| Error::invalid_input("extra", format!("extra cannot be serialised: {e}")))?;
-        Ok(PreparedRequest { method: Method::Post, path: CHECKOUT_PATH.to_owned(), body: Some(bytes) })
+        Ok(PreparedRequest {
+            method: Method::Post,
+            path: CHECKOUT_PATH.to_owned(),
+            url_template: CHECKOUT_PATH,
+            body: Some(bytes),
+        })
     }
 }
 

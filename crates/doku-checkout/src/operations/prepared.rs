@@ -32,6 +32,9 @@ pub struct PreparedRequest {
     pub method: Method,
     /// The path sent on the wire and signed as `Request-Target`.
     pub path: String,
+    /// The path with its variable part named (`/orders/v1/status/{invoice_number}`): what
+    /// traces show, since the path itself may hold the caller's invoice number.
+    pub url_template: &'static str,
     /// The exact body bytes (compact JSON) for POST.
     pub body: Option<Vec<u8>>,
 }

@@ -14,6 +14,9 @@ use crate::error::Error;
 /// Everything but RFC 3986 unreserved characters is percent-encoded in the path segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+/// The status path with its variable part named (what traces show).
+pub const STATUS_TEMPLATE: &str = "/orders/v1/status/{invoice_number}";
+
 /// A validated status request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrderStatusRequest {
@@ -31,7 +34,7 @@ impl OrderStatusRequest {
     /// GET with the invoice number percent-encoded; the encoded path is what is signed.
     pub fn prepare(&self) -> PreparedRequest {
         let path = format!("/orders/v1/status/{}", utf8_percent_encode(&self.invoice_number, SEGMENT));
-        PreparedRequest { method: Method::Get, path, body: None }
+        PreparedRequest { method: Method::Get, path, url_template: STATUS_TEMPLATE, body: None }
     }
 }
 
