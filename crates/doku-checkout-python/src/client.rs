@@ -13,6 +13,7 @@ use pyo3::types::PyDict;
 use crate::asyncio;
 use crate::body::Text;
 use crate::errors::IntoPyResult;
+use crate::observe::{Observation, Outcome};
 use crate::runtime::runtime;
 
 /// Keyword arguments as JSON text, for the core's strict readers (no coercion, unknown
@@ -92,6 +93,21 @@ impl Core {
     }
 }
 
+/// Runs `call` on the I/O runtime with the GIL released, observed; the span ends with the GIL back.
+fn blocking<T: Outcome>(
+    py: Python<'_>,
+    observation: std::sync::Arc<Observation>,
+    call: impl std::future::Future<Output = Result<T, Error>> + Send,
+) -> PyResult<T>
+where
+    T: Send,
+{
+    let rt = runtime().py_err()?;
+    let result = py.detach(|| rt.block_on(doku_checkout::observe::observed(observation.clone(), call)));
+    observation.end(py, &result);
+    result.py_err()
+}
+
 /// A blocking DOKU Checkout client for Django views, Celery tasks and scripts.
 ///
 /// Calls release the GIL while they wait, so other threads keep running. Safe to share
@@ -124,9 +140,8 @@ impl Client {
         request_id: Option<Text>,
     ) -> PyResult<CancelOrderResult> {
         let client = self.core.client().py_err()?;
-        let rt = runtime().py_err()?;
         let call = client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref());
-        py.detach(|| rt.block_on(call)).py_err()
+        blocking(py, Observation::start(py, "cancel_order", Some(&invoice_number)), call)
     }
 
     /// Cancels an unpaid order by its invoice number alone: DOKU's status is read first; a
@@ -140,9 +155,8 @@ impl Client {
         request_id: Option<Text>,
     ) -> PyResult<CancelOrderResult> {
         let client = self.core.client().py_err()?;
-        let rt = runtime().py_err()?;
         let call = client.cancel_by_invoice(&invoice_number, &note, request_id.as_deref());
-        py.detach(|| rt.block_on(call)).py_err()
+        blocking(py, Observation::start(py, "cancel_by_invoice", Some(&invoice_number)), call)
     }
 
     /// Creates a checkout page; store `result.request_id` to cancel later.
@@ -155,15 +169,18 @@ impl Client {
     ) -> PyResult<CreateCheckoutResult> {
         let request = Core::checkout(py, fields)?;
         let client = self.core.client().py_err()?;
-        let rt = runtime().py_err()?;
-        py.detach(|| rt.block_on(client.create_checkout(&request, request_id.as_deref()))).py_err()
+        let observation = Observation::start(py, "create_checkout", Some(&request.invoice_number));
+        blocking(py, observation, client.create_checkout(&request, request_id.as_deref()))
     }
 
     /// The current status of an order.
     fn order_status(&self, py: Python<'_>, invoice_number: Text) -> PyResult<OrderStatusResult> {
         let client = self.core.client().py_err()?;
-        let rt = runtime().py_err()?;
-        py.detach(|| rt.block_on(client.order_status(&invoice_number))).py_err()
+        blocking(
+            py,
+            Observation::start(py, "order_status", Some(&invoice_number)),
+            client.order_status(&invoice_number),
+        )
     }
 }
 
@@ -206,8 +223,10 @@ impl AsyncClient {
         let (invoice_number, original_request_id, note) =
             (invoice_number.to_owned(), original_request_id.to_owned(), note.to_owned());
         let request_id = request_id.map(|r| r.to_owned());
+        let observation = Observation::start(py, "cancel_order", Some(&invoice_number));
         let fut = async move {
-            client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref()).await
+            let call = client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref());
+            observation.around(call).await
         };
         asyncio::spawn(py, &self.completions, fut, into_py)
     }
@@ -224,7 +243,8 @@ impl AsyncClient {
         let client = self.core.client().py_err()?;
         let call =
             doku_checkout::operations::CancelByInvoice::new(&invoice_number, &note, request_id.as_deref()).py_err()?;
-        let fut = async move { client.cancel_planned(&call).await };
+        let observation = Observation::start(py, "cancel_by_invoice", Some(&invoice_number));
+        let fut = async move { observation.around(client.cancel_planned(&call)).await };
         asyncio::spawn(py, &self.completions, fut, into_py)
     }
 
@@ -238,7 +258,8 @@ impl AsyncClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = Core::checkout(py, fields)?;
         let client = self.core.client().py_err()?;
-        let fut = async move { client.create_checkout(&request, request_id.as_deref()).await };
+        let observation = Observation::start(py, "create_checkout", Some(&request.invoice_number));
+        let fut = async move { observation.around(client.create_checkout(&request, request_id.as_deref())).await };
         asyncio::spawn(py, &self.completions, fut, into_py)
     }
 
@@ -246,7 +267,8 @@ impl AsyncClient {
     fn order_status<'py>(&self, py: Python<'py>, invoice_number: Text) -> PyResult<Bound<'py, PyAny>> {
         let client = self.core.client().py_err()?;
         let invoice_number = invoice_number.to_owned();
-        let fut = async move { client.order_status(&invoice_number).await };
+        let observation = Observation::start(py, "order_status", Some(&invoice_number));
+        let fut = async move { observation.around(client.order_status(&invoice_number)).await };
         asyncio::spawn(py, &self.completions, fut, into_py)
     }
 }

@@ -5,6 +5,7 @@ mod body;
 mod client;
 mod errors;
 mod mock;
+mod observe;
 mod runtime;
 mod signing;
 
