@@ -94,14 +94,11 @@ impl Core {
 }
 
 /// Runs `call` on the I/O runtime with the GIL released, observed; the span ends with the GIL back.
-fn blocking<T: Outcome>(
+fn blocking<T: Outcome + Send>(
     py: Python<'_>,
     observation: std::sync::Arc<Observation>,
     call: impl std::future::Future<Output = Result<T, Error>> + Send,
-) -> PyResult<T>
-where
-    T: Send,
-{
+) -> PyResult<T> {
     let rt = runtime().py_err()?;
     let result = py.detach(|| rt.block_on(doku_checkout::observe::observed(observation.clone(), call)));
     observation.end(py, &result);
