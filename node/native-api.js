@@ -5,6 +5,7 @@
 const { inspect } = require('node:util')
 const errors = require('./errors.js')
 const convert = require('./convert.mjs')
+const observe = require('./observe.js')
 
 const { toDokuError, invalidInput, configError } = errors
 const { str, optStr, jsonOf, unixSeconds, seconds, headerPairs } = convert
@@ -38,11 +39,13 @@ class Calls {
   settle = () => {
     const nativeClient = this.#native?.deref()
     if (nativeClient === undefined) return
-    for (const [id, ok, value] of nativeClient.takeCompleted()) {
+    for (const [id, ok, value, events] of nativeClient.takeCompleted()) {
       const call = this.#pending.get(id)
       this.#pending.delete(id)
-      if (ok) call.resolve(value)
-      else call.reject(toDokuError(value))
+      const outcome = ok ? value : toDokuError(value)
+      if (events !== undefined && call.trace !== null) observe.finish(call.trace, events, ok, outcome)
+      if (ok) call.resolve(outcome)
+      else call.reject(outcome)
     }
     if (this.#pending.size === 0) busy.delete(nativeClient)
   }
@@ -51,17 +54,20 @@ class Calls {
     this.#native = new WeakRef(nativeClient)
   }
 
-  /** `begin(id)` starts the native call; its outcome settles the returned Promise. */
-  start(begin) {
+  /**
+   * `begin(id, traced)` starts the native call; its outcome settles the returned Promise.
+   * `trace` (observe.begin) is null when nobody listens: then nothing is recorded.
+   */
+  start(begin, trace = null) {
     const id = this.#nextId
     this.#nextId = (this.#nextId + 1) >>> 0
     try {
-      begin(id)
+      begin(id, trace !== null)
     } catch (err) {
       return Promise.reject(toDokuError(err))
     }
     if (this.#pending.size === 0) busy.add(this.#native.deref())
-    return new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }))
+    return new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject, trace }))
   }
 }
 
@@ -193,8 +199,10 @@ class Client {
 
   /** Cancels an unpaid order. Re-using `requestId` makes a retry safe. */
   cancelOrder({ invoiceNumber, originalRequestId, note, requestId } = {}) {
-    return this[CALLS].start((id) =>
-      this[SECRET].cancelOrder(id, str(invoiceNumber, 'invoiceNumber'), str(originalRequestId, 'originalRequestId'), str(note, 'note'), optStr(requestId, 'requestId')),
+    return this[CALLS].start(
+      (id, traced) =>
+        this[SECRET].cancelOrder(id, traced, str(invoiceNumber, 'invoiceNumber'), str(originalRequestId, 'originalRequestId'), str(note, 'note'), optStr(requestId, 'requestId')),
+      observe.begin('cancel_order', invoiceNumber),
     )
   }
 
@@ -203,17 +211,23 @@ class Client {
    * expired, refunded or cancelled order is refused without a cancel being sent.
    */
   cancelByInvoice({ invoiceNumber, note, requestId } = {}) {
-    return this[CALLS].start((id) => this[SECRET].cancelByInvoice(id, str(invoiceNumber, 'invoiceNumber'), str(note, 'note'), optStr(requestId, 'requestId')))
+    return this[CALLS].start(
+      (id, traced) => this[SECRET].cancelByInvoice(id, traced, str(invoiceNumber, 'invoiceNumber'), str(note, 'note'), optStr(requestId, 'requestId')),
+      observe.begin('cancel_by_invoice', invoiceNumber),
+    )
   }
 
   /** Creates a checkout page; store `result.requestId` to cancel later. */
   createCheckout({ requestId, ...request } = {}) {
-    return this[CALLS].start((id) => this[SECRET].createCheckout(id, jsonOf(request, 'request', invalidInput), optStr(requestId, 'requestId')))
+    return this[CALLS].start(
+      (id, traced) => this[SECRET].createCheckout(id, traced, jsonOf(request, 'request', invalidInput), optStr(requestId, 'requestId')),
+      observe.begin('create_checkout', request.invoiceNumber),
+    )
   }
 
   /** The current status of an order. */
   orderStatus(invoiceNumber) {
-    return this[CALLS].start((id) => this[SECRET].orderStatus(id, str(invoiceNumber, 'invoiceNumber')))
+    return this[CALLS].start((id, traced) => this[SECRET].orderStatus(id, traced, str(invoiceNumber, 'invoiceNumber')), observe.begin('order_status', invoiceNumber))
   }
 
   toJSON() {

@@ -56,13 +56,14 @@ impl NativeClient {
         &self,
         env: Env,
         id: u32,
+        traced: bool,
         invoice_number: String,
         original_request_id: String,
         note: String,
         request_id: Option<String>,
     ) -> Result<()> {
         let client = self.inner.clone();
-        self.completions.start(&env, id, async move {
+        self.completions.start(&env, id, traced, async move {
             Outcome::Cancel(
                 client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref()).await,
             )
@@ -74,28 +75,41 @@ impl NativeClient {
         &self,
         env: Env,
         id: u32,
+        traced: bool,
         invoice_number: String,
         note: String,
         request_id: Option<String>,
     ) -> Result<()> {
         let client = self.inner.clone();
-        self.completions.start(&env, id, async move {
+        self.completions.start(&env, id, traced, async move {
             Outcome::Cancel(client.cancel_by_invoice(&invoice_number, &note, request_id.as_deref()).await)
         })
     }
 
     #[napi]
-    pub fn create_checkout(&self, env: Env, id: u32, input_json: String, request_id: Option<String>) -> Result<()> {
+    pub fn create_checkout(
+        &self,
+        env: Env,
+        id: u32,
+        traced: bool,
+        input_json: String,
+        request_id: Option<String>,
+    ) -> Result<()> {
         let request = CreateCheckoutRequest::from_json(&input_json).napi(&env)?;
         let client = self.inner.clone();
-        self.completions.start(&env, id, async move {
+        self.completions.start(&env, id, traced, async move {
             Outcome::Checkout(client.create_checkout(&request, request_id.as_deref()).await)
         })
     }
 
     #[napi]
-    pub fn order_status(&self, env: Env, id: u32, invoice_number: String) -> Result<()> {
+    pub fn order_status(&self, env: Env, id: u32, traced: bool, invoice_number: String) -> Result<()> {
         let client = self.inner.clone();
-        self.completions.start(&env, id, async move { Outcome::Status(client.order_status(&invoice_number).await) })
+        self.completions.start(
+            &env,
+            id,
+            traced,
+            async move { Outcome::Status(client.order_status(&invoice_number).await) },
+        )
     }
 }

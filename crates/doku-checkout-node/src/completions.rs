@@ -15,6 +15,7 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Result, Status};
 
 use crate::errors::to_js;
+use crate::observe::{Event, Recorder};
 
 /// The outcome of one call, turned into JavaScript values on the JS thread.
 pub(crate) enum Outcome {
@@ -27,7 +28,7 @@ type Wake = ThreadsafeFunction<(), (), (), Status, false>;
 
 /// The finished calls of one client and the one wake-up that announces them.
 struct Queue {
-    finished: Mutex<Vec<(u32, Outcome)>>,
+    finished: Mutex<Vec<(u32, Outcome, Option<Vec<Event>>)>>,
     wake_pending: AtomicBool,
     /// In a mutex only because napi-rs's ref/unref take `&mut`.
     wake: Mutex<Wake>,
@@ -35,8 +36,8 @@ struct Queue {
 
 impl Queue {
     /// Any thread: queue one outcome; wake the JS thread unless a wake-up is already pending.
-    fn push(&self, id: u32, outcome: Outcome) {
-        self.finished.lock().unwrap_or_else(PoisonError::into_inner).push((id, outcome));
+    fn push(&self, id: u32, outcome: Outcome, events: Option<Vec<Event>>) {
+        self.finished.lock().unwrap_or_else(PoisonError::into_inner).push((id, outcome, events));
         if !self.wake_pending.swap(true, Ordering::SeqCst) {
             // Closing (the environment is shutting down): nobody is waiting any more.
             let wake = self.wake.lock().unwrap_or_else(PoisonError::into_inner);
@@ -67,8 +68,9 @@ impl Completions {
         })
     }
 
-    /// JS thread: runs `work` on the I/O thread; its outcome is queued under `id`.
-    pub(crate) fn start<F>(&self, env: &Env, id: u32, work: F) -> Result<()>
+    /// JS thread: runs `work` on the I/O thread; its outcome is queued under `id`, with the
+    /// call's recorded events when `traced`.
+    pub(crate) fn start<F>(&self, env: &Env, id: u32, traced: bool, work: F) -> Result<()>
     where
         F: std::future::Future<Output = Outcome> + Send + 'static,
     {
@@ -79,23 +81,35 @@ impl Completions {
         }
         self.in_flight.fetch_add(1, Ordering::SeqCst);
         let queue = Arc::clone(&self.queue);
-        io.spawn(async move { queue.push(id, work.await) });
+        if traced {
+            let recorder = Arc::new(Recorder::default());
+            io.spawn(async move {
+                let outcome = doku_checkout::observe::observed(recorder.clone(), work).await;
+                queue.push(id, outcome, Some(recorder.take()));
+            });
+        } else {
+            io.spawn(async move { queue.push(id, work.await, None) });
+        }
         Ok(())
     }
 
-    /// JS thread: every finished call as `[id, ok, value]` (value: the result, or the error).
+    /// JS thread: every finished call as `[id, ok, value]` (value: the result, or the error),
+    /// and `events` as a fourth element for a traced call.
     pub(crate) fn take<'env>(&self, env: &'env Env) -> Result<Array<'env>> {
         // Cleared before the queue is taken: a call finishing after the take wakes us again.
         self.queue.wake_pending.store(false, Ordering::SeqCst);
         let batch = std::mem::take(&mut *self.queue.finished.lock().unwrap_or_else(PoisonError::into_inner));
         let mut out = env.create_array(u32::try_from(batch.len()).unwrap_or(u32::MAX))?;
-        for (index, (id, outcome)) in (0u32..).zip(batch) {
-            let mut entry = env.create_array(3)?;
+        for (index, (id, outcome, events)) in (0u32..).zip(batch) {
+            let mut entry = env.create_array(if events.is_some() { 4 } else { 3 })?;
             entry.set(0, id)?;
             match outcome {
                 Outcome::Cancel(r) => settle(env, &mut entry, r)?,
                 Outcome::Checkout(r) => settle(env, &mut entry, r)?,
                 Outcome::Status(r) => settle(env, &mut entry, r)?,
+            }
+            if let Some(events) = events {
+                entry.set(3, crate::observe::to_js(env, events)?)?;
             }
             out.set(index, entry)?;
         }

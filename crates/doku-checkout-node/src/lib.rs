@@ -6,6 +6,7 @@ mod completions;
 mod errors;
 mod io_thread;
 pub mod mock;
+mod observe;
 pub mod signing;
 
 /// mimalloc for the addon's own allocations: every call allocates on the I/O worker and much of
