@@ -52,6 +52,7 @@ impl NativeClient {
     }
 
     #[napi]
+    #[allow(clippy::too_many_arguments)] // positional, as the JS layer passes them
     pub fn cancel_order(
         &self,
         env: Env,
