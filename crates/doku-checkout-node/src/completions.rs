@@ -26,9 +26,12 @@ pub(crate) enum Outcome {
 
 type Wake = ThreadsafeFunction<(), (), (), Status, false>;
 
+/// A finished call: its id, its outcome, and its recorded events when it was traced.
+type Finished = (u32, Outcome, Option<Vec<Event>>);
+
 /// The finished calls of one client and the one wake-up that announces them.
 struct Queue {
-    finished: Mutex<Vec<(u32, Outcome, Option<Vec<Event>>)>>,
+    finished: Mutex<Vec<Finished>>,
     wake_pending: AtomicBool,
     /// In a mutex only because napi-rs's ref/unref take `&mut`.
     wake: Mutex<Wake>,
