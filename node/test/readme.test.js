@@ -70,3 +70,22 @@ test('NestJS notification example (TypeScript, compiled with tsc as printed)', (
     fs.rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('Observability example: the call span, its two attempt spans and the retry message', () => {
+  const obs = readme.split('\n## Observability')[1].split('\n## ')[0]
+  const [block] = [...obs.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1])
+  const file = path.join(__dirname, '.readme-observability.mjs')
+  fs.writeFileSync(file, block)
+  try {
+    const env = { ...process.env }
+    delete env.NODE_TEST_CONTEXT
+    const r = require('node:child_process').spawnSync(process.execPath, [file], { cwd: __dirname, encoding: 'utf8', timeout: 60000, env })
+    assert.equal(r.status, 0, r.stderr)
+    assert.equal(r.stdout.match(/name: 'POST \/checkout\/v3\/cancellations'/g)?.length, 2, r.stdout)
+    assert.match(r.stdout, /name: 'doku\.cancel_order'/)
+    assert.match(r.stdout, /'http\.request\.resend_count': 1/)
+    assert.match(r.stderr, /DOKU cancel_order INV-OBS-2: attempt 1 failed \(HTTP 503\); retrying/)
+  } finally {
+    fs.rmSync(file, { force: true })
+  }
+})

@@ -68,3 +68,20 @@ def test_django_celery_section_shows_what_the_shop_tests_run():
     from doku_checkout.contrib.django import conf
 
     assert '"CLIENT_ID"' in pathlib.Path(conf.__file__).read_text() and '"SECRET_KEY"' in pathlib.Path(conf.__file__).read_text()
+
+
+def test_observability_example_prints_the_call_span_and_its_two_attempts_and_logs_the_retry():
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    text = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = text.split("## Observability", 1)[1].split("\n## ", 1)[0]
+    (block,) = [b.split("```", 1)[0] for b in section.split("```python\n")[1:]]
+    here = pathlib.Path(__file__).resolve().parent
+    out = subprocess.run([sys.executable, "-c", block], capture_output=True, text=True, timeout=60, cwd=here.parents[1], env={**os.environ})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count('"name": "POST /checkout/v3/cancellations"') == 2
+    assert '"name": "doku.cancel_order"' in out.stdout and '"http.request.resend_count": 1' in out.stdout
+    assert "attempt 1 failed (HTTP 503); retrying" in out.stderr
