@@ -189,8 +189,46 @@ def compare(title, total, ours, anchor, anchor_name):
     print(f"  ratio ours/{anchor_name.split()[0]:<32} {o_rate / a_rate:8.2f}x throughput, {a_cpu / o_cpu:.2f}x less CPU per call\n")
 
 
+def bench_tracing(total=20_000):
+    """What tracing costs (status GETs, 16 threads, as above): with OpenTelemetry imported but no
+    tracer provider configured (the check each call makes), then with the SDK configured and
+    exporting to nowhere. In-process the provider cannot be unset, so the untraced rounds come
+    first; medians of three rounds each on a fresh emulator."""
+    import opentelemetry.trace as otel_trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+
+    from doku_checkout import _observe
+
+    def rounds():
+        out = []
+        for _ in range(ROUNDS):
+            with Emulator() as emu:
+                run = ours_sync(emu.url)
+                run(200)
+                out.append(measure(total, run))
+        return [statistics.median(x) for x in zip(*out)]
+
+    check = min(timeit.repeat(lambda: _observe.start("order_status", INVOICE), number=100_000, repeat=5)) / 100_000 * 1e6
+    u_rate, u_cpu = rounds()
+
+    class Discard(SpanExporter):
+        def export(self, spans):
+            return SpanExportResult.SUCCESS
+
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(Discard()))
+    otel_trace.set_tracer_provider(provider)
+    t_rate, t_cpu = rounds()
+    print(f"tracing, status GET, 16 threads: medians of {ROUNDS} rounds, {total} calls each")
+    print(f"  nothing configured (OpenTelemetry imported) {u_rate:8.0f} calls/s  {u_cpu:8.1f} µs CPU/call")
+    print(f"    of which the per-call check               {check:8.2f} µs ({check / u_cpu * 100:.1f}% of a call's CPU)")
+    print(f"  OpenTelemetry SDK, spans exported           {t_rate:8.0f} calls/s  {t_cpu:8.1f} µs CPU/call ({t_rate / u_rate:.2f}x throughput)\n")
+
+
 if __name__ == "__main__":
     print(f"Python {sys.version.split()[0]}, doku_checkout {dc.__version__}, httpx {httpx.__version__}, aiohttp {aiohttp.__version__}\n")
     bench_sign()
     compare("status GET, 16 threads", 20_000, ours_sync, httpx_sync, "httpx.Client + hmac")
     compare("status GET, 64 in flight (asyncio)", 20_000, ours_async, aiohttp_async, "aiohttp + hmac")
+    bench_tracing()
