@@ -202,7 +202,48 @@ async function benchStatus(inFlight = 32, total = 20_000, rounds = Number(proces
   console.log()
 }
 
+/**
+ * What tracing costs (status GETs, 32 in flight): Client.orderStatus with @opentelemetry/api
+ * loaded but no tracer provider registered (the check each call makes), alternating round by
+ * round with an SDK provider registered that exports to nowhere (api.trace.disable() resets it).
+ */
+async function benchTracing(inFlight = 32, total = 20_000, rounds = Number(process.env.BENCH_ROUNDS ?? 5)) {
+  const api = await import('@opentelemetry/api')
+  const { BasicTracerProvider, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base')
+  const discard = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} }
+  const modes = {
+    'nothing registered': () => api.trace.disable(),
+    'SDK registered, spans exported': () => api.trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(discard)] })),
+  }
+  const results = Object.fromEntries(Object.keys(modes).map((k) => [k, []]))
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, enter] of Object.entries(modes)) {
+      enter()
+      results[name].push(await statusRound(statusSides['Client.orderStatus'], total, inFlight))
+    }
+  }
+  api.trace.disable()
+  // The check every call makes when nothing is registered and nobody subscribed.
+  const { begin } = (await import('../observe.js')).default
+  let best = Infinity
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now()
+    for (let i = 0; i < 200_000; i++) if (begin('order_status', STATUS_INVOICE) !== null) throw new Error('traced')
+    best = Math.min(best, ((performance.now() - t0) / 200_000) * 1000)
+  }
+  console.log(`tracing, status GET, ${inFlight} in flight: medians of ${rounds} alternating rounds, ${total} calls each`)
+  const base = median(results['nothing registered'].map((x) => x[0]))
+  for (const [name, xs] of Object.entries(results)) {
+    const rate = median(xs.map((x) => x[0]))
+    const cpu = median(xs.map((x) => x[1]))
+    console.log(`  ${name.padEnd(30)} ${rate.toFixed(0).padStart(7)} calls/s  ${cpu.toFixed(1).padStart(7)} µs CPU/call  ${(rate / base).toFixed(2)}x`)
+    if (name === 'nothing registered') console.log(`    of which the per-call check  ${best.toFixed(3).padStart(9)} µs (${((best / cpu) * 100).toFixed(2)}% of a call's CPU)`)
+  }
+  console.log()
+}
+
 console.log(`Node ${process.version}, doku-checkout\n`)
 benchSign()
 if (process.env.DOKU_CLI) await benchStatus()
+if (process.env.DOKU_CLI) await benchTracing()
 if (!process.env.BENCH_STATUS_ONLY) await benchCancel()

@@ -13,6 +13,7 @@ template, statuses and stable error codes.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import Any, Optional
 
@@ -23,32 +24,49 @@ logger = logging.getLogger("doku_checkout")
 _TRACER_NAME = "doku_checkout"
 
 
+# OpenTelemetry keeps the configured provider in `_TRACER_PROVIDER`; reading it is ~40 ns, where
+# `get_tracer_provider()` costs over a microsecond while none is set (it consults os.environ each
+# time). The public function stays the way in when the attribute is gone, or when a provider is
+# named by OTEL_PYTHON_TRACER_PROVIDER (which only that function loads).
+_PUBLIC_ONLY = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
+_cached: "tuple[Any, Any]" = (None, None)  # (provider, its tracer)
+
+
 def _tracer() -> Any:
     """The application's tracer, or None when no tracer provider is configured (or OpenTelemetry
     was never imported: then nothing can have configured one)."""
+    global _cached
     trace = sys.modules.get("opentelemetry.trace")
     if trace is None:
         return None
-    provider = trace.get_tracer_provider()
-    if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
+    provider = None if _PUBLIC_ONLY else getattr(trace, "_TRACER_PROVIDER", _PUBLIC)
+    if provider is None:
         return None
-    from . import __version__
+    if provider is _PUBLIC:
+        provider = trace.get_tracer_provider()
+        if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
+            return None
+    if _cached[0] is not provider:
+        from . import __version__
 
-    return provider.get_tracer(_TRACER_NAME, __version__)
+        _cached = (provider, provider.get_tracer(_TRACER_NAME, __version__))
+    return _cached[1]
+
+
+_PUBLIC = object()
 
 
 def start(operation: str, invoice_number: Optional[str]) -> Optional["CallTrace"]:
     """A call's trace, or None when nobody listens beyond retry warnings (the native side logs
     those through :func:`log_retry` on its own)."""
     tracer = _tracer()
-    debug = logger.isEnabledFor(logging.DEBUG)
-    if tracer is None and not debug:
+    if tracer is None and not logger.isEnabledFor(logging.DEBUG):
         return None
-    return CallTrace(tracer, operation, invoice_number, debug)
+    return CallTrace(tracer, operation, invoice_number, logger.isEnabledFor(logging.DEBUG))
 
 
 def log_retry(operation: str, invoice_number: Optional[str], request_id: str, attempt: int, wait_ms: int, reason: str) -> None:
-    """One WARNING per retry (the caller's logging configuration decides where it goes)."""
+    """One WARNING per retry, as it happens (the caller's logging configuration decides where it goes)."""
     if logger.isEnabledFor(logging.WARNING):
         logger.warning(
             "DOKU %s%s: attempt %d failed (%s); retrying in %d ms with the same Request-Id %s",
@@ -63,17 +81,18 @@ def log_retry(operation: str, invoice_number: Optional[str], request_id: str, at
 
 
 class CallTrace:
-    """One logical call: a span ``doku.<operation>`` with one CLIENT span per HTTP attempt under
-    it (OpenTelemetry's HTTP client conventions), and the DEBUG lines."""
+    """One logical call: a span ``doku.<operation>`` started on the caller's thread (its current
+    span is the parent), and, when the call is over, one CLIENT span per HTTP attempt under it
+    (OpenTelemetry's HTTP client conventions) with the times the core recorded, and the DEBUG
+    lines. Built at the end in one go: no GIL is taken while the call runs."""
 
-    __slots__ = ("_attempt", "_context", "_debug", "_invoice", "_operation", "_span", "_tracer")
+    __slots__ = ("_context", "_debug", "_invoice", "_operation", "_span", "_tracer")
 
     def __init__(self, tracer: Any, operation: str, invoice_number: Optional[str], debug: bool) -> None:
         self._tracer = tracer
         self._operation = operation
         self._invoice = invoice_number
         self._debug = debug
-        self._attempt: Any = None
         self._span: Any = None
         self._context: Any = None
         if tracer is not None:
@@ -82,49 +101,45 @@ class CallTrace:
             attributes = {"doku.operation": operation}
             if invoice_number:
                 attributes["doku.invoice_number"] = invoice_number
-            # The caller's current context is the parent: this runs on the caller's thread.
             self._span = tracer.start_span(f"doku.{operation}", kind=trace.SpanKind.INTERNAL, attributes=attributes)
             self._context = trace.set_span_in_context(self._span)
 
-    def attempt_started(self, attempt: int, request_id: str, method: str, url_template: str, host: str, port: int) -> None:
+    def finish(self, events: list, attempts: int, request_id: Optional[str], replayed: Optional[bool], error_code: Optional[str]) -> None:
+        """The call is over. ``events``: ``("start", attempt, at_ns, request_id, method,
+        url_template, host, port)``, ``("end", attempt, at_ns, status, error_type)`` and
+        ``("retry", attempt, at_ns, wait_ms, reason)``, in order; ``error_code`` when it failed."""
         if self._debug:
-            logger.debug("DOKU %s: attempt %d, %s %s, Request-Id %s", self._operation, attempt, method, url_template, request_id)
-        if self._tracer is None:
-            return
-        from opentelemetry import trace
-
-        attributes: dict = {"http.request.method": method, "url.template": url_template, "server.address": host, "server.port": port}
-        if attempt > 1:
-            attributes["http.request.resend_count"] = attempt - 1
-        self._attempt = self._tracer.start_span(f"{method} {url_template}", context=self._context, kind=trace.SpanKind.CLIENT, attributes=attributes)
-
-    def attempt_ended(self, attempt: int, status: Optional[int], error_type: Optional[str]) -> None:
-        if self._debug:
-            logger.debug("DOKU %s: attempt %d ended: %s", self._operation, attempt, status if status is not None else error_type)
-        span, self._attempt = self._attempt, None
-        if span is None:
-            return
-        if status is not None:
-            span.set_attribute("http.response.status_code", status)
-        if error_type:
-            _fail(span, error_type)
-        span.end()
-
-    def retrying(self, attempt: int, request_id: str, wait_ms: int, reason: str) -> None:
-        log_retry(self._operation, self._invoice, request_id, attempt, wait_ms, reason)
-        if self._span is not None:
-            self._span.add_event("doku.retry", {"doku.attempt": attempt, "doku.wait_ms": wait_ms, "doku.reason": reason})
-
-    def end(self, attempts: int, request_id: Optional[str], replayed: Optional[bool], error_code: Optional[str]) -> None:
-        """The call is over (``error_code`` when it failed); an attempt still open was cut off
-        by the call's deadline."""
-        if self._attempt is not None:
-            self.attempt_ended(attempts, None, "timeout")
-        if self._debug:
-            logger.debug("DOKU %s: %s after %d attempt(s)", self._operation, error_code or "done", attempts)
+            for e in events:
+                logger.debug("DOKU %s: %s", self._operation, " ".join(str(x) for x in (e[0], e[1], *e[3:])))
         span = self._span
         if span is None:
             return
+        from opentelemetry import trace
+
+        open_attempt: Any = None
+        for e in events:
+            kind = e[0]
+            if kind == "start":
+                _, attempt, at, _rid, method, template, host, port = e
+                attributes: dict = {"http.request.method": method, "url.template": template, "server.address": host, "server.port": port}
+                if attempt > 1:
+                    attributes["http.request.resend_count"] = attempt - 1
+                open_attempt = self._tracer.start_span(
+                    f"{method} {template}", context=self._context, kind=trace.SpanKind.CLIENT, attributes=attributes, start_time=at
+                )
+            elif kind == "end" and open_attempt is not None:
+                _, _attempt, at, status, error_type = e
+                if status is not None:
+                    open_attempt.set_attribute("http.response.status_code", status)
+                if error_type:
+                    _fail(open_attempt, error_type)
+                open_attempt.end(end_time=at)
+                open_attempt = None
+            elif kind == "retry":
+                span.add_event("doku.retry", {"doku.attempt": e[1], "doku.wait_ms": e[3], "doku.reason": e[4]}, timestamp=e[2])
+        if open_attempt is not None:  # cut off by the call's deadline
+            _fail(open_attempt, "timeout")
+            open_attempt.end()
         span.set_attribute("doku.attempts", attempts)
         if request_id:
             span.set_attribute("doku.request_id", request_id)

@@ -10,6 +10,7 @@ use doku_checkout::operations::{CancelOrderResult, CreateCheckoutRequest, Create
 use doku_checkout::{Client, ClientOptions, UserAgent};
 
 use crate::error::DokuError;
+use crate::observe::traced;
 
 /// The DOKU Checkout client. `toString()` never shows the secret.
 #[derive(Debug, uniffi::Object)]
@@ -24,7 +25,7 @@ impl std::fmt::Display for DokuClient {
     }
 }
 
-type Call<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, doku_checkout::Error>> + Send>>;
+pub(crate) type Call<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, doku_checkout::Error>> + Send>>;
 
 /// Each operation once, as an owned future: the async methods below and their blocking twins
 /// (`blocking.rs`) only differ in how they wait for it.
@@ -37,9 +38,11 @@ impl DokuClient {
         request_id: Option<String>,
     ) -> Call<CancelOrderResult> {
         let client = self.inner.clone();
-        Box::pin(async move {
+        let invoice = invoice_number.clone();
+        let call = Box::pin(async move {
             client.cancel_order(&invoice_number, &original_request_id, &note, request_id.as_deref()).await
-        })
+        });
+        traced("cancel_order", Some(&invoice), call)
     }
 
     pub(crate) fn by_invoice_call(
@@ -49,7 +52,10 @@ impl DokuClient {
         request_id: Option<String>,
     ) -> Call<CancelOrderResult> {
         let client = self.inner.clone();
-        Box::pin(async move { client.cancel_by_invoice(&invoice_number, &note, request_id.as_deref()).await })
+        let invoice = invoice_number.clone();
+        let call =
+            Box::pin(async move { client.cancel_by_invoice(&invoice_number, &note, request_id.as_deref()).await });
+        traced("cancel_by_invoice", Some(&invoice), call)
     }
 
     pub(crate) fn checkout_call(
@@ -58,12 +64,15 @@ impl DokuClient {
         request_id: Option<String>,
     ) -> Call<CreateCheckoutResult> {
         let client = self.inner.clone();
-        Box::pin(async move { client.create_checkout(&request, request_id.as_deref()).await })
+        let invoice = request.invoice_number.clone();
+        let call = Box::pin(async move { client.create_checkout(&request, request_id.as_deref()).await });
+        traced("create_checkout", Some(&invoice), call)
     }
 
     pub(crate) fn status_call(&self, invoice_number: String) -> Call<OrderStatusResult> {
         let client = self.inner.clone();
-        Box::pin(async move { client.order_status(&invoice_number).await })
+        let invoice = invoice_number.clone();
+        traced("order_status", Some(&invoice), Box::pin(async move { client.order_status(&invoice_number).await }))
     }
 }
 

@@ -10,6 +10,7 @@ mod client;
 mod conformance;
 mod direct;
 mod error;
+mod observe;
 mod signing;
 
 /// mimalloc for the library's own allocations: calls allocate on the I/O worker and are freed
@@ -19,4 +20,5 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub use client::DokuClient;
 pub use error::DokuError;
+pub use observe::{CallTrace, CallTracing, set_call_tracing};
 pub use signing::{DokuSigner, HeaderPair, SigningRequest, VerifiedNotification};

@@ -5,15 +5,16 @@
 //! the caller's current span is its parent in sync and asyncio code alike.
 
 use std::future::Future;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use doku_checkout::Error;
 use doku_checkout::observe::{AttemptEnd, AttemptInfo, CallObserver, observed, retry_reason};
 use doku_checkout::operations::{CancelOrderResult, CreateCheckoutResult, OrderStatusResult};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyTuple;
 
 static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
@@ -58,13 +59,44 @@ impl Outcome for OrderStatusResult {
     }
 }
 
-/// One call's observer: its `_observe.CallTrace` when spans or DEBUG lines are wanted, else
-/// only the retry warnings.
+/// One event, kept until the call ends (no GIL is taken while it runs).
+enum Event {
+    Start {
+        attempt: u32,
+        at: u64,
+        request_id: String,
+        method: &'static str,
+        template: &'static str,
+        host: String,
+        port: u16,
+    },
+    End {
+        attempt: u32,
+        at: u64,
+        status: Option<u16>,
+        error_type: Option<&'static str>,
+    },
+    Retry {
+        attempt: u32,
+        at: u64,
+        wait_ms: u64,
+        reason: String,
+    },
+}
+
+/// Nanoseconds since the epoch (OpenTelemetry Python's time unit).
+fn now_ns() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// One call's observer: its `_observe.CallTrace` when spans or DEBUG lines are wanted (the
+/// events are kept for it), else only the retry warnings, logged as they happen.
 pub(crate) struct Observation {
     operation: &'static str,
     invoice_number: Option<String>,
     trace: Option<Py<PyAny>>,
     attempts: AtomicU32,
+    events: Mutex<Vec<Event>>,
 }
 
 impl Observation {
@@ -84,10 +116,17 @@ impl Observation {
             invoice_number: invoice_number.map(str::to_owned),
             trace,
             attempts: AtomicU32::new(0),
+            events: Mutex::new(Vec::new()),
         })
     }
 
-    /// Ends the call's span with its outcome.
+    fn record(&self, event: Event) {
+        if self.trace.is_some() {
+            self.events.lock().unwrap_or_else(PoisonError::into_inner).push(event);
+        }
+    }
+
+    /// Ends the call's trace: its attempt spans from the kept events, then the call span.
     pub(crate) fn end<T: Outcome>(&self, py: Python<'_>, result: &Result<T, Error>) {
         let Some(trace) = &self.trace else { return };
         let (request_id, replayed, code) = match result {
@@ -95,10 +134,15 @@ impl Observation {
             Err(e) => (e.request_id(), None, Some(e.code().as_str())),
         };
         let attempts = self.attempts.load(Ordering::Relaxed);
-        report(py, trace.call_method1(py, pyo3::intern!(py, "end"), (attempts, request_id, replayed, code)));
+        let events = std::mem::take(&mut *self.events.lock().unwrap_or_else(PoisonError::into_inner));
+        let list = events.into_iter().map(|e| event_tuple(py, e)).collect::<PyResult<Vec<_>>>();
+        let finished = list.and_then(|list| {
+            trace.call_method1(py, pyo3::intern!(py, "finish"), (list, attempts, request_id, replayed, code))
+        });
+        report(py, finished);
     }
 
-    /// Runs `call` observed, then ends the span (taking the GIL only when there is one).
+    /// Runs `call` observed, then ends the trace (taking the GIL only when there is one).
     pub(crate) async fn around<T: Outcome, F: Future<Output = Result<T, Error>>>(
         self: Arc<Self>,
         call: F,
@@ -111,40 +155,63 @@ impl Observation {
     }
 }
 
+fn event_tuple(py: Python<'_>, event: Event) -> PyResult<Bound<'_, PyTuple>> {
+    use pyo3::IntoPyObjectExt;
+    let items: Vec<Bound<'_, PyAny>> = match event {
+        Event::Start { attempt, at, request_id, method, template, host, port } => vec![
+            "start".into_bound_py_any(py)?,
+            attempt.into_bound_py_any(py)?,
+            at.into_bound_py_any(py)?,
+            request_id.into_bound_py_any(py)?,
+            method.into_bound_py_any(py)?,
+            template.into_bound_py_any(py)?,
+            host.into_bound_py_any(py)?,
+            port.into_bound_py_any(py)?,
+        ],
+        Event::End { attempt, at, status, error_type } => vec![
+            "end".into_bound_py_any(py)?,
+            attempt.into_bound_py_any(py)?,
+            at.into_bound_py_any(py)?,
+            status.into_bound_py_any(py)?,
+            error_type.into_bound_py_any(py)?,
+        ],
+        Event::Retry { attempt, at, wait_ms, reason } => vec![
+            "retry".into_bound_py_any(py)?,
+            attempt.into_bound_py_any(py)?,
+            at.into_bound_py_any(py)?,
+            wait_ms.into_bound_py_any(py)?,
+            reason.into_bound_py_any(py)?,
+        ],
+    };
+    PyTuple::new(py, items)
+}
+
 impl CallObserver for Observation {
     fn attempt_started(&self, a: &AttemptInfo<'_>) {
         self.attempts.fetch_add(1, Ordering::Relaxed);
-        let Some(trace) = &self.trace else { return };
-        Python::attach(|py| {
-            let args = (a.attempt, a.request_id, a.method, a.url_template, a.server_address, a.server_port);
-            report(py, trace.call_method1(py, pyo3::intern!(py, "attempt_started"), args));
+        self.record(Event::Start {
+            attempt: a.attempt,
+            at: now_ns(),
+            request_id: a.request_id.to_owned(),
+            method: a.method,
+            template: a.url_template,
+            host: a.server_address.to_owned(),
+            port: a.server_port,
         });
     }
 
     fn attempt_ended(&self, attempt: u32, end: AttemptEnd) {
-        let Some(trace) = &self.trace else { return };
-        Python::attach(|py| {
-            report(
-                py,
-                trace.call_method1(py, pyo3::intern!(py, "attempt_ended"), (attempt, end.status(), end.error_type())),
-            );
-        });
+        self.record(Event::End { attempt, at: now_ns(), status: end.status(), error_type: end.error_type() });
     }
 
     fn retrying(&self, attempt: u32, request_id: &str, wait: Duration, end: AttemptEnd) {
         let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
         let reason = retry_reason(end);
-        Python::attach(|py| match &self.trace {
-            Some(trace) => {
-                report(
-                    py,
-                    trace.call_method1(py, pyo3::intern!(py, "retrying"), (attempt, request_id, wait_ms, reason)),
-                );
-            }
-            None => {
-                let args = (self.operation, self.invoice_number.as_deref(), request_id, attempt, wait_ms, reason);
-                report(py, module(py).and_then(|m| m.call_method1(pyo3::intern!(py, "log_retry"), args)));
-            }
+        self.record(Event::Retry { attempt, at: now_ns(), wait_ms, reason: reason.clone() });
+        // Retries are rare: this warning goes out as it happens, not when the call ends.
+        Python::attach(|py| {
+            let args = (self.operation, self.invoice_number.as_deref(), request_id, attempt, wait_ms, reason);
+            report(py, module(py).and_then(|m| m.call_method1(pyo3::intern!(py, "log_retry"), args)));
         });
     }
 }

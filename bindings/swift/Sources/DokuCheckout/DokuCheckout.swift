@@ -460,7 +460,45 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -581,6 +619,594 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
         writeBytes(&buf, value)
     }
 }
+
+
+
+
+/**
+ * One call's trace (implemented in Kotlin or Swift). Called from the library's I/O threads.
+ */
+public protocol CallTrace: AnyObject, Sendable {
+    
+    /**
+     * An attempt is about to be sent (`attempt` counts from 1).
+     */
+    func attemptStarted(attempt: UInt32, requestId: String, method: String, urlTemplate: String, serverAddress: String, serverPort: UInt16) 
+    
+    /**
+     * The attempt ended: DOKU's status, and the stable error type when it failed.
+     */
+    func attemptEnded(attempt: UInt32, status: UInt16?, errorType: String?) 
+    
+    /**
+     * The client waits `wait_ms` before the next attempt, because of `reason`.
+     */
+    func retrying(attempt: UInt32, requestId: String, waitMs: UInt64, reason: String) 
+    
+    /**
+     * The call is over: its Request-Id, whether DOKU replayed it, the error code when it failed.
+     */
+    func end(attempts: UInt32, requestId: String?, replayed: Bool?, errorCode: String?) 
+    
+}
+/**
+ * One call's trace (implemented in Kotlin or Swift). Called from the library's I/O threads.
+ */
+open class CallTraceImpl: CallTrace, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_doku_checkout_ffi_fn_clone_calltrace(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_doku_checkout_ffi_fn_free_calltrace(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * An attempt is about to be sent (`attempt` counts from 1).
+     */
+open func attemptStarted(attempt: UInt32, requestId: String, method: String, urlTemplate: String, serverAddress: String, serverPort: UInt16)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_method_calltrace_attempt_started(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(attempt),
+        FfiConverterString.lower(requestId),
+        FfiConverterString.lower(method),
+        FfiConverterString.lower(urlTemplate),
+        FfiConverterString.lower(serverAddress),
+        FfiConverterUInt16.lower(serverPort),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The attempt ended: DOKU's status, and the stable error type when it failed.
+     */
+open func attemptEnded(attempt: UInt32, status: UInt16?, errorType: String?)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_method_calltrace_attempt_ended(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(attempt),
+        FfiConverterOptionUInt16.lower(status),
+        FfiConverterOptionString.lower(errorType),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The client waits `wait_ms` before the next attempt, because of `reason`.
+     */
+open func retrying(attempt: UInt32, requestId: String, waitMs: UInt64, reason: String)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_method_calltrace_retrying(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(attempt),
+        FfiConverterString.lower(requestId),
+        FfiConverterUInt64.lower(waitMs),
+        FfiConverterString.lower(reason),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The call is over: its Request-Id, whether DOKU replayed it, the error code when it failed.
+     */
+open func end(attempts: UInt32, requestId: String?, replayed: Bool?, errorCode: String?)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_method_calltrace_end(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(attempts),
+        FfiConverterOptionString.lower(requestId),
+        FfiConverterOptionBool.lower(replayed),
+        FfiConverterOptionString.lower(errorCode),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceCallTrace {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceCallTrace = UniffiVTableCallbackInterfaceCallTrace(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeCallTrace.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface CallTrace: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeCallTrace.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface CallTrace: handle missing in uniffiClone")
+            }
+        },
+        attemptStarted: { (
+            uniffiHandle: UInt64,
+            attempt: UInt32,
+            requestId: RustBuffer,
+            method: RustBuffer,
+            urlTemplate: RustBuffer,
+            serverAddress: RustBuffer,
+            serverPort: UInt16,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeCallTrace.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.attemptStarted(
+                     attempt: try FfiConverterUInt32.lift(attempt),
+                     requestId: try FfiConverterString.lift(requestId),
+                     method: try FfiConverterString.lift(method),
+                     urlTemplate: try FfiConverterString.lift(urlTemplate),
+                     serverAddress: try FfiConverterString.lift(serverAddress),
+                     serverPort: try FfiConverterUInt16.lift(serverPort)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        attemptEnded: { (
+            uniffiHandle: UInt64,
+            attempt: UInt32,
+            status: RustBuffer,
+            errorType: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeCallTrace.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.attemptEnded(
+                     attempt: try FfiConverterUInt32.lift(attempt),
+                     status: try FfiConverterOptionUInt16.lift(status),
+                     errorType: try FfiConverterOptionString.lift(errorType)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        retrying: { (
+            uniffiHandle: UInt64,
+            attempt: UInt32,
+            requestId: RustBuffer,
+            waitMs: UInt64,
+            reason: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeCallTrace.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.retrying(
+                     attempt: try FfiConverterUInt32.lift(attempt),
+                     requestId: try FfiConverterString.lift(requestId),
+                     waitMs: try FfiConverterUInt64.lift(waitMs),
+                     reason: try FfiConverterString.lift(reason)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        end: { (
+            uniffiHandle: UInt64,
+            attempts: UInt32,
+            requestId: RustBuffer,
+            replayed: RustBuffer,
+            errorCode: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeCallTrace.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.end(
+                     attempts: try FfiConverterUInt32.lift(attempts),
+                     requestId: try FfiConverterOptionString.lift(requestId),
+                     replayed: try FfiConverterOptionBool.lift(replayed),
+                     errorCode: try FfiConverterOptionString.lift(errorCode)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceCallTrace> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceCallTrace>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitCallTrace() {
+    uniffi_doku_checkout_ffi_fn_init_callback_vtable_calltrace(UniffiCallbackInterfaceCallTrace.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCallTrace: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<CallTrace>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = CallTrace
+
+    public static func lift(_ handle: UInt64) throws -> CallTrace {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return CallTraceImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: CallTrace) -> UInt64 {
+         if let rustImpl = value as? CallTraceImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CallTrace {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: CallTrace, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCallTrace_lift(_ handle: UInt64) throws -> CallTrace {
+    return try FfiConverterTypeCallTrace.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCallTrace_lower(_ value: CallTrace) -> UInt64 {
+    return FfiConverterTypeCallTrace.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Starts a trace per call (implemented in Kotlin or Swift).
+ */
+public protocol CallTracing: AnyObject, Sendable {
+    
+    /**
+     * A call begins (`cancel_order`, `cancel_by_invoice`, `create_checkout`, `order_status`):
+     * its trace, or null to leave this call untraced.
+     */
+    func start(operation: String, invoiceNumber: String?)  -> CallTrace?
+    
+}
+/**
+ * Starts a trace per call (implemented in Kotlin or Swift).
+ */
+open class CallTracingImpl: CallTracing, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_doku_checkout_ffi_fn_clone_calltracing(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_doku_checkout_ffi_fn_free_calltracing(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * A call begins (`cancel_order`, `cancel_by_invoice`, `create_checkout`, `order_status`):
+     * its trace, or null to leave this call untraced.
+     */
+open func start(operation: String, invoiceNumber: String?) -> CallTrace?  {
+    return try!  FfiConverterOptionTypeCallTrace.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_method_calltracing_start(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(operation),
+        FfiConverterOptionString.lower(invoiceNumber),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceCallTracing {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceCallTracing = UniffiVTableCallbackInterfaceCallTracing(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeCallTracing.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface CallTracing: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeCallTracing.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface CallTracing: handle missing in uniffiClone")
+            }
+        },
+        start: { (
+            uniffiHandle: UInt64,
+            operation: RustBuffer,
+            invoiceNumber: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> CallTrace? in
+                guard let uniffiObj = try? FfiConverterTypeCallTracing.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.start(
+                     operation: try FfiConverterString.lift(operation),
+                     invoiceNumber: try FfiConverterOptionString.lift(invoiceNumber)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterOptionTypeCallTrace.lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceCallTracing> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceCallTracing>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitCallTracing() {
+    uniffi_doku_checkout_ffi_fn_init_callback_vtable_calltracing(UniffiCallbackInterfaceCallTracing.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCallTracing: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<CallTracing>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = CallTracing
+
+    public static func lift(_ handle: UInt64) throws -> CallTracing {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return CallTracingImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: CallTracing) -> UInt64 {
+         if let rustImpl = value as? CallTracingImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CallTracing {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: CallTracing, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCallTracing_lift(_ handle: UInt64) throws -> CallTracing {
+    return try FfiConverterTypeCallTracing.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCallTracing_lower(_ value: CallTracing) -> UInt64 {
+    return FfiConverterTypeCallTracing.lower(value)
+}
+
+
 
 
 
@@ -1749,6 +2375,30 @@ public func FfiConverterTypeDokuError_lower(_ value: DokuError) -> RustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
+    typealias SwiftType = UInt16?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt16.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt16.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
     typealias SwiftType = UInt64?
 
@@ -1797,6 +2447,30 @@ fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -1837,6 +2511,54 @@ fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCallTrace: FfiConverterRustBuffer {
+    typealias SwiftType = CallTrace?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCallTrace.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCallTrace.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCallTracing: FfiConverterRustBuffer {
+    typealias SwiftType = CallTracing?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCallTracing.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCallTracing.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -1913,6 +2635,16 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     } else {
         print("uniffiFutureContinuationCallback invalid handle")
     }
+}
+/**
+ * Registers the tracing every call reports to (null: none, the default).
+ */
+public func setCallTracing(tracing: CallTracing?)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_doku_checkout_ffi_fn_func_set_call_tracing(
+        FfiConverterOptionTypeCallTracing.lower(tracing),uniffiCallStatus
+    )
+}
 }
 /**
  * `supported`, `not_supported` or `unknown` for a payment method type (advisory).
@@ -2097,6 +2829,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_doku_checkout_ffi_checksum_func_set_call_tracing() != 65032) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_doku_checkout_ffi_checksum_func_cancel_support() != 2606) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2160,6 +2895,21 @@ private let initializationResult: InitializationResult = {
     if (uniffi_doku_checkout_ffi_checksum_method_dokuclient_order_status() != 18501) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_doku_checkout_ffi_checksum_method_calltrace_attempt_started() != 63710) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_doku_checkout_ffi_checksum_method_calltrace_attempt_ended() != 37802) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_doku_checkout_ffi_checksum_method_calltrace_retrying() != 63181) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_doku_checkout_ffi_checksum_method_calltrace_end() != 1591) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_doku_checkout_ffi_checksum_method_calltracing_start() != 19414) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_doku_checkout_ffi_checksum_method_dokusigner_sign() != 2646) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2173,6 +2923,8 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitCallTrace()
+    uniffiCallbackInitCallTracing()
     uniffiEnsureDokuCheckoutInitialized()
     return InitializationResult.ok
 }()

@@ -243,6 +243,62 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CALL_TRACE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CALL_TRACE_METHOD0
+typedef void (*UniffiCallbackInterfaceCallTraceMethod0)(uint64_t, uint32_t, RustBuffer, RustBuffer, RustBuffer, RustBuffer, uint16_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CALL_TRACE_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CALL_TRACE_METHOD1
+typedef void (*UniffiCallbackInterfaceCallTraceMethod1)(uint64_t, uint32_t, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CALL_TRACE_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CALL_TRACE_METHOD2
+typedef void (*UniffiCallbackInterfaceCallTraceMethod2)(uint64_t, uint32_t, RustBuffer, uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CALL_TRACE_METHOD3
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CALL_TRACE_METHOD3
+typedef void (*UniffiCallbackInterfaceCallTraceMethod3)(uint64_t, uint32_t, RustBuffer, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CALL_TRACING_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CALL_TRACING_METHOD0
+typedef void (*UniffiCallbackInterfaceCallTracingMethod0)(uint64_t, RustBuffer, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CALL_TRACE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CALL_TRACE
+typedef struct UniffiVTableCallbackInterfaceCallTrace {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceCallTraceMethod0 _Nonnull attemptStarted;
+    UniffiCallbackInterfaceCallTraceMethod1 _Nonnull attemptEnded;
+    UniffiCallbackInterfaceCallTraceMethod2 _Nonnull retrying;
+    UniffiCallbackInterfaceCallTraceMethod3 _Nonnull end;
+} UniffiVTableCallbackInterfaceCallTrace;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CALL_TRACING
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CALL_TRACING
+typedef struct UniffiVTableCallbackInterfaceCallTracing {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceCallTracingMethod0 _Nonnull start;
+} UniffiVTableCallbackInterfaceCallTracing;
+
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_CLONE_DOKUCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_CLONE_DOKUCLIENT
 uint64_t uniffi_doku_checkout_ffi_fn_clone_dokuclient(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -318,6 +374,61 @@ RustBuffer uniffi_doku_checkout_ffi_fn_method_dokuclient_uniffi_trait_debug(uint
 RustBuffer uniffi_doku_checkout_ffi_fn_method_dokuclient_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_CLONE_CALLTRACE
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_CLONE_CALLTRACE
+uint64_t uniffi_doku_checkout_ffi_fn_clone_calltrace(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FREE_CALLTRACE
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FREE_CALLTRACE
+void uniffi_doku_checkout_ffi_fn_free_calltrace(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_INIT_CALLBACK_VTABLE_CALLTRACE
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_INIT_CALLBACK_VTABLE_CALLTRACE
+void uniffi_doku_checkout_ffi_fn_init_callback_vtable_calltrace(const UniffiVTableCallbackInterfaceCallTrace* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_CALLTRACE_ATTEMPT_STARTED
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_CALLTRACE_ATTEMPT_STARTED
+void uniffi_doku_checkout_ffi_fn_method_calltrace_attempt_started(uint64_t ptr, uint32_t attempt, RustBuffer request_id, RustBuffer method, RustBuffer url_template, RustBuffer server_address, uint16_t server_port, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_CALLTRACE_ATTEMPT_ENDED
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_CALLTRACE_ATTEMPT_ENDED
+void uniffi_doku_checkout_ffi_fn_method_calltrace_attempt_ended(uint64_t ptr, uint32_t attempt, RustBuffer status, RustBuffer error_type, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_CALLTRACE_RETRYING
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_CALLTRACE_RETRYING
+void uniffi_doku_checkout_ffi_fn_method_calltrace_retrying(uint64_t ptr, uint32_t attempt, RustBuffer request_id, uint64_t wait_ms, RustBuffer reason, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_CALLTRACE_END
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_CALLTRACE_END
+void uniffi_doku_checkout_ffi_fn_method_calltrace_end(uint64_t ptr, uint32_t attempts, RustBuffer request_id, RustBuffer replayed, RustBuffer error_code, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_CLONE_CALLTRACING
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_CLONE_CALLTRACING
+uint64_t uniffi_doku_checkout_ffi_fn_clone_calltracing(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FREE_CALLTRACING
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FREE_CALLTRACING
+void uniffi_doku_checkout_ffi_fn_free_calltracing(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_INIT_CALLBACK_VTABLE_CALLTRACING
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_INIT_CALLBACK_VTABLE_CALLTRACING
+void uniffi_doku_checkout_ffi_fn_init_callback_vtable_calltracing(const UniffiVTableCallbackInterfaceCallTracing* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_CALLTRACING_START
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_CALLTRACING_START
+RustBuffer uniffi_doku_checkout_ffi_fn_method_calltracing_start(uint64_t ptr, RustBuffer operation, RustBuffer invoice_number, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_CLONE_DOKUSIGNER
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_CLONE_DOKUSIGNER
 uint64_t uniffi_doku_checkout_ffi_fn_clone_dokusigner(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -356,6 +467,11 @@ RustBuffer uniffi_doku_checkout_ffi_fn_method_dokuerror_uniffi_trait_debug(RustB
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUERROR_UNIFFI_TRAIT_DISPLAY
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_METHOD_DOKUERROR_UNIFFI_TRAIT_DISPLAY
 RustBuffer uniffi_doku_checkout_ffi_fn_method_dokuerror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_SET_CALL_TRACING
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_SET_CALL_TRACING
+void uniffi_doku_checkout_ffi_fn_func_set_call_tracing(RustBuffer tracing, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_FN_FUNC_CANCEL_SUPPORT
@@ -679,6 +795,12 @@ void ffi_doku_checkout_ffi_rust_future_free_void(uint64_t handle
 void ffi_doku_checkout_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_SET_CALL_TRACING
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_SET_CALL_TRACING
+uint16_t uniffi_doku_checkout_ffi_checksum_func_set_call_tracing(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_CANCEL_SUPPORT
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_FUNC_CANCEL_SUPPORT
 uint16_t uniffi_doku_checkout_ffi_checksum_func_cancel_support(void
@@ -802,6 +924,36 @@ uint16_t uniffi_doku_checkout_ffi_checksum_method_dokuclient_create_checkout(voi
 #ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_DOKUCLIENT_ORDER_STATUS
 #define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_DOKUCLIENT_ORDER_STATUS
 uint16_t uniffi_doku_checkout_ffi_checksum_method_dokuclient_order_status(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_CALLTRACE_ATTEMPT_STARTED
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_CALLTRACE_ATTEMPT_STARTED
+uint16_t uniffi_doku_checkout_ffi_checksum_method_calltrace_attempt_started(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_CALLTRACE_ATTEMPT_ENDED
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_CALLTRACE_ATTEMPT_ENDED
+uint16_t uniffi_doku_checkout_ffi_checksum_method_calltrace_attempt_ended(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_CALLTRACE_RETRYING
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_CALLTRACE_RETRYING
+uint16_t uniffi_doku_checkout_ffi_checksum_method_calltrace_retrying(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_CALLTRACE_END
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_CALLTRACE_END
+uint16_t uniffi_doku_checkout_ffi_checksum_method_calltrace_end(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_CALLTRACING_START
+#define UNIFFI_FFIDEF_UNIFFI_DOKU_CHECKOUT_FFI_CHECKSUM_METHOD_CALLTRACING_START
+uint16_t uniffi_doku_checkout_ffi_checksum_method_calltracing_start(void
     
 );
 #endif
