@@ -9,8 +9,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
-use doku_checkout::observe::{AttemptEnd, AttemptInfo, CallObserver, observed, retry_reason};
-use doku_checkout::operations::{CancelOrderResult, CreateCheckoutResult, OrderStatusResult};
+use doku_checkout::observe::{
+    AttemptEnd, AttemptInfo, CallObserver, CallOutcome, observed, outcome_fields, retry_reason,
+};
 
 /// Starts a trace per call (implemented in Kotlin or Swift).
 #[uniffi::export(with_foreign)]
@@ -49,35 +50,6 @@ pub fn set_call_tracing(tracing: Option<Arc<dyn CallTracing>>) {
     *TRACING.write().unwrap_or_else(PoisonError::into_inner) = tracing;
 }
 
-/// What a result tells the call's trace.
-pub(crate) trait Outcome {
-    fn request_id(&self) -> &str;
-    fn replayed(&self) -> Option<bool> {
-        None
-    }
-}
-
-impl Outcome for CancelOrderResult {
-    fn request_id(&self) -> &str {
-        &self.request_id
-    }
-    fn replayed(&self) -> Option<bool> {
-        Some(self.replayed)
-    }
-}
-
-impl Outcome for CreateCheckoutResult {
-    fn request_id(&self) -> &str {
-        &self.request_id
-    }
-}
-
-impl Outcome for OrderStatusResult {
-    fn request_id(&self) -> &str {
-        &self.request_id
-    }
-}
-
 struct Traced {
     trace: Arc<dyn CallTrace>,
     attempts: AtomicU32,
@@ -109,7 +81,7 @@ impl CallObserver for Traced {
 use crate::client::Call;
 
 /// `call`, traced when tracing is registered: the trace starts now, on the caller's thread.
-pub(crate) fn traced<T: Outcome + Send + 'static>(
+pub(crate) fn traced<T: CallOutcome + Send + 'static>(
     operation: &str,
     invoice_number: Option<&str>,
     call: Call<T>,
@@ -122,15 +94,8 @@ pub(crate) fn traced<T: Outcome + Send + 'static>(
     Box::pin(async move {
         let result = observed(observer.clone(), call).await;
         let attempts = observer.attempts.load(Ordering::Relaxed);
-        match &result {
-            Ok(r) => observer.trace.end(attempts, Some(r.request_id().to_owned()), r.replayed(), None),
-            Err(e) => observer.trace.end(
-                attempts,
-                e.request_id().map(str::to_owned),
-                None,
-                Some(e.code().as_str().to_owned()),
-            ),
-        }
+        let (request_id, replayed, code) = outcome_fields(&result);
+        observer.trace.end(attempts, request_id.map(str::to_owned), replayed, code.map(str::to_owned));
         result
     })
 }

@@ -15,7 +15,8 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Result, Status};
 
 use crate::errors::to_js;
-use crate::observe::{Event, Recorder};
+use crate::observe::Recorder;
+use doku_checkout::observe::Recorded;
 
 /// The outcome of one call, turned into JavaScript values on the JS thread.
 pub(crate) enum Outcome {
@@ -27,7 +28,7 @@ pub(crate) enum Outcome {
 type Wake = ThreadsafeFunction<(), (), (), Status, false>;
 
 /// A finished call: its id, its outcome, and its recorded events when it was traced.
-type Finished = (u32, Outcome, Option<Vec<Event>>);
+type Finished = (u32, Outcome, Option<Vec<Recorded>>);
 
 /// The finished calls of one client and the one wake-up that announces them.
 struct Queue {
@@ -39,7 +40,7 @@ struct Queue {
 
 impl Queue {
     /// Any thread: queue one outcome; wake the JS thread unless a wake-up is already pending.
-    fn push(&self, id: u32, outcome: Outcome, events: Option<Vec<Event>>) {
+    fn push(&self, id: u32, outcome: Outcome, events: Option<Vec<Recorded>>) {
         self.finished.lock().unwrap_or_else(PoisonError::into_inner).push((id, outcome, events));
         if !self.wake_pending.swap(true, Ordering::SeqCst) {
             // Closing (the environment is shutting down): nobody is waiting any more.

@@ -13,7 +13,7 @@ use pyo3::types::PyDict;
 use crate::asyncio;
 use crate::body::Text;
 use crate::errors::IntoPyResult;
-use crate::observe::{Observation, Outcome};
+use crate::observe::Observation;
 use crate::runtime::runtime;
 
 /// Keyword arguments as JSON text, for the core's strict readers (no coercion, unknown
@@ -94,7 +94,7 @@ impl Core {
 }
 
 /// Runs `call` on the I/O runtime with the GIL released, observed; the span ends with the GIL back.
-fn blocking<T: Outcome + Send>(
+fn blocking<T: doku_checkout::observe::CallOutcome + Send>(
     py: Python<'_>,
     observation: std::sync::Arc<Observation>,
     call: impl std::future::Future<Output = Result<T, Error>> + Send,

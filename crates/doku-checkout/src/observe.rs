@@ -96,6 +96,144 @@ pub(crate) fn current() -> Option<Arc<dyn CallObserver>> {
     OBSERVER.try_with(Arc::clone).ok()
 }
 
+/// One event as a [`Recorder`] keeps it, with its wall-clock time.
+#[cfg(feature = "client")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// An attempt was about to be sent.
+    Start {
+        /// 1 for the first attempt.
+        attempt: u32,
+        /// When.
+        at: std::time::SystemTime,
+        /// The Request-Id.
+        request_id: String,
+        /// `GET` or `POST`.
+        method: &'static str,
+        /// The URL template.
+        url_template: &'static str,
+        /// The server's host.
+        server_address: String,
+        /// Its port.
+        server_port: u16,
+    },
+    /// The attempt ended.
+    End {
+        /// Which attempt.
+        attempt: u32,
+        /// When.
+        at: std::time::SystemTime,
+        /// DOKU's status, if it answered.
+        status: Option<u16>,
+        /// The stable error type of a failed attempt.
+        error_type: Option<&'static str>,
+    },
+    /// The client waited before the next attempt.
+    Retry {
+        /// The attempt that ended so.
+        attempt: u32,
+        /// When the wait began.
+        at: std::time::SystemTime,
+        /// How long.
+        wait: Duration,
+        /// Why, in a few words.
+        reason: String,
+    },
+}
+
+/// Keeps a call's events with their times, for bindings that build spans once the call is over
+/// (no callback into the host's runtime while it runs).
+#[cfg(feature = "client")]
+#[derive(Debug, Default)]
+pub struct Recorder {
+    events: std::sync::Mutex<Vec<Recorded>>,
+    attempts: std::sync::atomic::AtomicU32,
+}
+
+#[cfg(feature = "client")]
+impl Recorder {
+    fn push(&self, event: Recorded) {
+        self.events.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(event);
+    }
+
+    /// The events so far, in order (taken: a second call gets the later ones).
+    pub fn take(&self) -> Vec<Recorded> {
+        std::mem::take(&mut *self.events.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// Attempts started, over every HTTP exchange of the call.
+    pub fn attempts(&self) -> u32 {
+        self.attempts.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+#[cfg(feature = "client")]
+impl CallObserver for Recorder {
+    fn attempt_started(&self, a: &AttemptInfo<'_>) {
+        self.attempts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.push(Recorded::Start {
+            attempt: a.attempt,
+            at: std::time::SystemTime::now(),
+            request_id: a.request_id.to_owned(),
+            method: a.method,
+            url_template: a.url_template,
+            server_address: a.server_address.to_owned(),
+            server_port: a.server_port,
+        });
+    }
+
+    fn attempt_ended(&self, attempt: u32, end: AttemptEnd) {
+        let at = std::time::SystemTime::now();
+        self.push(Recorded::End { attempt, at, status: end.status(), error_type: end.error_type() });
+    }
+
+    fn retrying(&self, attempt: u32, _request_id: &str, wait: Duration, end: AttemptEnd) {
+        let at = std::time::SystemTime::now();
+        self.push(Recorded::Retry { attempt, at, wait, reason: retry_reason(end) });
+    }
+}
+
+/// What a call's result tells its trace: the Request-Id, and for a cancel whether DOKU replayed.
+pub trait CallOutcome {
+    /// The call's Request-Id.
+    fn request_id(&self) -> &str;
+    /// Whether DOKU replayed an earlier outcome (cancels only).
+    fn replayed(&self) -> Option<bool> {
+        None
+    }
+}
+
+impl CallOutcome for crate::operations::CancelOrderResult {
+    fn request_id(&self) -> &str {
+        &self.request_id
+    }
+    fn replayed(&self) -> Option<bool> {
+        Some(self.replayed)
+    }
+}
+
+impl CallOutcome for crate::operations::CreateCheckoutResult {
+    fn request_id(&self) -> &str {
+        &self.request_id
+    }
+}
+
+impl CallOutcome for crate::operations::OrderStatusResult {
+    fn request_id(&self) -> &str {
+        &self.request_id
+    }
+}
+
+/// `(request_id, replayed, error_code)` of a finished call, for its span.
+pub fn outcome_fields<T: CallOutcome>(
+    result: &Result<T, crate::Error>,
+) -> (Option<&str>, Option<bool>, Option<&'static str>) {
+    match result {
+        Ok(r) => (Some(r.request_id()), r.replayed(), None),
+        Err(e) => (e.request_id(), None, Some(e.code().as_str())),
+    }
+}
+
 /// The host and port of a base URL (`https://api.doku.com` → `api.doku.com`, 443).
 pub fn server_of(base_url: &str) -> (&str, u16) {
     let (scheme, rest) = base_url.split_once("://").unwrap_or(("https", base_url));

@@ -98,3 +98,47 @@ async fn a_failed_connection_and_a_cancel_by_invoice_are_reported_too() {
     assert_eq!(events.len(), 7);
     mock.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_core_recorder_keeps_the_events_in_order_with_their_times_and_the_outcome_reads_the_result() {
+    use doku_checkout::observe::{Recorded, Recorder as CoreRecorder, outcome_fields};
+    let mock = MockServer::start(MockConfig::new("MCH-OBS", SECRET).expect("config")).await.expect("mock");
+    let order: Order =
+        serde_json::from_str(r#"{"invoice_number":"INV-OBS-3","original_request_id":"co-3"}"#).expect("order");
+    mock.control().add_order(order).expect("order");
+    mock.control().inject_fault(fault(r#"{"kind":"status","status":429}"#)).expect("fault");
+    let client = Client::builder("MCH-OBS", SECRET)
+        .base_url(mock.url())
+        .backoff(Duration::from_millis(5), Duration::from_millis(20))
+        .build()
+        .expect("client");
+    let recorder = Arc::new(CoreRecorder::default());
+    let before = std::time::SystemTime::now();
+    let result = observed(recorder.clone(), client.cancel_order("INV-OBS-3", "co-3", "test", Some("rid-obs-3"))).await;
+    assert_eq!(outcome_fields(&result), (Some("rid-obs-3"), Some(false), None));
+    assert_eq!(recorder.attempts(), 2);
+    let events = recorder.take();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| match e {
+            Recorded::Start { .. } => "start",
+            Recorded::End { .. } => "end",
+            Recorded::Retry { .. } => "retry",
+        })
+        .collect();
+    assert_eq!(kinds, ["start", "end", "retry", "start", "end"]);
+    let times: Vec<std::time::SystemTime> = events
+        .iter()
+        .map(|e| match e {
+            Recorded::Start { at, .. } | Recorded::End { at, .. } | Recorded::Retry { at, .. } => *at,
+        })
+        .collect();
+    assert!(times[0] >= before && times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    assert!(matches!(&events[1], Recorded::End { status: Some(429), error_type: Some("rate_limited"), .. }));
+    assert!(matches!(&events[2], Recorded::Retry { reason, .. } if reason == "HTTP 429"));
+    assert!(recorder.take().is_empty(), "taken once");
+
+    let refused = client.cancel_order("INV-NOWHERE", "co-x", "test", Some("rid-obs-4")).await;
+    assert_eq!(outcome_fields(&refused), (Some("rid-obs-4"), None, Some("order_not_found")));
+    mock.shutdown().await;
+}
