@@ -62,8 +62,9 @@ function fail(span, errorType) {
 function finish(trace, events, ok, value) {
   const endTime = now()
   const attempts = events.filter((e) => e[0] === 'start').length
-  const requestId = ok ? value?.requestId : value?.requestId ?? value?.dokuDetails?.requestId
-  const errorCode = ok ? null : value?.code ?? value?.dokuDetails?.code ?? 'doku_error'
+  // `value` is the result, or the DokuError the call rejects with: both carry requestId.
+  const requestId = value?.requestId
+  const errorCode = ok ? null : value?.code ?? 'doku_error'
   const base = { operation: trace.operation, invoiceNumber: trace.invoiceNumber, requestId: requestId ?? null }
   for (const e of events) {
     if (e[0] === 'retry' && retryChannel.hasSubscribers) retryChannel.publish({ ...base, attempt: e[1], waitMs: e[3], reason: e[4] })

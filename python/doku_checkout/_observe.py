@@ -2,8 +2,9 @@
 OpenTelemetry's instrumentation of ``requests``/``httpx`` sees nothing).
 
 The native client calls :func:`start` as a call begins, on the caller's thread (so the caller's
-current span, in sync and asyncio code alike, becomes the parent), and reports each attempt and
-each wait to what it returns, from its own I/O threads, while holding the GIL. Nothing is set up
+current span, in sync and asyncio code alike, becomes the parent), logs each retry through
+:func:`log_retry` as it happens, and hands the call's recorded attempts to
+:meth:`CallTrace.finish` when it ends, on the thread that then holds the GIL. Nothing is set up
 here: spans go to the application's tracer provider when one is configured
 (``opentelemetry-api`` is an optional dependency), logs to the ``doku_checkout`` logger (a
 WARNING per retry; a DEBUG line per attempt). No attribute, event or log line holds the secret
@@ -29,6 +30,7 @@ _TRACER_NAME = "doku_checkout"
 # time). The public function stays the way in when the attribute is gone, or when a provider is
 # named by OTEL_PYTHON_TRACER_PROVIDER (which only that function loads).
 _PUBLIC_ONLY = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
+_PUBLIC = object()  # "ask the public function" (the stored provider could not be read)
 _cached: "tuple[Any, Any]" = (None, None)  # (provider, its tracer)
 
 
@@ -53,31 +55,30 @@ def _tracer() -> Any:
     return _cached[1]
 
 
-_PUBLIC = object()
 
 
 def start(operation: str, invoice_number: Optional[str]) -> Optional["CallTrace"]:
     """A call's trace, or None when nobody listens beyond retry warnings (the native side logs
     those through :func:`log_retry` on its own)."""
     tracer = _tracer()
-    if tracer is None and not logger.isEnabledFor(logging.DEBUG):
+    debug = logger.isEnabledFor(logging.DEBUG)
+    if tracer is None and not debug:
         return None
-    return CallTrace(tracer, operation, invoice_number, logger.isEnabledFor(logging.DEBUG))
+    return CallTrace(tracer, operation, invoice_number, debug)
 
 
 def log_retry(operation: str, invoice_number: Optional[str], request_id: str, attempt: int, wait_ms: int, reason: str) -> None:
     """One WARNING per retry, as it happens (the caller's logging configuration decides where it goes)."""
-    if logger.isEnabledFor(logging.WARNING):
-        logger.warning(
-            "DOKU %s%s: attempt %d failed (%s); retrying in %d ms with the same Request-Id %s",
-            operation,
-            f" for {invoice_number}" if invoice_number else "",
-            attempt,
-            reason,
-            wait_ms,
-            request_id,
-            extra={"doku_operation": operation, "doku_invoice_number": invoice_number, "doku_request_id": request_id, "doku_attempt": attempt},
-        )
+    logger.warning(
+        "DOKU %s%s: attempt %d failed (%s); retrying in %d ms with the same Request-Id %s",
+        operation,
+        f" for {invoice_number}" if invoice_number else "",
+        attempt,
+        reason,
+        wait_ms,
+        request_id,
+        extra={"doku_operation": operation, "doku_invoice_number": invoice_number, "doku_request_id": request_id, "doku_attempt": attempt},
+    )
 
 
 class CallTrace:

@@ -122,7 +122,7 @@ fn event_tuple(py: Python<'_>, event: Recorded) -> PyResult<Bound<'_, PyTuple>> 
 }
 
 impl CallObserver for Observation {
-    // Events are kept only for a trace; the attempt count is kept always (it is cheap).
+    // Events (and the attempt count) are kept only for a trace; a retry is logged either way.
     fn attempt_started(&self, a: &AttemptInfo<'_>) {
         if self.trace.is_some() {
             self.recorder.attempt_started(a);
